@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { CachectlError } from '../core/errors.js';
+import { processContext, type CliContext } from './context.js';
+import { registerCommands } from './commands/index.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export const EXIT_STATUS_HELP = `
+Exit status:
+  0  done, or nothing to do
+  1  some files could not be read or deleted (see stderr)
+  2  usage error: a bad option, value or path
+  3  another cachectl holds the lock for this cache
+  4  the target cannot be met (e.g. because of --keep-newer-than)
+  130/143  interrupted by SIGINT/SIGTERM`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('cachectl')
+    .description('Keep an Apache mod_cache_disk cache (or any file cache) under a size limit.')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
+    .addHelpText('after', EXIT_STATUS_HELP);
+  registerCommands(program, ctx);
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit status. The only place errors become exit codes. */
+export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its message; help and version are successes, the rest usage errors.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof CachectlError) {
+      ctx.err(`cachectl: ${e.message}\n`);
+      return e.exitCode;
+    }
+    ctx.err(`cachectl: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  } finally {
+    (ctx as Partial<{ dispose(): void }>).dispose?.();
+  }
+}

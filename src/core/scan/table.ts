@@ -1,0 +1,153 @@
+/**
+ * Columnar storage for scanned cache units. A 1M-entry cache must fit in ~250 bytes
+ * per entry, so there is no object per entry: numbers live in growable typed arrays
+ * and strings (key, file stem) in two plain arrays. Row i of every column is unit i.
+ */
+
+export const enum Kind {
+  /** A servable entry: header (+ body); variants carry Flag.Variant. */
+  Entry = 0,
+  /** A format 5 vary index with its `.header.vary/` directory. */
+  VaryIndex = 1,
+  /** Body without header, header whose body is missing, stray body, index without variants. */
+  Orphan = 2,
+  /** httpd will never serve it: body inode/device mismatch, unknown format, corrupt header. */
+  Unusable = 3,
+  /** In-flight temp file (mod_cache_disk `aptmpXXXXXX`; partial downloads in files mode). */
+  Temp = 4,
+}
+
+export const KIND_NAMES = ['entry', 'vary-index', 'orphan', 'unusable', 'temp'] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+
+export const enum Flag {
+  HasHeader = 1,
+  HasData = 2,
+  /** A variant below some `X.header.vary/` directory. */
+  Variant = 4,
+  /** has_body bit of the header. */
+  HasBody = 8,
+  /** header_only bit (a cached HEAD response). */
+  HeaderOnly = 16,
+  /** `name` is a whole file name (temp files, files mode), not a stem + .header/.data. */
+  RawName = 32,
+}
+
+export const REASONS = [
+  '',
+  'data-without-header',
+  'header-without-data',
+  'stray-data',
+  'vary-without-variants',
+  'inode-mismatch',
+  'unknown-format',
+  'corrupt-header',
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+const F64_COLUMNS = [
+  'hdrSize', 'hdrDisk', 'dataSize', 'dataDisk',
+  /** File times in ms since the epoch (lstat). */
+  'hdrMtime', 'hdrAtime', 'dataMtime', 'dataAtime',
+  /** Latest ctime/mtime of the unit's files: any write or rename moves it. */
+  'changed',
+  /** apr_time_t fields of the header, in µs since the epoch (0 when absent). */
+  'expire', 'date', 'requestTime', 'responseTime',
+] as const;
+export type F64Column = (typeof F64_COLUMNS)[number];
+
+export interface UnitRow {
+  kind: Kind;
+  reason?: number;
+  flags: number;
+  dir: number;
+  name: string;
+  key?: string;
+  status?: number;
+  values: Partial<Record<F64Column, number>>;
+}
+
+export class UnitTable {
+  length = 0;
+  private capacity: number;
+  kind: Uint8Array;
+  reason: Uint8Array;
+  flags: Uint8Array;
+  status: Uint16Array;
+  dir: Uint32Array;
+  readonly f64: Record<F64Column, Float64Array>;
+  readonly name: string[] = [];
+  /** Cache key (URL) for entries, variants (base key) and unusable entries; '' otherwise. */
+  readonly key: string[] = [];
+  /** Interned directory paths relative to the root ('' = the root itself). */
+  readonly dirs: string[] = [];
+  private readonly dirIds = new Map<string, number>();
+
+  constructor(capacity = 1024) {
+    this.capacity = capacity;
+    this.kind = new Uint8Array(capacity);
+    this.reason = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.status = new Uint16Array(capacity);
+    this.dir = new Uint32Array(capacity);
+    this.f64 = Object.fromEntries(F64_COLUMNS.map((c) => [c, new Float64Array(capacity)])) as Record<F64Column, Float64Array>;
+  }
+
+  internDir(rel: string): number {
+    let id = this.dirIds.get(rel);
+    if (id === undefined) {
+      id = this.dirs.length;
+      this.dirs.push(rel);
+      this.dirIds.set(rel, id);
+    }
+    return id;
+  }
+
+  add(row: UnitRow): number {
+    if (this.length === this.capacity) this.grow();
+    const i = this.length++;
+    this.kind[i] = row.kind;
+    this.reason[i] = row.reason ?? 0;
+    this.flags[i] = row.flags;
+    this.status[i] = row.status ?? 0;
+    this.dir[i] = row.dir;
+    for (const c of F64_COLUMNS) this.f64[c][i] = row.values[c] ?? 0;
+    this.name.push(row.name);
+    this.key.push(row.key ?? '');
+    return i;
+  }
+
+  /** Relative paths of the unit's files, header first (the order httpd expects them gone). */
+  files(i: number): string[] {
+    const d = this.dirs[this.dir[i]];
+    const base = d === '' ? this.name[i] : `${d}/${this.name[i]}`;
+    const f = this.flags[i];
+    if (f & Flag.RawName) return [base];
+    const out: string[] = [];
+    if (f & Flag.HasHeader) out.push(`${base}.header`);
+    if (f & Flag.HasData) out.push(`${base}.data`);
+    return out;
+  }
+
+  size(i: number, usage: 'disk' | 'apparent'): number {
+    return usage === 'disk'
+      ? this.f64.hdrDisk[i] + this.f64.dataDisk[i]
+      : this.f64.hdrSize[i] + this.f64.dataSize[i];
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const growU8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
+    this.kind = growU8(this.kind);
+    this.reason = growU8(this.reason);
+    this.flags = growU8(this.flags);
+    const s = new Uint16Array(cap); s.set(this.status); this.status = s;
+    const d = new Uint32Array(cap); d.set(this.dir); this.dir = d;
+    for (const c of F64_COLUMNS) {
+      const b = new Float64Array(cap);
+      b.set(this.f64[c]);
+      this.f64[c] = b;
+    }
+    this.capacity = cap;
+  }
+}

@@ -1,0 +1,120 @@
+import { readdir, lstat, type Dirent, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { readHeader, type HeaderReadResult } from './readHeader.js';
+
+export interface WalkedFile {
+  readonly name: string;
+  readonly stat: Stats;
+  /** Present when `wantsHeader(name)` said so. */
+  readonly header?: HeaderReadResult;
+}
+
+export interface WalkedDir {
+  /** Path relative to the root, '' for the root, '/'-separated. */
+  readonly rel: string;
+  readonly stat: Stats | null;
+  readonly files: WalkedFile[];
+  /** Subdirectory names (already queued for walking). */
+  readonly subdirs: string[];
+  /** Symlinks, sockets, fifos, devices: never followed, never touched. */
+  readonly others: number;
+}
+
+export interface WalkError {
+  readonly path: string;
+  readonly code: string;
+}
+
+export interface WalkOptions {
+  readonly root: string;
+  readonly wantsHeader: (name: string, rel: string) => boolean;
+  readonly onDir: (dir: WalkedDir) => void;
+  readonly onError: (e: WalkError) => void;
+  /** A file or directory that vanished between readdir and lstat (httpd renames and deletes). */
+  readonly onVanished: () => void;
+  readonly signal?: AbortSignal;
+  /** Directories read at once. 4 matches libuv's thread pool; measured in bench/. */
+  readonly concurrency?: number;
+}
+
+/**
+ * Walks the tree below `root` with a few directories in flight, lstat-ing every entry
+ * in parallel within a directory. Never follows symlinks; ENOENT anywhere means the
+ * file is gone (counted, not an error); any other error is reported with its path and
+ * the walk goes on (htcacheclean aborts the whole run on one unreadable directory).
+ * Resolves `false` if the signal aborted the walk.
+ */
+export function walk(opts: WalkOptions): Promise<boolean> {
+  const limit = opts.concurrency ?? 4;
+  const pending: { rel: string; stat: Stats | null }[] = [{ rel: '', stat: null }];
+  let active = 0;
+  return new Promise((resolve) => {
+    const pump = (): void => {
+      if (opts.signal?.aborted) {
+        if (active === 0) resolve(false);
+        return;
+      }
+      while (active < limit && pending.length > 0) {
+        const next = pending.pop()!;
+        active++;
+        readDir(next.rel, next.stat, () => {
+          active--;
+          pump();
+        });
+      }
+      if (active === 0 && pending.length === 0) resolve(true);
+    };
+
+    const readDir = (rel: string, dirStat: Stats | null, done: () => void): void => {
+      const abs = rel === '' ? opts.root : join(opts.root, rel);
+      readdir(abs, { withFileTypes: true }, (err, dirents: Dirent[]) => {
+        if (err) {
+          if (err.code === 'ENOENT') opts.onVanished();
+          else opts.onError({ path: abs, code: err.code ?? 'EIO' });
+          return done();
+        }
+        const files: WalkedFile[] = [];
+        const subdirs: string[] = [];
+        let others = 0;
+        let waiting = 1;
+        const settle = (): void => {
+          if (--waiting === 0) {
+            opts.onDir({ rel, stat: dirStat, files, subdirs, others });
+            done();
+          }
+        };
+        for (const d of dirents) {
+          const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
+          const childAbs = join(abs, d.name);
+          if (!d.isFile() && !d.isDirectory()) { others++; continue; }
+          waiting++;
+          lstat(childAbs, (e, st) => {
+            if (e) {
+              if (e.code === 'ENOENT') opts.onVanished();
+              else opts.onError({ path: childAbs, code: e.code ?? 'EIO' });
+              return settle();
+            }
+            if (st.isDirectory()) {
+              subdirs.push(d.name);
+              pending.push({ rel: childRel, stat: st });
+              return settle();
+            }
+            // Re-checked with lstat: a file swapped for a symlink after readdir is skipped.
+            if (!st.isFile()) { others++; return settle(); }
+            if (!opts.wantsHeader(d.name, rel)) {
+              files.push({ name: d.name, stat: st });
+              return settle();
+            }
+            readHeader(childAbs, (header) => {
+              files.push({ name: d.name, stat: st, header });
+              settle();
+            });
+          });
+        }
+        settle();
+      });
+    };
+
+    pump();
+  });
+}
