@@ -1,0 +1,84 @@
+import type { Log } from '../log.js';
+import type { RecencyOrder } from '../recency.js';
+import type { SizeOrPercent } from '../units.js';
+import type { CacheFormat } from '../scan/detect.js';
+import type { Filesystem } from '../report.js';
+
+/** Why a unit is in the plan. Dead weight comes first, then least recently used. */
+export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'expired' | 'lru';
+
+export interface PruneOptions {
+  readonly root: string;
+  readonly format?: CacheFormat | 'auto';
+  /** Size target in bytes (counted per `usage`). */
+  readonly limit?: number;
+  /** Entry-count target (htcacheclean -L counts inodes; we count entries' files). */
+  readonly maxEntries?: number;
+  /** Keep this much of the filesystem free. */
+  readonly minFree?: SizeOrPercent;
+  /** 'disk' (st_blocks, what du shows; default) or 'apparent' (st_size, as htcacheclean). */
+  readonly usage?: 'disk' | 'apparent';
+  readonly order?: RecencyOrder;
+  /** htcacheclean's order: expired entries before the LRU pass. */
+  readonly expiredFirst?: boolean;
+  /** Never evict an entry used or written within this many ms. */
+  readonly keepNewerThan?: number;
+  /** Temp files older than this are dead weight (default 6 h). */
+  readonly tempMaxAge?: number;
+  /** Orphans and corrupt headers older than this are dead weight (default 1 h). */
+  readonly orphanMinAge?: number;
+  readonly dryRun?: boolean;
+  readonly removeEmptyDirs?: boolean;
+  /** Pause between batches of deletions so a busy mirror keeps its I/O. */
+  readonly nice?: boolean;
+  /** Round each file's size up to a multiple of this many bytes (htcacheclean -R). */
+  readonly round?: number;
+  /** Take the per-cache lock (default true). */
+  readonly lock?: boolean;
+  /** Wait up to this many ms for the lock instead of failing at once. */
+  readonly waitLock?: number;
+  readonly now?: number;
+  readonly signal?: AbortSignal;
+  readonly log?: Log;
+  readonly onProgress?: (p: { files: number; bytes: number }) => void;
+}
+
+export interface Victim {
+  readonly url: string;
+  /** Relative paths of the unit's files, header first. */
+  readonly files: string[];
+  readonly bytes: number;
+  readonly reason: EvictReason;
+  /** ms since the epoch. */
+  readonly lastAccess: number;
+}
+
+export interface ReasonTally { entries: number; bytes: number }
+
+export interface PruneResult {
+  readonly root: string;
+  readonly format: CacheFormat;
+  readonly dryRun: boolean;
+  readonly usage: 'disk' | 'apparent';
+  readonly targets: { limit?: number; maxEntries?: number; minFree?: SizeOrPercent; minFreeBytes?: number };
+  readonly before: { bytes: number; entries: number };
+  readonly after: { bytes: number; entries: number };
+  /** The ordered plan: in a dry run what would go, in a real run what was meant to go. */
+  readonly plan: Victim[];
+  readonly removed: { entries: number; bytes: number; files: number; byReason: Record<EvictReason, ReasonTally> };
+  /** Last use of the least recently used entry kept (ms ago), or null when none is left. */
+  readonly tailAgeMs: number | null;
+  readonly targetMet: boolean;
+  /** The target was missed because --keep-newer-than protected the rest. */
+  readonly blockedByGuard: boolean;
+  /** Files already gone when we went to unlink them (httpd got there first). */
+  readonly alreadyGone: number;
+  /** Victims skipped because their files changed after the scan (re-checked before unlink). */
+  readonly skippedChanged: number;
+  readonly emptyDirsRemoved: number;
+  readonly errors: { path: string; code: string }[];
+  readonly interrupted: boolean;
+  readonly filesystem: Filesystem | null;
+  readonly scanMs: number;
+  readonly durationMs: number;
+}
