@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerReport } from './report.js';
 import { registerDemo } from './demo.js';
+import { registerPrune } from './prune.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerReport(program, ctx);
+  registerPrune(program, ctx);
   registerDemo(program, ctx);
 }

@@ -56,6 +56,7 @@ export async function writeSampleCache(root: string, o: SampleOptions): Promise<
   await writeFile(`${data}.new`, body);
   const { rename } = await import('node:fs/promises');
   await rename(`${data}.new`, data); // new inode: the header's stored inode no longer matches
-  void hdr;
+  await setTimes(data, o.now - 5 * DAY, o.now - 5 * DAY);
+  await setTimes(hdr, o.now - 5 * DAY, o.now - 5 * DAY);
   return { entries: count + 3 };
 }

@@ -47,7 +47,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
   for (const f of dir.files) {
     const [stem, ext] = splitExt(f.name);
     if (ext === '' && dir.rel === '' && APACHE_TEMP.test(f.name)) {
-      table.add({ kind: Kind.Temp, flags: Flag.RawName, dir: dirId, name: f.name, values: dataValues(f.stat) });
+      table.add({ kind: Kind.Temp, flags: Flag.RawName | Flag.HasData, dir: dirId, name: f.name, values: dataValues(f.stat) });
     } else if (stem !== '' && (ext === '.header' || ext === '.data')) {
       const p = pairs.get(stem) ?? {};
       if (ext === '.header') p.header = f; else p.data = f;

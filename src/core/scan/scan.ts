@@ -6,6 +6,9 @@ import { Kind, UnitTable } from './table.js';
 import type { Layout } from '../format/key.js';
 import { CacheRootError } from '../errors.js';
 import { noopLog, type Log } from '../log.js';
+import { LOCK_NAME } from '../lock.js';
+
+const OWN_PREFIX = LOCK_NAME;
 
 export interface ScanOptions {
   readonly root: string;
@@ -67,7 +70,9 @@ export async function resolveRoot(root: string): Promise<string> {
 export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const log = opts.log ?? noopLog;
   const root = await resolveRoot(opts.root);
-  const startedAt = opts.now ?? Date.now();
+  // Real wall-clock start (not the injected `now`): compared with file ctimes to spot
+  // entries written while we scanned.
+  const startedAt = Date.now();
   const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
   log.debug?.(`scanning ${root} as ${format}`);
   const table = new UnitTable(1 << 14);
@@ -85,7 +90,9 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     wantsHeader: format === 'apache' ? (name) => name.toLowerCase().endsWith('.header') : () => false,
     onError: (e) => errors.push(e),
     onVanished: () => vanished++,
-    onDir: (dir) => {
+    onDir: (walked) => {
+      // Our own lock file lives in the root: it is not part of the cache.
+      const dir = walked.rel === '' ? { ...walked, files: walked.files.filter((f) => !f.name.startsWith(OWN_PREFIX)) } : walked;
       if (dir.rel !== '') progress.directories++;
       if (dir.stat) dirDisk += dir.stat.blocks * 512;
       others += dir.others;
@@ -101,7 +108,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   return {
     root, format, table, startedAt,
     layout: format === 'apache' ? detectLayout(table) : null,
-    finishedAt: opts.now ?? Date.now(),
+    finishedAt: Date.now(),
     files: progress.files,
     directories: progress.directories,
     dirDisk, others,

@@ -1,0 +1,97 @@
+// Shared helpers for the bench/ scripts: timed child processes with peak RSS, page-cache
+// dropping, medians and plain-text tables.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, release } from 'node:os';
+import { join } from 'node:path';
+
+export const TIME_BIN = '/usr/bin/time';
+export const HTCACHECLEAN = process.env.HTCACHECLEAN ?? '/usr/bin/htcacheclean';
+
+/** Fails early with the fix when a tool is missing. */
+export function requireTools() {
+  if (!existsSync(TIME_BIN)) throw new Error(`${TIME_BIN} is missing: apt-get install -y time`);
+  if (!existsSync(HTCACHECLEAN)) throw new Error(`${HTCACHECLEAN} is missing: apt-get install -y apache2-utils`);
+}
+
+/** `sync; echo 3 > /proc/sys/vm/drop_caches` (root only): page cache, dentries and inodes. */
+export function dropCaches() {
+  const r = spawnSync('sync');
+  if (r.status !== 0) throw new Error('sync failed');
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '3\n');
+  } catch (e) {
+    throw new Error(`cannot drop the page cache (--cold needs root): ${e.message}`);
+  }
+}
+
+/**
+ * Runs `cmd args` under /usr/bin/time and resolves to wall seconds (our own clock), peak
+ * RSS in bytes (GNU time %M, KiB) and the exit status. stdout goes to /dev/null unless
+ * `captureStdout`; stderr is kept (htcacheclean -v prints its statistics there).
+ * With `timeoutSeconds`, the process group is killed then and `timedOut` is set.
+ */
+export function runMeasured(cmd, args, { env, captureStdout = false, timeoutSeconds, cwd } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'cachectl-bench-'));
+  const timeFile = join(dir, 'time');
+  const outFile = join(dir, 'stdout');
+  const errFile = join(dir, 'stderr');
+  const outFd = captureStdout ? openSync(outFile, 'w') : 'ignore';
+  const errFd = openSync(errFile, 'w');
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(TIME_BIN, ['-f', '%e %M', '-o', timeFile, cmd, ...args], {
+      stdio: ['ignore', outFd, errFd], env: env ? { ...process.env, ...env } : process.env, cwd, detached: true,
+    });
+    let timedOut = false;
+    const timer = timeoutSeconds ? setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }, timeoutSeconds * 1000) : null;
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (timer) clearTimeout(timer);
+      if (typeof outFd === 'number') closeSync(outFd);
+      closeSync(errFd);
+      const timeOut = existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
+      // GNU time prefixes "Command exited with non-zero status N" / "Command terminated by signal N".
+      const m = /([\d.]+) (\d+)\s*$/.exec(timeOut);
+      const stdout = captureStdout ? readFileSync(outFile, 'utf8') : '';
+      const stderr = readFileSync(errFile, 'utf8');
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ seconds, maxRss: m ? Number(m[2]) * 1024 : NaN, code, signal, timedOut, stdout, stderr });
+    });
+  });
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+
+/** Left-aligned first column, right-aligned others. */
+export function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  return rows.map((r) => r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join('  ')).join('\n');
+}
+
+export const fmtS = (s) => (Number.isFinite(s) ? s.toFixed(2) : String(s));
+export const fmtX = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}x` : '-');
+export const fmtMiB = (b) => (Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(1)} MiB` : '-');
+
+export function machine() {
+  const c = cpus();
+  return {
+    date: new Date().toISOString(),
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? '?',
+    kernel: release(),
+    node: process.version,
+    threadpool: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+  };
+}
+
+/** Simple `--name value` / `--flag` parsing with defaults (node:util parseArgs, strict). */
+export { parseArgs } from 'node:util';

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { prune } from '../../core/prune/prune.js';
+import type { PruneResult } from '../../core/prune/types.js';
+import { addPruneOptions, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
+import { jsonOption } from '../options.js';
+import { processLockOwner } from '../lockOwner.js';
+import { scanProgress } from '../output/progress.js';
+import { renderPruneSummary, renderVictims } from '../output/pruneText.js';
+import { colors } from '../output/style.js';
+import { EXIT_STATUS_HELP } from '../main.js';
+import { UsageError } from '../../core/errors.js';
+
+interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean }
+
+export function registerPrune(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('prune')
+    .description('evict least recently used entries until the size, count or free-space target holds')
+    .argument('[dir]', 'cache root (or CACHECTL_PATH)');
+  addPruneOptions(cmd)
+    .option('-D, --dry-run', 'print the plan (what would go, in order, and why); delete nothing')
+    .addOption(jsonOption())
+    .option('-v, --verbose', 'one line per removed entry')
+    .addHelpText('after', `
+Order: old temp files, old orphans and unusable entries first; then least recently used
+(latest of body atime, body mtime, header mtime), oldest first.
+
+Examples:
+  cachectl prune /var/cache/apache2/dist-files --limit 50G
+  cachectl prune /var/cache/apache2/dist-files --limit 50G --dry-run | less
+  cachectl prune /srv/distfiles --format files --min-free 10% --keep-newer-than 2d
+${EXIT_STATUS_HELP}`)
+    .action(async (dir: string | undefined, o: PruneCommandOptions) => {
+      const root = dir ?? ctx.env.CACHECTL_PATH;
+      if (!root) throw new UsageError('prune needs a cache directory (argument or CACHECTL_PATH)');
+      const progress = scanProgress(ctx);
+      const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner });
+      progress.done();
+      printPrune(ctx, result, o);
+      ctx.exitCode = pruneExitCode(result, ctx.signalName);
+    });
+}
+
+function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions): void {
+  if (o.json) {
+    const { plan, ...summary } = r;
+    ctx.out(JSON.stringify(o.dryRun || o.verbose ? { ...summary, plan } : summary, null, 2) + '\n');
+    return;
+  }
+  const now = Date.now();
+  if (o.dryRun || o.verbose) ctx.out(renderVictims(r.plan, now));
+  ctx.err(renderPruneSummary(r, colors(ctx, 'err')));
+}

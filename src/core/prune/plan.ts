@@ -1,0 +1,137 @@
+import type { Snapshot } from '../scan/scan.js';
+import { Flag, Kind } from '../scan/table.js';
+import { lastUse, type RecencyOrder } from '../recency.js';
+import type { EvictReason } from './types.js';
+
+export interface PlanInput {
+  readonly usage: 'disk' | 'apparent';
+  readonly order: RecencyOrder;
+  readonly now: number;
+  /** Bytes (in `usage` units) the cache must lose; 0 = no size pressure. */
+  readonly needBytes: number;
+  readonly needEntries: number;
+  /** Disk bytes that must be freed on the filesystem. */
+  readonly needFree: number;
+  readonly expiredFirst: boolean;
+  readonly keepNewerThan: number;
+  readonly tempMaxAge: number;
+  readonly orphanMinAge: number;
+  /** Round each file up to this many bytes (htcacheclean -R); 0/1 = off. */
+  readonly round: number;
+}
+
+export interface PlanStep { readonly row: number; readonly reason: EvictReason; readonly bytes: number; readonly diskBytes: number }
+
+export interface Plan {
+  readonly steps: PlanStep[];
+  readonly met: boolean;
+  /** Entries kept only because of --keep-newer-than while the target was missed. */
+  readonly guarded: number;
+  /** Entries written or revalidated after the scan started: never victims. */
+  readonly changedDuringScan: number;
+  /** Last use of the least recently used entry that stays, or null. */
+  readonly tailLastUse: number | null;
+}
+
+/** Size of one unit in the chosen accounting, each file rounded up separately. */
+export function unitSize(s: Snapshot, i: number, usage: 'disk' | 'apparent', round: number): number {
+  const t = s.table;
+  if (usage === 'disk' || round <= 1) return t.size(i, usage);
+  const up = (n: number) => (n > 0 ? Math.ceil(n / round) * round : 0);
+  return up(t.f64.hdrSize[i]) + up(t.f64.dataSize[i]);
+}
+
+/** `dir/X.header.vary/...` -> the row of the vary index `dir/X.header`, for each variant. */
+function varyGroups(s: Snapshot): { indexOf: Map<number, number>; remaining: Map<number, number> } {
+  const t = s.table;
+  const indexRow = new Map<string, number>();
+  for (let i = 0; i < t.length; i++) {
+    if (t.kind[i] === Kind.VaryIndex) indexRow.set(t.files(i)[0], i);
+  }
+  const indexOf = new Map<number, number>();
+  const remaining = new Map<number, number>();
+  if (indexRow.size === 0) return { indexOf, remaining };
+  for (let i = 0; i < t.length; i++) {
+    if (!(t.flags[i] & Flag.Variant) || t.kind[i] !== Kind.Entry) continue;
+    const dir = t.dirs[t.dir[i]];
+    const at = dir.toLowerCase().indexOf('.header.vary');
+    const idx = at < 0 ? undefined : indexRow.get(dir.slice(0, at + '.header'.length));
+    if (idx === undefined) continue;
+    indexOf.set(i, idx);
+    remaining.set(idx, (remaining.get(idx) ?? 0) + 1);
+  }
+  return { indexOf, remaining };
+}
+
+/**
+ * Orders what goes: dead weight first (old temp files, old orphans, unusable entries),
+ * then, while a target is still missed, expired entries (only with expiredFirst) and
+ * least recently used entries, oldest first, larger first on ties. One sort: O(n log n).
+ * Entries changed after the scan started are never victims (htcacheclean's "future"
+ * phase evicts exactly those first).
+ */
+export function buildPlan(s: Snapshot, p: PlanInput): Plan {
+  const t = s.table;
+  const steps: PlanStep[] = [];
+  let needBytes = p.needBytes, needEntries = p.needEntries, needFree = p.needFree;
+  const take = (row: number, reason: EvictReason): void => {
+    const bytes = unitSize(s, row, p.usage, p.round);
+    const diskBytes = t.size(row, 'disk');
+    steps.push({ row, reason, bytes, diskBytes });
+    needBytes -= bytes;
+    needFree -= diskBytes;
+    if (t.kind[row] === Kind.Entry) needEntries--;
+  };
+  const pressure = () => needBytes > 0 || needEntries > 0 || needFree > 0;
+  const changedDuringScan = (i: number) => t.f64.changed[i] >= s.startedAt;
+
+  // 1. Dead weight, whatever the targets: none of it is ever served.
+  for (let i = 0; i < t.length; i++) {
+    const k = t.kind[i];
+    if (k === Kind.Entry || k === Kind.VaryIndex || changedDuringScan(i)) continue;
+    // Age by mtime, as htcacheclean does (ctime cannot be set back, mtime can by restores).
+    const age = p.now - Math.max(t.f64.hdrMtime[i], t.f64.dataMtime[i]);
+    if (k === Kind.Temp && age >= p.tempMaxAge) take(i, 'temp');
+    else if (k === Kind.Orphan && age >= p.orphanMinAge) take(i, 'orphan');
+    else if (k === Kind.Unusable && age >= p.orphanMinAge) take(i, 'unusable');
+  }
+
+  // 2. Candidates: entries, by recency.
+  const cand: number[] = [];
+  const use = new Float64Array(t.length);
+  let guarded = 0, changed = 0;
+  const guardLine = p.keepNewerThan > 0 ? p.now - p.keepNewerThan : Infinity;
+  for (let i = 0; i < t.length; i++) {
+    if (t.kind[i] !== Kind.Entry) continue;
+    use[i] = lastUse(t, i, p.order);
+    if (changedDuringScan(i)) { changed++; continue; }
+    if (use[i] > guardLine) { guarded++; continue; }
+    cand.push(i);
+  }
+  const bySize = (a: number, b: number) => unitSize(s, b, p.usage, p.round) - unitSize(s, a, p.usage, p.round);
+  const isExpired = (i: number) => t.f64.expire[i] > 0 && t.f64.expire[i] / 1000 < p.now;
+  const order = Uint32Array.from(cand).sort((a, b) =>
+    (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || bySize(a, b));
+
+  const { indexOf, remaining } = varyGroups(s);
+  const evicted = new Uint8Array(t.length);
+  for (const i of order) {
+    if (!pressure()) break;
+    take(i, p.expiredFirst && isExpired(i) ? 'expired' : 'lru');
+    evicted[i] = 1;
+    // The index goes with its last variant (never on its stored expiry: httpd bug 53767).
+    const idx = indexOf.get(i);
+    if (idx !== undefined) {
+      const left = remaining.get(idx)! - 1;
+      remaining.set(idx, left);
+      if (left === 0) take(idx, 'lru');
+    }
+  }
+
+  let tail: number | null = null;
+  for (let i = 0; i < t.length; i++) {
+    if (t.kind[i] === Kind.Entry && !evicted[i] && (tail === null || use[i] < tail)) tail = use[i];
+  }
+  const met = !pressure();
+  return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail };
+}

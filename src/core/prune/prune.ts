@@ -1,0 +1,104 @@
+import { resolveRoot, scan } from '../scan/scan.js';
+import { lastUse } from '../recency.js';
+import { Kind } from '../scan/table.js';
+import { filesystemOf } from '../report.js';
+import { acquireLock, type Lock, type LockOwner } from '../lock.js';
+import { noopLog } from '../log.js';
+import { buildPlan, unitSize } from './plan.js';
+import { evict } from './evict.js';
+import type { EvictReason, PruneOptions, PruneResult, ReasonTally, Victim } from './types.js';
+import { UsageError } from '../errors.js';
+
+export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
+export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
+
+const REASONS: EvictReason[] = ['temp', 'orphan', 'unusable', 'expired', 'lru'];
+
+/**
+ * One prune run: lock -> scan -> plan -> evict -> summary. The dry run takes the same
+ * path and skips only the unlinks (evict.ts), so its plan is what a real run does.
+ */
+export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promise<PruneResult> {
+  if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
+    throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
+  }
+  const log = o.log ?? noopLog;
+  const t0 = Date.now();
+  let lock: Lock | undefined;
+  if (o.lock !== false && !o.dryRun) {
+    if (!o.lockOwner) throw new Error('prune: lockOwner is required when locking');
+    lock = await acquireLock(await resolveRoot(o.root), o.lockOwner, { waitMs: o.waitLock, signal: o.signal });
+  }
+  try {
+    return await run(o, t0, log);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['log']>): Promise<PruneResult> {
+  const usage = o.usage ?? 'disk';
+  const snap = await scan({ root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now });
+  const scanMs = Date.now() - t0;
+  const now = o.now ?? Date.now();
+  const t = snap.table;
+  const round = o.round ?? 0;
+
+  // What the cache weighs: every file we account for (entries, indexes, dead weight),
+  // plus, for disk usage, what du also counts (directories, files we never touch).
+  let bytes = usage === 'disk' ? snap.dirDisk + snap.foreign.disk : snap.foreign.bytes;
+  let entries = 0;
+  for (let i = 0; i < t.length; i++) {
+    bytes += unitSize(snap, i, usage, round);
+    if (t.kind[i] === Kind.Entry) entries++;
+  }
+  const fs = await filesystemOf(snap.root);
+  let minFreeBytes: number | undefined;
+  if (o.minFree) {
+    if (!fs) throw new UsageError(`--min-free needs statfs, which failed on ${snap.root}`);
+    minFreeBytes = 'percent' in o.minFree ? Math.ceil((o.minFree.percent / 100) * fs.size) : o.minFree.bytes;
+  }
+  const plan = buildPlan(snap, {
+    usage, order: o.order ?? 'atime', now, round,
+    needBytes: o.limit === undefined ? 0 : Math.max(0, bytes - o.limit),
+    needEntries: o.maxEntries === undefined ? 0 : Math.max(0, entries - o.maxEntries),
+    needFree: minFreeBytes === undefined || !fs ? 0 : Math.max(0, minFreeBytes - fs.available),
+    expiredFirst: o.expiredFirst ?? false,
+    keepNewerThan: o.keepNewerThan ?? 0,
+    tempMaxAge: o.tempMaxAge ?? DEFAULT_TEMP_MAX_AGE,
+    orphanMinAge: o.orphanMinAge ?? DEFAULT_ORPHAN_MIN_AGE,
+  });
+  log.debug?.(`plan: ${plan.steps.length} units, target ${plan.met ? 'reachable' : 'not reachable'}`);
+
+  const done = snap.interrupted
+    ? { done: [], files: 0, alreadyGone: 0, skippedChanged: 0, emptyDirsRemoved: 0, errors: [], interrupted: true }
+    : await evict(snap, plan.steps, { dryRun: o.dryRun ?? false, nice: o.nice ?? false, removeEmptyDirs: o.removeEmptyDirs ?? false, signal: o.signal });
+
+  const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
+  let removedBytes = 0, removedEntries = 0;
+  for (const s of done.done) {
+    byReason[s.reason].entries++;
+    byReason[s.reason].bytes += s.bytes;
+    removedBytes += s.bytes;
+    if (t.kind[s.row] === Kind.Entry) removedEntries++;
+  }
+  const victims: Victim[] = plan.steps.map((s) => ({
+    url: t.key[s.row] || t.files(s.row)[0], files: t.files(s.row), bytes: s.bytes, reason: s.reason,
+    lastAccess: lastUse(t, s.row, o.order ?? 'atime'),
+  }));
+  const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
+  const skipped = done.skippedChanged > 0 || done.errors.length > 0 || done.interrupted;
+  return {
+    root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,
+    targets: { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes },
+    before: { bytes, entries }, after, plan: victims,
+    removed: { entries: removedEntries, bytes: removedBytes, files: done.files, byReason },
+    tailAgeMs: plan.tailLastUse === null ? null : now - plan.tailLastUse,
+    targetMet: plan.met && !skipped,
+    blockedByGuard: !plan.met && plan.guarded > 0,
+    alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
+    errors: [...snap.errors, ...done.errors],
+    interrupted: done.interrupted || snap.interrupted,
+    filesystem: fs, scanMs, durationMs: Date.now() - t0,
+  };
+}
