@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Real-process tests share the machine's 2 cores; keep files parallel but bounded.
     maxWorkers: 2,
+    // CI reads the counts from a JSON report to print a plain "N passed, N failed" line.
+    reporters: process.env.CACHECTL_TEST_JSON ? ['default', ['json', { outputFile: process.env.CACHECTL_TEST_JSON }]] : ['default'],
   },
 });
