@@ -83,7 +83,9 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
     if (t.kind[row] === Kind.Entry) needEntries--;
   };
   const pressure = () => needBytes > 0 || needEntries > 0 || needFree > 0;
-  const changedDuringScan = (i: number) => t.f64.changed[i] >= s.startedAt;
+  // ctime has sub-ms precision and Date.now() floors: a file written in the scan's first
+  // millisecond is not "during". Later changes are also caught by evict's re-check.
+  const changedDuringScan = (i: number) => t.f64.changed[i] > s.startedAt + 1;
 
   // 1. Dead weight, whatever the targets: none of it is ever served.
   for (let i = 0; i < t.length; i++) {
