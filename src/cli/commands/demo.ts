@@ -4,19 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliContext } from '../context.js';
 import { writeSampleCache } from '../../core/sample/sampleCache.js';
+import { formatSize } from '../../core/units.js';
 import { runReport } from './report.js';
+import { runPrune, type PruneCommandOptions } from './prune.js';
 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('build a sample mod_cache_disk cache in a temp dir and run cachectl on it')
+    .description('build a sample mod_cache_disk cache in a temp dir, report on it and prune it')
     .option('--keep', 'keep the sample cache and print its path')
     .action(async (o: { keep?: boolean }) => {
       const root = await mkdtemp(join(tmpdir(), 'cachectl-demo-'));
       try {
         const sample = await writeSampleCache(root, { now: Date.now() });
-        ctx.out(`Sample Gentoo distfiles cache: ${sample.entries} entries written by the same byte-exact writer the tests use.\n\n$ cachectl report ${root}\n`);
+        ctx.out(`A sample Gentoo distfiles mirror cache: ${sample.entries} entries, written byte for byte as httpd's\nmod_cache_disk writes them (the same writer the tests check against the real htcacheclean).\n\n`);
+        ctx.out(`$ cachectl report ${root}\n`);
         await runReport(ctx, root, { format: 'auto', top: 5 });
+        const limit = 20 * 2 ** 20;
+        const opts: PruneCommandOptions = { limit, usage: 'disk', order: 'atime', tempMaxAge: 6 * 3600e3, format: 'auto' };
+        ctx.out(`\n$ cachectl prune ${root} --limit ${formatSize(limit).replace(' MiB', 'M')} --dry-run\n`);
+        await runPrune(ctx, root, { ...opts, dryRun: true });
+        ctx.out(`\n$ cachectl prune ${root} --limit 20M\n`);
+        await runPrune(ctx, root, opts);
       } finally {
         if (o.keep) ctx.out(`\nkept: ${root}\n`);
         else await rm(root, { recursive: true, force: true });

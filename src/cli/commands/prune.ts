@@ -11,7 +11,7 @@ import { colors } from '../output/style.js';
 import { EXIT_STATUS_HELP } from '../main.js';
 import { UsageError } from '../../core/errors.js';
 
-interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean }
+export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean }
 
 export function registerPrune(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -34,12 +34,17 @@ ${EXIT_STATUS_HELP}`)
     .action(async (dir: string | undefined, o: PruneCommandOptions) => {
       const root = dir ?? ctx.env.CACHECTL_PATH;
       if (!root) throw new UsageError('prune needs a cache directory (argument or CACHECTL_PATH)');
-      const progress = scanProgress(ctx);
-      const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner });
-      progress.done();
-      printPrune(ctx, result, o);
-      ctx.exitCode = pruneExitCode(result, ctx.signalName);
+      await runPrune(ctx, root, o);
     });
+}
+
+export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOptions): Promise<PruneResult> {
+  const progress = scanProgress(ctx);
+  const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner });
+  progress.done();
+  printPrune(ctx, result, o);
+  ctx.exitCode = pruneExitCode(result, ctx.signalName);
+  return result;
 }
 
 function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions): void {
