@@ -58,10 +58,13 @@ describe('cachectl report (spawned bin)', () => {
     expect(r).toMatchObject({ code: 2, stderr: `cachectl: ${file} is not a directory\n` });
   });
 
-  test('the demo builds a sample cache and reports on it', async () => {
+  test('the demo builds a sample cache, reports on it, and prunes it after a dry run', async () => {
     const r = await runCachectl(['demo']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Sample Gentoo distfiles cache');
+    expect(r.stdout).toContain('A sample Gentoo distfiles mirror cache');
     expect(r.stdout).toContain('By first path segment');
+    expect(r.stdout).toMatch(/^lru\s/m);
+    expect(r.stderr).toContain('Dry run: nothing deleted.');
+    expect(r.stderr).toMatch(/removed\s+[\d.]+ MiB/);
   });
 });
