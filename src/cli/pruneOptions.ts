@@ -2,9 +2,10 @@ import { Option, type Command } from 'commander';
 import { ageArg, countArg, formatOption, parser, sizeArg, sizeOrPercentArg } from './options.js';
 import type { PruneOptions } from '../core/prune/types.js';
 import type { SizeOrPercent } from '../core/units.js';
+import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from './indexOptions.js';
 
 /** Flags shared by `prune` and `schedule`; every one can also come from CACHECTL_* env vars. */
-export interface PruneCliOptions {
+export interface PruneCliOptions extends IndexCliOptions {
   limit?: number;
   maxEntries?: number;
   minFree?: SizeOrPercent;
@@ -20,7 +21,7 @@ export interface PruneCliOptions {
 }
 
 export function addPruneOptions(cmd: Command): Command {
-  return cmd
+  return addIndexOptions(cmd)
     .addOption(new Option('-l, --limit <size>', 'keep the cache at or below this size (50G, 500M, 1.5G, 50GiB, bytes)').argParser(sizeArg).env('CACHECTL_LIMIT'))
     .addOption(new Option('-L, --max-entries <n>', 'keep at most this many entries').argParser(countArg).env('CACHECTL_MAX_ENTRIES'))
     .addOption(new Option('--min-free <size|pct>', 'keep this much of the filesystem free (20G or 10%)').argParser(sizeOrPercentArg).env('CACHECTL_MIN_FREE'))
@@ -36,8 +37,9 @@ export function addPruneOptions(cmd: Command): Command {
 }
 
 /** CLI values -> core options (the core never sees commander). */
-export function pruneOptionsFrom(root: string, o: PruneCliOptions): PruneOptions {
+export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.ProcessEnv = process.env): PruneOptions {
   return {
+    ...indexOptionsFrom(o, env),
     root, limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, usage: o.usage, order: o.order,
     expiredFirst: o.expiredFirst, keepNewerThan: o.keepNewerThan, tempMaxAge: o.tempMaxAge,
     removeEmptyDirs: o.removeEmptyDirs, nice: o.nice, format: o.format, waitLock: o.waitLock,

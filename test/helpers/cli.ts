@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const STATE_DIR = join(tmpdir(), 'cachectl-test-state');
 
 export const BIN = fileURLToPath(new URL('../../bin/cachectl.js', import.meta.url));
 export const HTCACHECLEAN_BIN = fileURLToPath(new URL('../../bin/htcacheclean.js', import.meta.url));
@@ -10,7 +14,8 @@ export interface RunResult { code: number | null; signal: NodeJS.Signals | null;
 export function runBin(args: string[], opts: { bin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      // Indexes of test caches go to a scratch state dir, not /var/lib/cachectl.
+      env: { ...process.env, NO_COLOR: '1', CACHECTL_STATE_DIR: STATE_DIR, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: opts.timeoutMs ?? 60_000,
     });

@@ -27,6 +27,7 @@ test('scanning moves no access time (headers read with O_NOATIME, bodies never r
   await setTimes(probe, old, old);
 
   await scan({ root });
-  for (const f of files) expect([f, (await lstat(f)).atimeMs]).toEqual([f, old]);
+  // utimes takes float seconds: allow the sub-ms rounding, nothing more.
+  for (const f of files) expect([f, Math.round((await lstat(f)).atimeMs)]).toEqual([f, old]);
   if (!moved) console.warn('this filesystem does not update atime on read (noatime?): the control did not move');
 });

@@ -1,16 +1,17 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { scan } from '../../core/scan/scan.js';
+import { indexedScan } from '../../core/index/indexedScan.js';
+import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
 import { buildReport } from '../../core/report.js';
 import { formatOption, jsonOption, parser } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { renderReport } from '../output/reportText.js';
 import { colors } from '../output/style.js';
 
-export interface ReportCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
+export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
 
 export function registerReport(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('report')
     .description('scan a cache and report its disk usage (read-only: no access time moves)')
     .argument('<dir>', 'cache root (CacheRoot, or any directory of files)')
@@ -20,14 +21,15 @@ export function registerReport(program: Command, ctx: CliContext): void {
       const v = Number(s);
       if (!Number.isInteger(v) || v < 1 || v > 10000) throw new Error(`invalid --top '${s}' (expected 1-10000)`);
       return v;
-    }), 10)
+    }), 10);
+  addIndexOptions(cmd)
     .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes')
     .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, dir, o));
 }
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {
   const progress = scanProgress(ctx);
-  const snap = await scan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update });
+  const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env) });
   progress.done();
   const now = Date.now();
   const report = await buildReport(snap, { now, top: o.top });

@@ -1,7 +1,9 @@
-import { lstat, rmdir, unlink } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { posix } from 'node:path';
 import type { Snapshot } from '../scan/scan.js';
 import type { PlanStep } from './plan.js';
+import { SafeTree, type VerifiedDir } from '../safety/tree.js';
+
+const { basename, dirname, join } = posix;
 
 export interface EvictOptions {
   readonly dryRun: boolean;
@@ -36,47 +38,74 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * it predicts the real run. Before unlinking, each file is lstat-ed again: a file
  * that changed since the scan (httpd rewrote or revalidated it) is spared, and a
  * file that vanished is counted as already gone. Header before body, so httpd sees
- * a clean miss rather than a header pointing at nothing.
+ * a clean miss rather than a header pointing at nothing. Every lstat and unlink goes
+ * through SafeTree: relative to a directory reached from the root without following
+ * a symlink, so a directory swapped for a symlink after the scan cannot redirect a
+ * deletion outside the root (it fails with ENOTDIR/ELOOP and is reported).
  */
 export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions): Promise<EvictResult> {
   const t = snap.table;
   const r: EvictResult = { done: [], files: 0, alreadyGone: 0, skippedChanged: 0, emptyDirsRemoved: 0, errors: [], interrupted: false };
+  if (steps.length === 0) return r;
+  let tree: SafeTree;
+  try {
+    tree = await SafeTree.open(snap.root);
+  } catch (e) {
+    // The root itself vanished or became unreadable after the scan: nothing to unlink.
+    r.errors.push({ path: snap.root, code: (e as NodeJS.ErrnoException).code ?? 'EIO' });
+    return r;
+  }
   const touchedDirs = new Set<string>();
   let next = 0;
   let finished = 0;
+  const fail = (e: unknown, rel: string): void => {
+    r.errors.push({ path: join(snap.root, rel), code: (e as NodeJS.ErrnoException).code ?? 'EIO' });
+  };
+  const gone = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
-  const one = async (step: PlanStep): Promise<void> => {
-    const files = t.files(step.row).map((f) => join(snap.root, f));
+  const apply = async (step: PlanStep, dir: VerifiedDir, relDir: string, names: string[]): Promise<void> => {
     // Re-check: still regular files, not changed since the scan (mtime/ctime), and a
     // body not read since (a hit moved its atime while we were planning).
-    for (const f of files) {
+    for (const name of names) {
       try {
-        const st = await lstat(f);
-        const readSince = f.endsWith('.data') && st.atimeMs > t.f64.dataAtime[step.row];
+        const st = await dir.lstat(name);
+        const readSince = name.endsWith('.data') && st.atimeMs > t.f64.dataAtime[step.row];
         if (!st.isFile() || readSince || Math.max(st.ctimeMs, st.mtimeMs) > t.f64.changed[step.row]) {
           r.skippedChanged++;
           return;
         }
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-        if (code !== 'ENOENT') { r.errors.push({ path: f, code }); return; }
+        if (!gone(e)) return fail(e, join(relDir, name));
       }
     }
     let removed = 0;
-    for (const f of files) {
+    for (const name of names) {
       if (o.dryRun) { removed++; continue; }
       try {
-        await unlink(f);
+        await dir.unlink(name);
         removed++;
-        touchedDirs.add(dirname(f));
+        touchedDirs.add(relDir);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-        if (code === 'ENOENT') r.alreadyGone++;
-        else { r.errors.push({ path: f, code }); return; }
+        if (gone(e)) r.alreadyGone++;
+        else { fail(e, join(relDir, name)); break; }
       }
     }
     r.files += removed;
-    if (removed > 0 || files.length === 0) r.done.push(step);
+    if (removed > 0 || names.length === 0) r.done.push(step);
+  };
+
+  const one = async (step: PlanStep): Promise<void> => {
+    // A unit's files share one directory (httpd pairs them within a directory).
+    const files = t.files(step.row);
+    const relDir = files.length === 0 ? '' : dirname(files[0]);
+    const names = files.map((f) => basename(f));
+    try {
+      await tree.inDir(relDir === '.' ? '' : relDir, (dir) => apply(step, dir, relDir === '.' ? '' : relDir, names));
+    } catch (e) {
+      // The directory itself: gone (httpd removed it) or no longer a real directory.
+      if (gone(e)) r.alreadyGone += o.dryRun ? 0 : names.length;
+      else fail(e, relDir);
+    }
   };
 
   const worker = async (): Promise<void> => {
@@ -89,32 +118,37 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
       if (o.nice && finished % NICE_BATCH === 0) await sleep(NICE_PAUSE_MS);
     }
   };
-  await Promise.all(Array.from({ length: o.nice ? 1 : CONCURRENCY }, worker));
-  // Workers finish out of order; the summary lists units in plan order.
-  const pos = new Map(steps.map((s, i) => [s, i]));
-  r.done.sort((a, b) => pos.get(a)! - pos.get(b)!);
-
-  if (o.removeEmptyDirs && !o.dryRun) r.emptyDirsRemoved = await removeEmptyParents(snap.root, touchedDirs);
+  try {
+    await Promise.all(Array.from({ length: o.nice ? 1 : CONCURRENCY }, worker));
+    // Workers finish out of order; the summary lists units in plan order.
+    const pos = new Map(steps.map((s, i) => [s, i]));
+    r.done.sort((a, b) => pos.get(a)! - pos.get(b)!);
+    if (o.removeEmptyDirs && !o.dryRun) r.emptyDirsRemoved = await removeEmptyParents(tree, touchedDirs);
+  } finally {
+    await tree.close();
+  }
   return r;
 }
 
 /**
  * rmdir each touched directory and its parents up to (not including) the root; stops
  * at the first that is not empty. httpd re-creates directories it needs and retries
- * its rename, so racing it here is safe (mod_cache_disk safe_file_rename).
+ * its rename, so racing it here is safe (mod_cache_disk safe_file_rename). Each rmdir
+ * is relative to a verified parent, like the unlinks.
  */
-async function removeEmptyParents(root: string, dirs: Set<string>): Promise<number> {
+async function removeEmptyParents(tree: SafeTree, dirs: Set<string>): Promise<number> {
   let removed = 0;
   const sorted = [...dirs].sort((a, b) => b.length - a.length);
   for (let d of sorted) {
-    while (d.startsWith(root + sep) && d !== root) {
+    while (d !== '' && d !== '.') {
+      const parent = dirname(d);
       try {
-        await rmdir(d);
+        await tree.inDir(parent === '.' ? '' : parent, (dir) => dir.rmdir(basename(d)));
         removed++;
       } catch {
         break;
       }
-      d = dirname(d);
+      d = parent;
     }
   }
   return removed;

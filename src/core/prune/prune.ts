@@ -1,4 +1,5 @@
-import { resolveRoot, scan } from '../scan/scan.js';
+import { resolveRoot } from '../scan/scan.js';
+import { indexedScan } from '../index/indexedScan.js';
 import { lastUse } from '../recency.js';
 import { Kind } from '../scan/table.js';
 import { filesystemOf } from '../report.js';
@@ -38,7 +39,10 @@ export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promis
 
 async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['log']>): Promise<PruneResult> {
   const usage = o.usage ?? 'disk';
-  const snap = await scan({ root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now });
+  const snap = await indexedScan({
+    root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log,
+    stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
+  });
   const scanMs = Date.now() - t0;
   const now = o.now ?? Date.now();
   const t = snap.table;
@@ -99,6 +103,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
     errors: [...snap.errors, ...done.errors],
     interrupted: done.interrupted || snap.interrupted,
-    filesystem: fs, scanMs, durationMs: Date.now() - t0,
+    filesystem: fs, scanMs, durationMs: Date.now() - t0, index: snap.index,
   };
 }

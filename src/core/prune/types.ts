@@ -3,11 +3,12 @@ import type { RecencyOrder } from '../recency.js';
 import type { SizeOrPercent } from '../units.js';
 import type { CacheFormat } from '../scan/detect.js';
 import type { Filesystem } from '../report.js';
+import type { IndexInfo, IndexOptions } from '../index/indexedScan.js';
 
 /** Why a unit is in the plan. Dead weight comes first, then least recently used. */
 export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'expired' | 'lru';
 
-export interface PruneOptions {
+export interface PruneOptions extends IndexOptions {
   readonly root: string;
   readonly format?: CacheFormat | 'auto';
   /** Size target in bytes (counted per `usage`). */
@@ -81,4 +82,6 @@ export interface PruneResult {
   readonly filesystem: Filesystem | null;
   readonly scanMs: number;
   readonly durationMs: number;
+  /** How the persisted index was used (absent without a state dir). */
+  readonly index?: IndexInfo;
 }

@@ -6,6 +6,9 @@ import { Kind, UnitTable } from './table.js';
 import type { Layout } from '../format/key.js';
 import { CacheRootError } from '../errors.js';
 import { noopLog, type Log } from '../log.js';
+import type { DirRecord } from '../index/format.js';
+import type { LoadedIndex } from '../index/store.js';
+import { makeReuser, type Refresh } from './reuse.js';
 import { LOCK_NAME } from '../lock.js';
 
 const OWN_PREFIX = LOCK_NAME;
@@ -20,6 +23,8 @@ export interface ScanOptions {
   readonly concurrency?: number;
   /** Injected clock (ms), so tests are exact. */
   readonly now?: number;
+  /** Start from a persisted index: only changed directories are read again. */
+  readonly reuse?: { index: LoadedIndex; refresh: Refresh };
 }
 
 export interface ScanProgress {
@@ -46,6 +51,11 @@ export interface Snapshot {
   readonly vanished: number;
   readonly errors: WalkError[];
   readonly interrupted: boolean;
+  readonly rootIno: number;
+  /** Per directory: what it looked like and where its rows are (saved as the index). */
+  readonly dirRecords: DirRecord[];
+  /** Set when the scan started from a persisted index. */
+  readonly reuse?: { reusedDirs: number; readDirs: number; refreshed: number };
 }
 
 /** Checks that `root` is a directory we can use and returns its real path. */
@@ -70,43 +80,73 @@ export async function resolveRoot(root: string): Promise<string> {
 export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const log = opts.log ?? noopLog;
   const root = await resolveRoot(opts.root);
+  const rootStat = await lstat(root);
   // Real wall-clock start (not the injected `now`): compared with file ctimes to spot
   // entries written while we scanned.
   const startedAt = Date.now();
   const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
   log.debug?.(`scanning ${root} as ${format}`);
-  const table = new UnitTable(1 << 14);
+  const table = opts.reuse?.index.table ?? new UnitTable(1 << 14);
+  const prevLength = table.length;
   const totals: ClassifyTotals = { foreignFiles: 0, foreignBytes: 0, foreignDisk: 0, foreignSamples: [], headerErrors: [], vanished: 0 };
   const errors: WalkError[] = [];
   const progress: ScanProgress = { files: 0, directories: 0, bytes: 0 };
+  const records: DirRecord[] = [];
   let dirDisk = 0;
   let others = 0;
   let vanished = 0;
 
+  const count = (d: DirRecord): void => {
+    records.push(d);
+    if (d.rel !== '') progress.directories++;
+    dirDisk += d.dirDisk;
+    others += d.others;
+    progress.files += d.files;
+    progress.bytes += d.bytes;
+    opts.onProgress?.(progress);
+  };
+  const reuser = opts.reuse ? makeReuser(root, opts.reuse.index, opts.reuse.refresh, (d) => {
+    totals.foreignFiles += d.foreignFiles;
+    totals.foreignBytes += d.foreignBytes;
+    totals.foreignDisk += d.foreignDisk;
+    for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
+    count({ ...d });
+  }) : undefined;
+
   const completed = await walk({
-    root,
+    root, rootStat,
     signal: opts.signal,
     concurrency: opts.concurrency,
+    tryReuse: reuser?.tryReuse,
     wantsHeader: format === 'apache' ? (name) => name.toLowerCase().endsWith('.header') : () => false,
     onError: (e) => errors.push(e),
     onVanished: () => vanished++,
     onDir: (walked) => {
       // Our own lock file lives in the root: it is not part of the cache.
       const dir = walked.rel === '' ? { ...walked, files: walked.files.filter((f) => !f.name.startsWith(OWN_PREFIX)) } : walked;
-      if (dir.rel !== '') progress.directories++;
-      if (dir.stat) dirDisk += dir.stat.blocks * 512;
-      others += dir.others;
-      progress.files += dir.files.length;
-      for (const f of dir.files) progress.bytes += f.stat.size;
+      const rowStart = table.length;
+      const before = { ...totals, foreignSamples: totals.foreignSamples.length };
       if (format === 'apache') classifyApacheDir(dir, table, totals);
       else classifyFilesDir(dir, table);
-      opts.onProgress?.(progress);
+      count({
+        rel: dir.rel, mtimeMs: dir.stat?.mtimeMs ?? 0, ctimeMs: dir.stat?.ctimeMs ?? 0, ino: dir.stat?.ino ?? 0,
+        rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
+        files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
+        dirDisk: dir.stat ? dir.stat.blocks * 512 : 0, others: dir.others,
+        foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
+        foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
+      });
     },
   });
 
+  if (reuser) {
+    // Rows of directories that changed or vanished since the index was saved go now.
+    const map = table.compact((i) => i >= prevLength || reuser.confirmed[i] === 1);
+    for (const d of records) d.rowStart = d.rowCount > 0 ? map[d.rowStart] : 0;
+  }
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
   return {
-    root, format, table, startedAt,
+    root, format, table, startedAt, rootIno: rootStat.ino, dirRecords: records,
     layout: format === 'apache' ? detectLayout(table) : null,
     finishedAt: Date.now(),
     files: progress.files,
@@ -116,6 +156,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     vanished: vanished + totals.vanished,
     errors,
     interrupted: !completed,
+    reuse: reuser ? { reusedDirs: reuser.reusedDirs, readDirs: records.length - reuser.reusedDirs, refreshed: reuser.refreshed } : undefined,
   };
 }
 

@@ -45,7 +45,7 @@ export const REASONS = [
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
-const F64_COLUMNS = [
+export const F64_COLUMNS = [
   'hdrSize', 'hdrDisk', 'dataSize', 'dataDisk',
   /** File times in ms since the epoch (lstat). */
   'hdrMtime', 'hdrAtime', 'dataMtime', 'dataAtime',
@@ -76,9 +76,9 @@ export class UnitTable {
   status: Uint16Array;
   dir: Uint32Array;
   readonly f64: Record<F64Column, Float64Array>;
-  readonly name: string[] = [];
+  name: string[] = [];
   /** Cache key (URL) for entries, variants (base key) and unusable entries; '' otherwise. */
-  readonly key: string[] = [];
+  key: string[] = [];
   /** Interned directory paths relative to the root ('' = the root itself). */
   readonly dirs: string[] = [];
   private readonly dirIds = new Map<string, number>();
@@ -133,6 +133,44 @@ export class UnitTable {
     return usage === 'disk'
       ? this.f64.hdrDisk[i] + this.f64.dataDisk[i]
       : this.f64.hdrSize[i] + this.f64.dataSize[i];
+  }
+
+  /** Rebuilds a table from persisted columns (src/core/index/format.ts). */
+  static restore(length: number, cols: { kind: Uint8Array; reason: Uint8Array; flags: Uint8Array; status: Uint16Array; dir: Uint32Array; f64: Record<F64Column, Float64Array> }, name: string[], key: string[], dirs: string[]): UnitTable {
+    const t = new UnitTable(Math.max(1024, length));
+    t.kind.set(cols.kind); t.reason.set(cols.reason); t.flags.set(cols.flags); t.status.set(cols.status); t.dir.set(cols.dir);
+    for (const c of F64_COLUMNS) t.f64[c].set(cols.f64[c]);
+    t.name = name;
+    t.key = key;
+    for (const d of dirs) t.internDir(d);
+    t.length = length;
+    return t;
+  }
+
+  /**
+   * Drops rows for which `keep` is false, in place and in order (an index reused for an
+   * incremental scan leaves the rows of changed directories behind). Returns old -> new
+   * row numbers (-1 = dropped).
+   */
+  compact(keep: (i: number) => boolean): Int32Array {
+    const map = new Int32Array(this.length).fill(-1);
+    let w = 0;
+    for (let r = 0; r < this.length; r++) {
+      if (!keep(r)) continue;
+      map[r] = w;
+      if (w !== r) {
+        this.kind[w] = this.kind[r]; this.reason[w] = this.reason[r]; this.flags[w] = this.flags[r];
+        this.status[w] = this.status[r]; this.dir[w] = this.dir[r];
+        for (const c of F64_COLUMNS) this.f64[c][w] = this.f64[c][r];
+        this.name[w] = this.name[r];
+        this.key[w] = this.key[r];
+      }
+      w++;
+    }
+    this.name.length = w;
+    this.key.length = w;
+    this.length = w;
+    return map;
   }
 
   private grow(): void {

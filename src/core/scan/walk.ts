@@ -35,6 +35,14 @@ export interface WalkOptions {
   readonly signal?: AbortSignal;
   /** Directories read at once. 4 matches libuv's thread pool; measured in bench/. */
   readonly concurrency?: number;
+  /** lstat of the root, so `tryReuse` can judge the root directory too. */
+  readonly rootStat?: Stats;
+  /**
+   * Persisted-index hook: called before a directory is read. Answering with the
+   * directory's subdirectory names means "unchanged, rows taken from the index": the
+   * walker then skips readdir and only lstats those subdirectories. `null` = read it.
+   */
+  readonly tryReuse?: (rel: string, stat: Stats, cb: (subdirs: string[] | null) => void) => void;
 }
 
 /**
@@ -46,7 +54,7 @@ export interface WalkOptions {
  */
 export function walk(opts: WalkOptions): Promise<boolean> {
   const limit = opts.concurrency ?? 4;
-  const pending: { rel: string; stat: Stats | null }[] = [{ rel: '', stat: null }];
+  const pending: { rel: string; stat: Stats | null }[] = [{ rel: '', stat: opts.rootStat ?? null }];
   let active = 0;
   return new Promise((resolve) => {
     const pump = (): void => {
@@ -66,6 +74,34 @@ export function walk(opts: WalkOptions): Promise<boolean> {
     };
 
     const readDir = (rel: string, dirStat: Stats | null, done: () => void): void => {
+      if (dirStat && opts.tryReuse) {
+        opts.tryReuse(rel, dirStat, (subdirs) => {
+          if (subdirs) queueKnownSubdirs(rel, subdirs, done);
+          else listDir(rel, dirStat, done);
+        });
+        return;
+      }
+      listDir(rel, dirStat, done);
+    };
+
+    const queueKnownSubdirs = (rel: string, subdirs: string[], done: () => void): void => {
+      let waiting = subdirs.length + 1;
+      const settle = () => { if (--waiting === 0) done(); };
+      for (const name of subdirs) {
+        const childRel = rel === '' ? name : `${rel}/${name}`;
+        const childAbs = join(opts.root, childRel);
+        lstat(childAbs, (e, st) => {
+          if (e) {
+            if (e.code === 'ENOENT') opts.onVanished();
+            else opts.onError({ path: childAbs, code: e.code ?? 'EIO' });
+          } else if (st.isDirectory()) pending.push({ rel: childRel, stat: st });
+          settle();
+        });
+      }
+      settle();
+    };
+
+    const listDir = (rel: string, dirStat: Stats | null, done: () => void): void => {
       const abs = rel === '' ? opts.root : join(opts.root, rel);
       readdir(abs, { withFileTypes: true }, (err, dirents: Dirent[]) => {
         if (err) {

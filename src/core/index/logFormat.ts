@@ -1,0 +1,65 @@
+/**
+ * Apache LogFormat -> a line parser that yields the request time and path. Only the
+ * fields recency needs are captured; every other directive just has to be skipped
+ * correctly, so each becomes a non-greedy field pattern.
+ */
+export const COMMON = '%h %l %u %t "%r" %>s %b';
+export const COMBINED = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"';
+
+export interface LogHit { time: number; path: string; query: string; status: number }
+export type LineParser = (line: string) => LogHit | null;
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+/** `10/Oct/2000:13:55:36 -0700` -> ms since the epoch, or NaN. */
+export function parseClfTime(s: string): number {
+  const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(s);
+  if (!m || MONTHS[m[2]] === undefined) return NaN;
+  const utc = Date.UTC(+m[3], MONTHS[m[2]], +m[1], +m[4], +m[5], +m[6]);
+  const off = (+m[8] * 60 + +m[9]) * 60e3 * (m[7] === '+' ? 1 : -1);
+  return utc - off;
+}
+
+export function compileLogFormat(format: string): LineParser {
+  const names: string[] = [];
+  let re = '^';
+  // Directives: %%, %{...}X, %>s / %<s, %X. A directive between quotes may hold spaces.
+  const token = /%%|%[<>]?(?:\{[^}]*\})?[a-zA-Z]|[^%]+/g;
+  let inQuote = false;
+  for (const [tok] of format.matchAll(token)) {
+    if (!tok.startsWith('%') || tok === '%%') {
+      const lit = tok === '%%' ? '%' : tok;
+      for (const ch of lit) if (ch === '"') inQuote = !inQuote;
+      re += lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, ' +');
+      continue;
+    }
+    const d = tok.replace(/^%[<>]?(\{[^}]*\})?/, '');
+    const field = inQuote ? '((?:[^"\\\\]|\\\\.)*)' : '(\\S*)';
+    if (d === 't' && !tok.includes('{')) { re += '\\[([^\\]]+)\\]'; names.push('t'); continue; }
+    re += field;
+    names.push(d === 's' ? 's' : d === 'r' ? 'r' : d === 'U' ? 'U' : d === 'q' ? 'q' : '-');
+  }
+  const rx = new RegExp(re + '\\s*$');
+  const at = (n: string) => names.indexOf(n) + 1;
+  const [iT, iR, iS, iU, iQ] = [at('t'), at('r'), at('s'), at('U'), at('q')];
+  if (!iT || !(iR || iU)) throw new RangeError(`log format '${format}' needs %t and %r (or %U)`);
+  return (line) => {
+    const m = rx.exec(line);
+    if (!m) return null;
+    const time = parseClfTime(m[iT]);
+    if (Number.isNaN(time)) return null;
+    let path: string, query = '';
+    if (iR) {
+      const r = /^[A-Z]+ (\S+)(?: HTTP\/[\d.]+)?$/.exec(m[iR]);
+      if (!r) return null;
+      const target = r[1].replace(/^[a-z]+:\/\/[^/]*/i, '');
+      const q = target.indexOf('?');
+      path = q < 0 ? target : target.slice(0, q);
+      query = q < 0 ? '' : target.slice(q + 1);
+    } else {
+      path = m[iU];
+      query = iQ ? m[iQ].replace(/^\?/, '') : '';
+    }
+    return { time, path, query, status: iS ? Number(m[iS]) : 200 };
+  };
+}

@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeIndex, encodeIndex, type IndexMeta } from './format.js';
+import type { UnitTable } from '../scan/table.js';
+
+/** Default home of the index: next to, never inside, the cache. */
+export const DEFAULT_STATE_DIR = '/var/lib/cachectl';
+
+/** One index per cache root, named by a hash of its real path. */
+export function indexPath(stateDir: string, root: string): string {
+  return join(stateDir, `index-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.bin`);
+}
+
+export type LoadedIndex = { meta: IndexMeta; table: UnitTable };
+
+/**
+ * Loads the index for `root` if it can be trusted as a starting point: same root path,
+ * same root directory inode, same format. Anything else is a reason to rebuild.
+ */
+export async function loadIndex(stateDir: string, root: string, rootIno: number, format: string): Promise<{ index: LoadedIndex | null; reason: string }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(indexPath(stateDir, root));
+  } catch (e) {
+    return { index: null, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no index yet' : `index unreadable (${(e as NodeJS.ErrnoException).code})` };
+  }
+  const d = decodeIndex(buf);
+  if (!d.ok) return { index: null, reason: d.reason };
+  if (d.meta.root !== root) return { index: null, reason: 'index belongs to another root' };
+  if (d.meta.rootIno !== rootIno) return { index: null, reason: 'cache root was replaced since the index was saved' };
+  if (d.meta.format !== format) return { index: null, reason: `index was built for format ${d.meta.format}` };
+  return { index: { meta: d.meta, table: d.table }, reason: 'index loaded' };
+}
+
+/** Writes the index atomically: a reader never sees half a file (temp file, then rename). */
+export async function saveIndex(stateDir: string, root: string, meta: Omit<IndexMeta, 'version' | 'rows' | 'dirNames'>, table: UnitTable): Promise<string> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const path = indexPath(stateDir, root);
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, encodeIndex(meta, table), { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  return path;
+}

@@ -1,0 +1,65 @@
+import { lstat, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { DirRecord } from '../index/format.js';
+import type { LoadedIndex } from '../index/store.js';
+import { Flag, type UnitTable } from './table.js';
+
+export type Refresh = 'lstat' | 'none';
+
+export interface Reuser {
+  /** The walker's tryReuse hook. */
+  tryReuse(rel: string, stat: Stats, cb: (subdirs: string[] | null) => void): void;
+  /** Rows of the loaded table confirmed by an unchanged directory. */
+  readonly confirmed: Uint8Array;
+  reusedDirs: number;
+  refreshed: number;
+}
+
+/**
+ * Decides, per directory, whether the index still describes it. httpd only ever renames
+ * files into place and unlinks them, so any store or removal changes the directory's
+ * mtime/ctime: an unchanged directory has the same names. With `refresh: 'lstat'`, the
+ * file that carries each entry's recency (the body; the header if there is none) is
+ * lstat-ed to pick up new access times; a file rewritten in place (ctime/size moved) or
+ * gone sends the directory back to a full read. With 'none' (recency from the access
+ * log) nothing below the directory is touched.
+ */
+export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void): Reuser {
+  const t: UnitTable = prev.table;
+  const byRel = new Map(prev.meta.dirs.map((d) => [d.rel, d]));
+  const r: Reuser = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, tryReuse };
+
+  function accept(d: DirRecord, cb: (subdirs: string[]) => void): void {
+    r.confirmed.fill(1, d.rowStart, d.rowStart + d.rowCount);
+    r.reusedDirs++;
+    onDir(d);
+    cb(d.subdirs);
+  }
+
+  function tryReuse(rel: string, stat: Stats, cb: (subdirs: string[] | null) => void): void {
+    const d = byRel.get(rel);
+    if (!d || d.mtimeMs !== stat.mtimeMs || d.ctimeMs !== stat.ctimeMs || d.ino !== stat.ino) return cb(null);
+    if (refresh === 'none' || d.rowCount === 0) return accept(d, cb);
+    let waiting = d.rowCount;
+    let stale = false;
+    const fresh: [number, Stats][] = [];
+    for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) {
+      const files = t.files(i);
+      const hasData = (t.flags[i] & Flag.HasData) !== 0;
+      const file = join(root, files[files.length - 1]);
+      lstat(file, (e, st) => {
+        if (e || st.size !== (hasData ? t.f64.dataSize[i] : t.f64.hdrSize[i]) || Math.max(st.ctimeMs, st.mtimeMs) > t.f64.changed[i]) stale = true;
+        else fresh.push([i, st]);
+        if (--waiting > 0) return;
+        if (stale) return cb(null);
+        for (const [row, s] of fresh) {
+          if (t.flags[row] & Flag.HasData) t.f64.dataAtime[row] = s.atimeMs;
+          else t.f64.hdrAtime[row] = s.atimeMs;
+        }
+        r.refreshed += fresh.length;
+        accept(d, cb);
+      });
+    }
+  }
+  return r;
+}
