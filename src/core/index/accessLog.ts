@@ -88,6 +88,11 @@ export async function applyAccessLogs(
     }
     // A plain log that shrank was truncated in place (copytruncate): start over.
     const from = !gzip && seen && seen.offset <= st.size ? seen.offset : 0;
+    if (!gzip && from >= st.size) {
+      r.positions[id] = { path, offset: from, size: st.size };
+      r.files.push({ path, from, to: from, gzip });
+      continue;
+    }
     const stream: Readable = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { start: from, end: st.size - 1 });
     let consumed = 0;
     let lastLen = 0;

@@ -34,7 +34,8 @@ export function compileLogFormat(format: string): LineParser {
       continue;
     }
     const d = tok.replace(/^%[<>]?(\{[^}]*\})?/, '');
-    const field = inQuote ? '((?:[^"\\\\]|\\\\.)*)' : '(\\S*)';
+    // %U stops at '?', so "%U%q" splits path and query.
+    const field = d === 'U' ? '([^?\\s"]*)' : inQuote ? '((?:[^"\\\\]|\\\\.)*)' : '(\\S*)';
     if (d === 't' && !tok.includes('{')) { re += '\\[([^\\]]+)\\]'; names.push('t'); continue; }
     re += field;
     names.push(d === 's' ? 's' : d === 'r' ? 'r' : d === 'U' ? 'U' : d === 'q' ? 'q' : '-');
