@@ -38,6 +38,11 @@ export function processContext(): CliContext & { dispose(): void } {
     process.once(name, () => process.exit(name === 'SIGINT' ? 130 : 143));
     ac.abort(new Error(name));
   };
+  // `cachectl list | head`: the reader went away. Stop quietly, as other Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(ctx.exitCode);
+    throw e;
+  });
   const onInt = () => stop('SIGINT');
   const onTerm = () => stop('SIGTERM');
   process.on('SIGINT', onInt);
