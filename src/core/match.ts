@@ -13,45 +13,81 @@
 
 export type Matcher = (text: string) => boolean;
 
-/** Compiles a glob into a predicate over whole strings. Never throws on odd input. */
+type Token =
+  | { t: 'star' }
+  | { t: 'one' }
+  | { t: 'lit'; c: string }
+  | { t: 'set'; ranges: [string, string][]; negate: boolean };
+
+/**
+ * Compiles a glob into a predicate over whole strings. Never throws on odd input. Not
+ * a RegExp: `*a*a*a…b` would backtrack exponentially there; this matcher retries only
+ * from the last star, so it is O(pattern × text) at worst.
+ */
 export function compileGlob(pattern: string): Matcher {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
+  const tokens = tokenize(pattern);
+  return (text) => matchTokens(tokens, text);
+}
+
+function tokenize(p: string): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
     if (c === '*') {
-      // Collapse runs: `**` is the same as `*`, and keeps the regex linear.
-      while (pattern[i + 1] === '*') i++;
-      re += '[\\s\\S]*';
+      if (out.at(-1)?.t !== 'star') out.push({ t: 'star' });
     } else if (c === '?') {
-      re += '[\\s\\S]';
-    } else if (c === '\\' && i + 1 < pattern.length) {
-      re += escapeRe(pattern[++i]);
+      out.push({ t: 'one' });
+    } else if (c === '\\' && i + 1 < p.length) {
+      out.push({ t: 'lit', c: p[++i] });
     } else if (c === '[') {
-      const end = classEnd(pattern, i);
-      if (end < 0) { re += '\\['; continue; }
-      let body = pattern.slice(i + 1, end);
-      const negate = body[0] === '!' || body[0] === '^';
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^[]/g, (m) => (m === '\\' ? '\\\\' : `\\${m}`))}]`;
-      i = end;
+      const set = parseSet(p, i);
+      if (set) { out.push(set.token); i = set.end; } else out.push({ t: 'lit', c });
     } else {
-      re += escapeRe(c);
+      out.push({ t: 'lit', c });
     }
   }
-  const rx = new RegExp(`^${re}$`);
-  return (text) => rx.test(text);
+  return out;
 }
 
-/** Index of the `]` closing a class opened at `start`, or -1 (then `[` is literal). */
-function classEnd(p: string, start: number): number {
+/** `[abc]`, `[a-z]`, `[!x]`/`[^x]`, a leading `]` is a member; null if never closed. */
+function parseSet(p: string, start: number): { token: Token; end: number } | null {
   let j = start + 1;
-  if (p[j] === '!' || p[j] === '^') j++;
-  if (p[j] === ']') j++; // `[]abc]`: a leading `]` is a member
-  for (; j < p.length; j++) if (p[j] === ']') return j;
-  return -1;
+  const negate = p[j] === '!' || p[j] === '^';
+  if (negate) j++;
+  const ranges: [string, string][] = [];
+  for (let first = true; j < p.length; j++, first = false) {
+    if (p[j] === ']' && !first) return { token: { t: 'set', ranges, negate }, end: j };
+    let lo = p[j];
+    if (lo === '\\' && j + 1 < p.length) lo = p[++j];
+    let hi = lo;
+    if (p[j + 1] === '-' && j + 2 < p.length && p[j + 2] !== ']') {
+      hi = p[j + 2];
+      j += 2;
+    }
+    ranges.push([lo, hi]);
+  }
+  return null;
 }
 
-const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+function matchOne(tok: Token, c: string): boolean {
+  if (tok.t === 'one') return true;
+  if (tok.t === 'lit') return tok.c === c;
+  if (tok.t === 'set') return tok.ranges.some(([lo, hi]) => c >= lo && c <= hi) !== tok.negate;
+  return false;
+}
+
+function matchTokens(tokens: Token[], s: string): boolean {
+  let p = 0, i = 0, starP = -1, starI = 0;
+  while (i < s.length) {
+    const tok = tokens[p];
+    if (tok && tok.t === 'star') { starP = p++; starI = i; }
+    else if (tok && matchOne(tok, s[i])) { p++; i++; }
+    else if (starP >= 0) { p = starP + 1; i = ++starI; }
+    else return false;
+  }
+  while (tokens[p]?.t === 'star') p++;
+  return p === tokens.length;
+}
 
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ftp: '21' };
 const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?]*)(.*)$/;

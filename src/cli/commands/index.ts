@@ -3,10 +3,18 @@ import type { CliContext } from '../context.js';
 import { registerReport } from './report.js';
 import { registerDemo } from './demo.js';
 import { registerPrune } from './prune.js';
+import { registerList } from './list.js';
+import { registerDelete } from './delete.js';
+import { registerHtcacheclean } from './htcacheclean.js';
+import { registerSchedule } from './schedule.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerReport(program, ctx);
   registerPrune(program, ctx);
+  registerList(program, ctx);
+  registerDelete(program, ctx);
+  registerHtcacheclean(program, ctx);
+  registerSchedule(program, ctx);
   registerDemo(program, ctx);
 }
