@@ -110,6 +110,19 @@ describe('cachectl prune (spawned bin)', () => {
     expect((await readFile(join(root, '..', root.split('/').pop()!, '.cachectl.lock')).catch(() => 'gone'))).toBe('gone');
   });
 
+  test('--prom-file writes node_exporter metrics after a real run, not after a dry run', async () => {
+    const root = await cache(5);
+    const prom = join(await tempDir(), 'cachectl.prom');
+    await runCachectl(['prune', root, '--limit', '1K', '--dry-run', '--prom-file', prom]);
+    expect(await exists(prom)).toBe(false);
+    const r = await runCachectl(['prune', root, '--limit', '1K', '--prom-file', prom]);
+    expect(r.code).toBe(0);
+    const text = await readFile(prom, 'utf8');
+    expect(text).toMatch(/^# TYPE cachectl_cache_bytes gauge$/m);
+    expect(text).toMatch(/^cachectl_last_run_evicted_entries\{root="[^"]+",reason="lru"\} 5$/m);
+    expect(text).toMatch(/^cachectl_last_success_timestamp_seconds\{root="[^"]+"\} \d+/m);
+  });
+
   test.each([
     [['prune', '/tmp'], 'prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%'],
     [['prune', '/tmp', '--limit', '50X'], 'expected e.g. 50G'],

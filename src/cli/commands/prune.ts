@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { readLastSuccess, renderPromText, writePromFile } from '../../core/metrics/promFile.js';
 import type { CliContext } from '../context.js';
 import { prune } from '../../core/prune/prune.js';
 import type { PruneResult } from '../../core/prune/types.js';
@@ -10,8 +11,9 @@ import { renderPruneSummary, renderVictims } from '../output/pruneText.js';
 import { colors } from '../output/style.js';
 import { EXIT_STATUS_HELP } from '../main.js';
 import { UsageError } from '../../core/errors.js';
+import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 
-export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean }
+export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string }
 
 export function registerPrune(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -22,6 +24,8 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('-D, --dry-run', 'print the plan (what would go, in order, and why); delete nothing')
     .addOption(jsonOption())
     .option('-v, --verbose', 'one line per removed entry')
+    .addOption(new Option('--prom-file <path>', 'after the run, write node_exporter textfile metrics here (atomically; not on --dry-run)').env('CACHECTL_PROM_FILE'))
+    .addOption(dropPrivilegesOption())
     .addHelpText('after', `
 Order: old temp files, old orphans and unusable entries first; then least recently used
 (latest of body atime, body mtime, header mtime), oldest first.
@@ -34,7 +38,11 @@ ${EXIT_STATUS_HELP}`)
     .action(async (dir: string | undefined, o: PruneCommandOptions) => {
       const root = dir ?? ctx.env.CACHECTL_PATH;
       if (!root) throw new UsageError('prune needs a cache directory (argument or CACHECTL_PATH)');
-      await runPrune(ctx, root, o);
+      // Before the root checks: a bad command line is reported as such, whatever DIR is.
+      if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
+        throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
+      }
+      await runPrune(ctx, await prepareRoot(ctx, root, o), o);
     });
 }
 
@@ -43,6 +51,11 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
   const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner });
   progress.done();
   printPrune(ctx, result, o);
+  if (o.promFile && !o.dryRun) {
+    // Carry the last success over a failed run: a oneshot process keeps no counters.
+    const previousSuccess = await readLastSuccess(o.promFile);
+    await writePromFile(o.promFile, renderPromText(result, { now: Date.now(), previousSuccess }));
+  }
   ctx.exitCode = pruneExitCode(result, ctx.signalName);
   return result;
 }
