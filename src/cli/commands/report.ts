@@ -7,6 +7,7 @@ import { formatOption, jsonOption, parser } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { renderReport } from '../output/reportText.js';
 import { colors } from '../output/style.js';
+import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 
 export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
 
@@ -17,6 +18,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .argument('<dir>', 'cache root (CacheRoot, or any directory of files)')
     .addOption(formatOption())
     .addOption(jsonOption())
+    .addOption(dropPrivilegesOption())
     .option('--top <n>', 'how many largest entries, hosts and paths to show', parser((s) => {
       const v = Number(s);
       if (!Number.isInteger(v) || v < 1 || v > 10000) throw new Error(`invalid --top '${s}' (expected 1-10000)`);
@@ -24,7 +26,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     }), 10);
   addIndexOptions(cmd)
     .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes')
-    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, dir, o));
+    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, await prepareRoot(ctx, dir, o), o));
 }
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {

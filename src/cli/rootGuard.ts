@@ -1,0 +1,33 @@
+import { Option } from 'commander';
+import type { CliContext } from './context.js';
+import { resolveRoot } from '../core/scan/scan.js';
+import { checkCacheRoot } from '../core/safety/rootPolicy.js';
+import { dropPrivileges } from './privileges.js';
+
+/** `--no-drop-privileges`, for every command that reads or changes the tree. */
+export const dropPrivilegesOption = () =>
+  new Option('--no-drop-privileges', 'when started as root, stay root instead of becoming the owner of the cache directory')
+    .env('CACHECTL_NO_DROP_PRIVILEGES');
+
+export interface RootGuardOptions {
+  /** false with --no-drop-privileges (commander's negated flag). */
+  readonly dropPrivileges?: boolean;
+}
+
+/**
+ * The one gate every command passes before it touches a cache: resolves DIR to its
+ * real path, refuses `/`, system directories and roots whose ancestors another user
+ * could swap (core/safety/rootPolicy.ts), then, as root, becomes the root's owner.
+ * Returns the real path, which the command uses from then on (so a symlink in DIR
+ * swapped later changes nothing). `say` receives the one log line (default: stderr).
+ */
+export async function prepareRoot(ctx: CliContext, dir: string, opts: object, say?: (line: string) => void): Promise<string> {
+  const o = opts as RootGuardOptions;
+  const root = await resolveRoot(dir);
+  const owner = await checkCacheRoot(root);
+  const r = dropPrivileges(owner, o.dropPrivileges === false);
+  const log = say ?? ((line: string) => ctx.err(`cachectl: ${line}\n`));
+  if (r.action === 'dropped') log(`running as uid ${r.uid}, gid ${r.gid} (the owner of ${root}) instead of root; --no-drop-privileges to stay root`);
+  if (r.action === 'kept') log(`staying root on ${root}, owned by uid ${owner.uid} (--no-drop-privileges)`);
+  return root;
+}
