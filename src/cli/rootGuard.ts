@@ -1,8 +1,32 @@
 import { Option } from 'commander';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CliContext } from './context.js';
 import { resolveRoot } from '../core/scan/scan.js';
 import { checkCacheRoot } from '../core/safety/rootPolicy.js';
 import { dropPrivileges } from './privileges.js';
+import { defaultStateDir, type IndexCliOptions } from './indexOptions.js';
+
+/**
+ * Root is about to become the cache owner, who cannot write root's /var/lib/cachectl:
+ * give the owner a subdirectory of its own there first (`uid-N`, 0700), and use it.
+ */
+async function prepareStateDir(ctx: CliContext, o: IndexCliOptions, owner: { uid: number; gid: number }, keep: boolean): Promise<void> {
+  if (o.index === false || keep || process.geteuid?.() !== 0 || owner.uid === 0) return;
+  const parent = o.stateDir ?? defaultStateDir(ctx.env);
+  const dir = join(parent, `uid-${owner.uid}`);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // The owner must be able to pass through the parent (x only: it still cannot list it).
+    const p = await stat(parent);
+    if ((p.mode & 0o001) === 0) await chmod(parent, (p.mode & 0o7777) | 0o111);
+    await chown(dir, owner.uid, owner.gid);
+    o.stateDir = dir;
+  } catch (e) {
+    ctx.err(`cachectl: cannot prepare the index directory ${dir} (${(e as NodeJS.ErrnoException).code}); scanning without an index\n`);
+    o.index = false;
+  }
+}
 
 /** `--no-drop-privileges`, for every command that reads or changes the tree. */
 export const dropPrivilegesOption = () =>
@@ -25,6 +49,7 @@ export async function prepareRoot(ctx: CliContext, dir: string, opts: object, sa
   const o = opts as RootGuardOptions;
   const root = await resolveRoot(dir);
   const owner = await checkCacheRoot(root);
+  await prepareStateDir(ctx, opts as IndexCliOptions, owner, o.dropPrivileges === false);
   const r = dropPrivileges(owner, o.dropPrivileges === false);
   const log = say ?? ((line: string) => ctx.err(`cachectl: ${line}\n`));
   if (r.action === 'dropped') log(`running as uid ${r.uid}, gid ${r.gid} (the owner of ${root}) instead of root; --no-drop-privileges to stay root`);

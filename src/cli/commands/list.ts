@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { scan } from '../../core/scan/scan.js';
+import { indexedScan } from '../../core/index/indexedScan.js';
+import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
 import { listEntries } from '../../core/list/list.js';
 import { formatJson, formatLong } from '../../core/list/format.js';
 import { urlMatcher } from '../../core/match.js';
@@ -8,7 +9,7 @@ import { formatOption } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 
-export interface ListCliOptions { format: 'auto' | 'apache' | 'files'; long?: boolean; json?: boolean; match?: string }
+export interface ListCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; long?: boolean; json?: boolean; match?: string }
 
 export const MATCH_HELP = `
 Patterns (--match) are globs over the whole URL: * matches anything, / included;
@@ -17,7 +18,7 @@ without its empty trailing "?" or default port, or against the path alone:
   --match '*/gentoo-distfiles/firefox-*'   --match '*.tar.xz'   --match '/distfiles/*'`;
 
 export function registerList(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('list')
     .description('print the URL of every servable entry, one per line (like htcacheclean -a)')
     .argument('<dir>', 'cache root (CacheRoot)')
@@ -25,14 +26,15 @@ export function registerList(program: Command, ctx: CliContext): void {
     .addOption(new Option('--json', 'one JSON object per line, readable names and ISO times'))
     .option('--match <pattern>', 'only URLs matching this glob')
     .addOption(formatOption())
-    .addOption(dropPrivilegesOption())
+    .addOption(dropPrivilegesOption());
+  addIndexOptions(cmd)
     .addHelpText('after', `${MATCH_HELP}\n\nExamples:\n  cachectl list /var/cache/apache2/mod_cache_disk | sort\n  cachectl list --json --match '*.iso' /var/cache/apache2/mod_cache_disk | jq -r .url`)
     .action(async (dir: string, o: ListCliOptions) => runList(ctx, await prepareRoot(ctx, dir, o), o));
 }
 
 export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): Promise<void> {
   const progress = scanProgress(ctx);
-  const snap = await scan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update });
+  const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env) });
   progress.done();
   const line = o.json ? formatJson : o.long ? formatLong : (e: { url: string }) => e.url;
   const entries = listEntries(snap, { match: o.match === undefined ? undefined : urlMatcher(o.match), sorted: true });
