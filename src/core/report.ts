@@ -85,7 +85,7 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
     const age = now - lastUse(t, i);
     const bucket = buckets[buckets.findIndex((x) => age < x.maxAgeMs)];
     bucket.count++; bucket.bytes += b;
-    const { host, segment } = splitUrl(t.key[i]);
+    const { host, segment } = splitUrl(t.key.get(i));
     const h = hosts.get(host) ?? tally(); add(h, b, d); hosts.set(host, h);
     const s = segs.get(segment) ?? tally(); add(s, b, d); segs.set(segment, s);
     // Keep the top-N row ids sorted by size (N is small: insertion is cheaper than a sort of n).
@@ -111,7 +111,7 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
     vanished: snap.vanished, errors: snap.errors,
     filesystem: await filesystemOf(snap.root),
     largest: largest.map((i) => ({
-      url: t.key[i], bytes: t.size(i, 'apparent'), diskBytes: t.size(i, 'disk'),
+      url: t.key.get(i), bytes: t.size(i, 'apparent'), diskBytes: t.size(i, 'disk'),
       lastAccess: new Date(lastUse(t, i)).toISOString(), path: t.files(i).at(-1)!,
     })),
     byHost: sortTally(hosts, 'host'),

@@ -16,7 +16,7 @@ function view(s: Awaited<ReturnType<typeof scan>>) {
   const rows: string[] = [];
   const t = s.table;
   for (let i = 0; i < t.length; i++) {
-    rows.push([t.kind[i], t.reason[i], t.flags[i], t.key[i], t.files(i).join(','), t.size(i, 'apparent'), t.size(i, 'disk'),
+    rows.push([t.kind[i], t.reason[i], t.flags[i], t.key.get(i), t.files(i).join(','), t.size(i, 'apparent'), t.size(i, 'disk'),
       Math.round(t.f64.dataAtime[i]), Math.round(t.f64.hdrMtime[i]), t.f64.expire[i]].join('|'));
   }
   return { rows: rows.sort(), files: s.files, foreign: s.foreign.files, dirs: s.directories };
@@ -46,7 +46,7 @@ describe('persisted index', () => {
     await indexedScan({ root, stateDir: state });
     await writeEntry(root, { key: url('brand-new'), body: 1234, fetchedAt: Date.now() }, L);
     const s = await indexedScan({ root, stateDir: state });
-    expect(s.table.key).toContain(url('brand-new'));
+    expect(s.table.key.toArray()).toContain(url('brand-new'));
     expect(s.index.readDirs).toBeGreaterThan(0);
     expect(s.index.readDirs).toBeLessThan(5);
     expect(view(s)).toEqual(view(await scan({ root })));
@@ -58,7 +58,7 @@ describe('persisted index', () => {
     const i = s0.table.key.indexOf(url('more-3'));
     for (const f of s0.table.files(i)) await unlink(join(root, f));
     const s = await indexedScan({ root, stateDir: state });
-    expect(s.table.key).not.toContain(url('more-3'));
+    expect(s.table.key.toArray()).not.toContain(url('more-3'));
     expect(view(s)).toEqual(view(await scan({ root })));
   });
 
@@ -88,7 +88,7 @@ describe('persisted index', () => {
 
   test.each([
     ['truncated', async (p: string) => truncate(p, 100), 'truncated'],
-    ['cut short by a few bytes', async (p: string) => { const b = await readFile(p); await writeFile(p, b.subarray(0, b.length - 8)); }, 'checksum'],
+    ['cut short by a few bytes', async (p: string) => { const b = await readFile(p); await writeFile(p, b.subarray(0, b.length - 8)); }, 'truncated'],
     ['from an older version', async (p: string) => { const b = await readFile(p); b[5] = 0; await writeFile(p, b); }, 'index version 0'],
     ['garbage', async (p: string) => writeFile(p, 'hello'), 'not a cachectl index'],
     ['bit-flipped', async (p: string) => { const b = await readFile(p); b[b.length - 3] ^= 0xff; await writeFile(p, b); }, 'checksum'],
@@ -111,6 +111,6 @@ describe('persisted index', () => {
     await writeEntry(other, { key: url('x'), body: 10, fetchedAt: Date.now() }, L);
     const s = await indexedScan({ root: other, stateDir: state });
     expect(s.index.used).toBe(false);
-    expect(s.table.key.filter((k, i) => k && s.table.kind[i] === Kind.Entry)).toEqual([url('x')]);
+    expect(s.table.key.toArray().filter((k, i) => k && s.table.kind[i] === Kind.Entry)).toEqual([url('x')]);
   });
 });

@@ -14,7 +14,7 @@ const base = (over: Partial<PlanInput> = {}): PlanInput => ({
   expiredFirst: false, keepNewerThan: 0, tempMaxAge: 6 * HOUR, orphanMinAge: HOUR, round: 0, ...over,
 });
 const urlsOf = (s: Awaited<ReturnType<typeof scan>>, plan: ReturnType<typeof buildPlan>) =>
-  plan.steps.map((st) => `${st.reason}:${s.table.key[st.row] || s.table.files(st.row)[0]}`);
+  plan.steps.map((st) => `${st.reason}:${s.table.key.get(st.row) || s.table.files(st.row)[0]}`);
 
 /** Entries whose last use is a, b, c... days ago; body 1000 bytes each unless given. */
 async function lruTree(root: string, now: number, spec: { name: string; fetched: number; accessed?: number; revalidated?: number; size?: number; maxAge?: number }[]) {

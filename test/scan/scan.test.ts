@@ -12,7 +12,7 @@ const kinds = (s: Awaited<ReturnType<typeof scan>>) => {
   const out: Record<string, string[]> = {};
   for (let i = 0; i < s.table.length; i++) {
     const k = `${['entry', 'vary-index', 'orphan', 'unusable', 'temp'][s.table.kind[i]]}${s.table.reason[i] ? `:${REASONS[s.table.reason[i]]}` : ''}`;
-    (out[k] ??= []).push(s.table.key[i] || s.table.files(i).join(','));
+    (out[k] ??= []).push(s.table.key.get(i) || s.table.files(i).join(','));
   }
   return out;
 };
@@ -35,6 +35,14 @@ describe('scan classifies every file of a mod_cache_disk tree', () => {
     expect(k['unusable:corrupt-header']).toHaveLength(1);
     expect(s.foreign.files).toBe(2);
     expect(s.errors).toEqual([]);
+  });
+
+  test('auto-detects apache on a tree with all 64 first-level directories (depth-first probe)', async () => {
+    const root = await tempDir();
+    const { writeEntry } = await import('../../src/core/sample/writeEntry.js');
+    for (let i = 0; i < 400; i++) await writeEntry(root, { key: `http://h:80/${i}?`, body: 1, fetchedAt: Date.now() }, { levels: 2, length: 1 });
+    expect((await readdir(root)).length).toBeGreaterThanOrEqual(60);
+    expect((await scan({ root })).format).toBe('apache');
   });
 
   test('default layout 2x2 is detected from the tree', async () => {
@@ -65,7 +73,7 @@ describe('scan classifies every file of a mod_cache_disk tree', () => {
     await writeEveryKind(root, Date.now());
     await linkOutside(root, outside);
     const s = await scan({ root });
-    expect(s.table.key).not.toContain('http://mirror.local:80/gentoo-distfiles/outside?');
+    expect(s.table.key.toArray()).not.toContain('http://mirror.local:80/gentoo-distfiles/outside?');
     expect(s.others).toBe(2);
   });
 
@@ -89,7 +97,7 @@ describe.skipIf(!ht.path)(`real htcacheclean -A agrees with our reader${ht.path 
     await writeEveryKind(root, Date.now(), layout);
     const s = await scan({ root });
     const ours: string[] = [];
-    for (let i = 0; i < s.table.length; i++) if (s.table.kind[i] === Kind.Entry) ours.push(s.table.key[i]);
+    for (let i = 0; i < s.table.length; i++) if (s.table.kind[i] === Kind.Entry) ours.push(s.table.key.get(i));
     const theirs = execFileSync(ht.path!, ['-A', '-p', root], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(' ')[0]);
     expect(ours.sort()).toEqual(theirs.sort());
     // htcacheclean -A skips the inode-mismatch and body-less entries silently; so do we.

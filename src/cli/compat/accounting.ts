@@ -37,7 +37,7 @@ export function htcAccounting(snap: Snapshot, o: { now: number; round: number; r
   const t = snap.table;
   const up = (n: number) => (o.round > 1 && n > 0 ? Math.ceil(n / o.round) * o.round : n);
   const far = (ms: number) => o.realclean || Math.abs(ms - o.now) > DEVIATION_MS;
-  const stemOf = (i: number) => `${t.dirs[t.dir[i]]}/${t.name[i]}`;
+  const stemOf = (i: number) => `${t.dirs[t.dir[i]]}/${t.name.get(i)}`;
   const reason = (i: number) => REASONS[t.reason[i]];
   const isStray = (i: number) => t.kind[i] === Kind.Orphan && reason(i) === 'stray-data';
 

@@ -129,7 +129,7 @@ function matchStored(t: UnitTable, fuzzy: Target[], pattern: Target | undefined)
   }
   const matches = pattern ? urlMatcher(pattern.input) : undefined;
   for (let i = 0; i < t.length; i++) {
-    const key = t.key[i];
+    const key = t.key.get(i);
     if (key === '' || t.kind[i] === Kind.Temp) continue;
     const stem = stemOf(t, i);
     if (wanted.size > 0) {
@@ -145,5 +145,5 @@ function stemOf(t: UnitTable, i: number): string {
     const at = dir.toLowerCase().indexOf('.header.vary');
     if (at >= 0) return dir.slice(0, at);
   }
-  return dir === '' ? t.name[i] : `${dir}/${t.name[i]}`;
+  return dir === '' ? t.name.get(i) : `${dir}/${t.name.get(i)}`;
 }

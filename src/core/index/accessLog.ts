@@ -65,7 +65,7 @@ export async function applyAccessLogs(
   const byPath = new Map<string, number[]>();
   for (let i = 0; i < table.length; i++) {
     if (table.kind[i] !== Kind.Entry) continue;
-    const p = keyPath(table.key[i]);
+    const p = keyPath(table.key.get(i));
     const rows = byPath.get(p);
     if (rows) rows.push(i); else byPath.set(p, [i]);
   }

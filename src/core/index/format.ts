@@ -1,15 +1,18 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { F64_COLUMNS, UnitTable } from '../scan/table.js';
+import { F64_COLUMNS, UnitTable, type F64Column } from '../scan/table.js';
 
 /**
  * The persisted index: one binary file per cache root. Layout:
- *   "CCIDX" u8 version | u32 json length | json meta | u32 crc32 of everything after it |
- *   columns (raw typed arrays, 8-byte aligned) | string lengths (u32) | strings.
- * Raw columns load with one copy each, no parsing per row: a 1M-entry index loads in
- * well under a second. Any mismatch (magic, version, length, CRC) = corrupt: rebuild.
+ *   "CCIDX" u8 version | u32 json length | json meta | pad to 8 | u32 crc32 of the body, u32 0 |
+ *   body: columns (raw typed arrays) | pad to 8 | string lengths (u32) | strings.
+ * Columns are read straight into their typed arrays and strings in 8 MiB chunks, so
+ * loading a 1M-entry index needs no second copy of the file in memory. Any mismatch
+ * (magic, version, length, CRC) = corrupt: the caller rebuilds from a full scan.
  */
 export const INDEX_VERSION = 1;
 const MAGIC = Buffer.from('CCIDX');
+const CHUNK = 8 << 20;
 
 /** What a directory looked like when it was read, and where its rows are. */
 export interface DirRecord {
@@ -20,7 +23,7 @@ export interface DirRecord {
   rowStart: number;
   rowCount: number;
   subdirs: string[];
-  /** Totals of the directory's own files that have no row (foreign files, others). */
+  /** Totals of the directory's own files (all of them, and those that have no row). */
   files: number;
   bytes: number;
   dirDisk: number;
@@ -45,66 +48,116 @@ export interface IndexMeta {
   logs?: Record<string, { path: string; offset: number; size: number }>;
 }
 
-const pad8 = (n: number) => (n + 7) & ~7;
+export type MetaInput = Omit<IndexMeta, 'version' | 'rows' | 'dirNames'>;
 
-export function encodeIndex(meta: Omit<IndexMeta, 'version' | 'rows' | 'dirNames'>, t: UnitTable): Buffer {
+const pad8 = (n: number) => (n + 7) & ~7;
+const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function columnsOf(t: UnitTable, n: number): ArrayBufferView[] {
+  return [...F64_COLUMNS.map((c) => t.f64[c].subarray(0, n)), t.dir.subarray(0, n), t.status.subarray(0, n), t.kind.subarray(0, n), t.reason.subarray(0, n), t.flags.subarray(0, n)];
+}
+
+/** The file's parts, in order, without concatenating them (the strings part can be 100 MB). */
+export function encodeIndex(meta: MetaInput, t: UnitTable): Buffer[] {
   const n = t.length;
+  // Names (UTF-8) and keys (latin1, the raw header bytes) are stored as their columns hold them.
+  const lens = new Uint32Array(2 * n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += lens[i] = t.name.lengthOf(i);
+  for (let i = 0; i < n; i++) total += lens[n + i] = t.key.lengthOf(i);
+  const strings = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < n; i++) at += t.name.raw(i).copy(strings, at);
+  for (let i = 0; i < n; i++) at += t.key.raw(i).copy(strings, at);
+  const cols = columnsOf(t, n).map(raw);
+  const colBytes = cols.reduce((a, b) => a + b.length, 0);
+  const body = [...cols, Buffer.alloc(pad8(colBytes) - colBytes), raw(lens), strings];
+  let crc = 0;
+  for (const b of body) crc = crc32(b, crc);
   const json = Buffer.from(JSON.stringify({ ...meta, version: INDEX_VERSION, rows: n, dirNames: t.dirs }));
-  // File names as UTF-8 (files mode can hold any name); keys as latin1, the raw header bytes.
-  const strings = [...t.name.slice(0, n).map((s) => Buffer.from(s, 'utf8')), ...t.key.slice(0, n).map((s) => Buffer.from(s, 'latin1'))];
-  const lens = Uint32Array.from(strings, (b) => b.length);
-  const parts: Buffer[] = [];
-  const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  for (const c of F64_COLUMNS) parts.push(raw(t.f64[c].subarray(0, n)));
-  parts.push(raw(t.dir.subarray(0, n)), raw(t.status.subarray(0, n)), raw(t.kind.subarray(0, n)), raw(t.reason.subarray(0, n)), raw(t.flags.subarray(0, n)));
-  const colBytes = parts.reduce((a, b) => a + b.length, 0);
-  parts.push(Buffer.alloc(pad8(colBytes) - colBytes), raw(lens), ...strings);
-  const body = Buffer.concat(parts);
-  const head = Buffer.alloc(pad8(MAGIC.length + 1 + 4 + json.length + 4));
+  const head = Buffer.alloc(pad8(10 + json.length) + 8);
   MAGIC.copy(head, 0);
   head.writeUInt8(INDEX_VERSION, 5);
   head.writeUInt32LE(json.length, 6);
   json.copy(head, 10);
-  head.writeUInt32LE(crc32(body), head.length - 4);
-  return Buffer.concat([head, body]);
+  head.writeUInt32LE(crc, head.length - 8);
+  return [head, ...body];
 }
 
 export type DecodeResult = { ok: true; meta: IndexMeta; table: UnitTable } | { ok: false; reason: string };
 
-export function decodeIndex(buf: Buffer): DecodeResult {
-  if (buf.length < 14 || !buf.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
-  if (buf.readUInt8(5) !== INDEX_VERSION) return { ok: false, reason: `index version ${buf.readUInt8(5)}, expected ${INDEX_VERSION}` };
-  const jsonLen = buf.readUInt32LE(6);
-  const headLen = pad8(10 + jsonLen + 4);
-  if (buf.length < headLen) return { ok: false, reason: 'truncated index' };
+class Reader {
+  pos = 0;
+  crc = 0;
+  constructor(readonly fh: FileHandle) {}
+  /** Reads exactly into `target` (from the current position); false at end of file. */
+  async fill(target: Buffer, check = true): Promise<boolean> {
+    let got = 0;
+    while (got < target.length) {
+      const { bytesRead } = await this.fh.read(target, got, target.length - got, this.pos + got);
+      if (bytesRead === 0) return false;
+      got += bytesRead;
+    }
+    this.pos += got;
+    if (check) this.crc = crc32(target, this.crc);
+    return true;
+  }
+}
+
+export async function readIndexFile(path: string): Promise<DecodeResult> {
+  const fh = await open(path, 'r');
+  try {
+    return await decode(new Reader(fh), (await fh.stat()).size);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function decode(r: Reader, size: number): Promise<DecodeResult> {
+  const start = Buffer.alloc(10);
+  if (!(await r.fill(start, false)) || !start.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
+  if (start[5] !== INDEX_VERSION) return { ok: false, reason: `index version ${start[5]}, expected ${INDEX_VERSION}` };
+  const jsonLen = start.readUInt32LE(6);
+  const rest = Buffer.alloc(pad8(10 + jsonLen) + 8 - 10);
+  if (jsonLen > size || !(await r.fill(rest, false))) return { ok: false, reason: 'truncated index' };
   let meta: IndexMeta;
   try {
-    meta = JSON.parse(buf.toString('utf8', 10, 10 + jsonLen));
+    meta = JSON.parse(rest.toString('utf8', 0, jsonLen));
   } catch {
     return { ok: false, reason: 'corrupt index header' };
   }
-  const body = buf.subarray(headLen);
-  if (crc32(body) !== buf.readUInt32LE(headLen - 4)) return { ok: false, reason: 'index checksum mismatch (truncated or corrupt)' };
+  const want = rest.readUInt32LE(rest.length - 8);
   const n = meta.rows;
-  // Copy into fresh, aligned arrays (the file buffer's offsets are not aligned for f64).
-  let at = 0;
-  const take = <T extends ArrayBufferView>(Ctor: { new (len: number): T; BYTES_PER_ELEMENT: number }, count: number): T => {
-    const out = new Ctor(count);
-    const bytes = count * Ctor.BYTES_PER_ELEMENT;
-    Buffer.from(out.buffer).set(body.subarray(at, at + bytes));
-    at += bytes;
-    return out;
-  };
-  const f64 = Object.fromEntries(F64_COLUMNS.map((c) => [c, take(Float64Array, n)])) as Record<(typeof F64_COLUMNS)[number], Float64Array>;
-  const dir = take(Uint32Array, n), status = take(Uint16Array, n), kind = take(Uint8Array, n), reason = take(Uint8Array, n), flags = take(Uint8Array, n);
-  at = pad8(at);
-  const lens = take(Uint32Array, 2 * n);
-  const strs: string[] = new Array(2 * n);
+  if (!Number.isSafeInteger(n) || n < 0 || n * 113 > size) return { ok: false, reason: 'truncated index' };
+  const t = UnitTable.restore(n, meta.dirNames);
+  const cols = columnsOf(t, n);
+  for (const c of cols) if (!(await r.fill(raw(c)))) return { ok: false, reason: 'truncated index' };
+  const colBytes = cols.reduce((a, c) => a + c.byteLength, 0);
+  if (!(await r.fill(Buffer.alloc(pad8(colBytes) - colBytes)))) return { ok: false, reason: 'truncated index' };
+  const lens = new Uint32Array(2 * n);
+  if (!(await r.fill(raw(lens)))) return { ok: false, reason: 'truncated index' };
+  // Strings, chunk by chunk: a string never straddles what has been decoded.
+  let buf = Buffer.alloc(0);
+  let off = 0;
   for (let i = 0; i < 2 * n; i++) {
-    strs[i] = body.toString(i < n ? 'utf8' : 'latin1', at, at + lens[i]);
-    at += lens[i];
+    const len = lens[i];
+    if (buf.length - off < len) {
+      const fresh = Buffer.allocUnsafe(Math.max(CHUNK, len));
+      const carry = buf.subarray(off);
+      const need = Math.min(fresh.length - carry.length, size - r.pos);
+      carry.copy(fresh);
+      const chunk = fresh.subarray(carry.length, carry.length + need);
+      if (need <= 0 || !(await r.fill(chunk))) return { ok: false, reason: 'truncated index' };
+      buf = fresh.subarray(0, carry.length + need);
+      off = 0;
+      if (buf.length < len) return { ok: false, reason: 'truncated index' };
+    }
+    (i < n ? t.name : t.key).pushRaw(buf.subarray(off, off + len));
+    off += len;
   }
-  if (at !== body.length) return { ok: false, reason: 'index length mismatch' };
-  const table = UnitTable.restore(n, { kind, reason, flags, status, dir, f64 }, strs.slice(0, n), strs.slice(n), meta.dirNames);
-  return { ok: true, meta, table };
+  if (off !== buf.length || r.pos !== size) return { ok: false, reason: 'index length mismatch' };
+  if (r.crc !== want) return { ok: false, reason: 'index checksum mismatch (truncated or corrupt)' };
+  return { ok: true, meta, table: t };
 }
+
+export type { F64Column };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeIndex, encodeIndex, type IndexMeta } from './format.js';
+import { encodeIndex, readIndexFile, type IndexMeta, type MetaInput } from './format.js';
 import type { UnitTable } from '../scan/table.js';
 
 /** Default home of the index: next to, never inside, the cache. */
@@ -19,13 +19,12 @@ export type LoadedIndex = { meta: IndexMeta; table: UnitTable };
  * same root directory inode, same format. Anything else is a reason to rebuild.
  */
 export async function loadIndex(stateDir: string, root: string, rootIno: number, format: string): Promise<{ index: LoadedIndex | null; reason: string }> {
-  let buf: Buffer;
+  let d;
   try {
-    buf = await readFile(indexPath(stateDir, root));
+    d = await readIndexFile(indexPath(stateDir, root));
   } catch (e) {
     return { index: null, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no index yet' : `index unreadable (${(e as NodeJS.ErrnoException).code})` };
   }
-  const d = decodeIndex(buf);
   if (!d.ok) return { index: null, reason: d.reason };
   if (d.meta.root !== root) return { index: null, reason: 'index belongs to another root' };
   if (d.meta.rootIno !== rootIno) return { index: null, reason: 'cache root was replaced since the index was saved' };
@@ -34,12 +33,17 @@ export async function loadIndex(stateDir: string, root: string, rootIno: number,
 }
 
 /** Writes the index atomically: a reader never sees half a file (temp file, then rename). */
-export async function saveIndex(stateDir: string, root: string, meta: Omit<IndexMeta, 'version' | 'rows' | 'dirNames'>, table: UnitTable): Promise<string> {
+export async function saveIndex(stateDir: string, root: string, meta: MetaInput, table: UnitTable): Promise<string> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const path = indexPath(stateDir, root);
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, encodeIndex(meta, table), { mode: 0o600 });
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writev(encodeIndex(meta, table));
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => {});

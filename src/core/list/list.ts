@@ -49,14 +49,14 @@ export function listEntries(snap: Snapshot, o: ListOptions = {}): ListedEntry[] 
   const rows: number[] = [];
   for (let i = 0; i < t.length; i++) {
     if (t.kind[i] !== Kind.Entry) continue;
-    if (o.match && !o.match(t.key[i])) continue;
+    if (o.match && !o.match(t.key.get(i))) continue;
     rows.push(i);
   }
   const out = rows.map((i): ListedEntry => {
     const f = t.flags[i];
     const hasData = (f & Flag.HasData) !== 0;
     return {
-      url: t.key[i],
+      url: t.key.get(i),
       hdrSize: roundUp(v.hdrSize[i], round),
       bodySize: roundUp(hasData ? v.dataSize[i] : 0, round),
       status: t.status[i],

@@ -87,7 +87,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     if (t.kind[s.row] === Kind.Entry) removedEntries++;
   }
   const victims: Victim[] = plan.steps.map((s) => ({
-    url: t.key[s.row] || t.files(s.row)[0], files: t.files(s.row), bytes: s.bytes, reason: s.reason,
+    url: t.key.get(s.row) || t.files(s.row)[0], files: t.files(s.row), bytes: s.bytes, reason: s.reason,
     lastAccess: lastUse(t, s.row, o.order ?? 'atime'),
   }));
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };

@@ -96,7 +96,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
       body = undefined;
     }
     const row = addRow(table, dirId, stem, kind, reason, variant | (h.hasBody ? Flag.HasBody : 0) | (h.headerOnly ? Flag.HeaderOnly : 0), header, body);
-    table.key[row] = h.key;
+    table.key.set(row, h.key);
     table.status[row] = h.status & 0xffff;
     const v = table.f64;
     v.expire[row] = h.expire;
@@ -131,6 +131,6 @@ export function classifyFilesDir(dir: WalkedDir, table: UnitTable): void {
   for (const f of dir.files) {
     const temp = FILES_TEMP.test(f.name);
     const row = table.add({ kind: temp ? Kind.Temp : Kind.Entry, flags: Flag.RawName | Flag.HasData, dir: dirId, name: f.name, values: dataValues(f.stat) });
-    table.key[row] = dir.rel === '' ? f.name : `${dir.rel}/${f.name}`;
+    table.key.set(row, dir.rel === '' ? f.name : `${dir.rel}/${f.name}`);
   }
 }

@@ -8,14 +8,15 @@ export type CacheFormat = 'apache' | 'files';
 
 /**
  * A tree is a mod_cache_disk cache if a `.header` file or an `aptmp` temp file turns
- * up within the first few directories (hash directories are visited breadth-first, so
- * an entry is found after reading at most levels+1 directories on a real cache).
+ * up within the first few directories. Depth first: entries live in the leaf hash
+ * directories, which a real cache reaches after levels+1 reads (breadth first would
+ * spend the whole budget on the 64 first-level directories).
  */
 export async function detectFormat(root: string, budget = 64): Promise<CacheFormat> {
   const queue = [root];
   let seen = 0;
   while (queue.length > 0 && seen < budget) {
-    const dir = queue.shift()!;
+    const dir = queue.pop()!;
     seen++;
     let names;
     try {
@@ -42,8 +43,8 @@ export function detectLayout(table: UnitTable): Layout | null {
     const dir = table.dirs[table.dir[i]];
     const parts = dir === '' ? [] : dir.split('/');
     const layout = { levels: parts.length, length: parts[0]?.length ?? 0 };
-    const expected = entryStemPath(table.key[i], layout);
-    if (expected === (dir === '' ? table.name[i] : `${dir}/${table.name[i]}`)) return layout;
+    const expected = entryStemPath(table.key.get(i), layout);
+    if (expected === (dir === '' ? table.name.get(i) : `${dir}/${table.name.get(i)}`)) return layout;
   }
   return null;
 }

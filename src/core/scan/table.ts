@@ -1,3 +1,5 @@
+import { StringColumn } from './strings.js';
+
 /**
  * Columnar storage for scanned cache units. A 1M-entry cache must fit in ~250 bytes
  * per entry, so there is no object per entry: numbers live in growable typed arrays
@@ -76,9 +78,10 @@ export class UnitTable {
   status: Uint16Array;
   dir: Uint32Array;
   readonly f64: Record<F64Column, Float64Array>;
-  name: string[] = [];
-  /** Cache key (URL) for entries, variants (base key) and unusable entries; '' otherwise. */
-  key: string[] = [];
+  /** File stem (or whole name with Flag.RawName); UTF-8, as names can be anything. */
+  readonly name = new StringColumn('utf8', 1024, 24);
+  /** Cache key (URL) for entries, variants (base key) and unusable entries; '' otherwise. Raw bytes. */
+  readonly key = new StringColumn('latin1', 1024, 80);
   /** Interned directory paths relative to the root ('' = the root itself). */
   readonly dirs: string[] = [];
   private readonly dirIds = new Map<string, number>();
@@ -120,7 +123,8 @@ export class UnitTable {
   /** Relative paths of the unit's files, header first (the order httpd expects them gone). */
   files(i: number): string[] {
     const d = this.dirs[this.dir[i]];
-    const base = d === '' ? this.name[i] : `${d}/${this.name[i]}`;
+    const name = this.name.get(i);
+    const base = d === '' ? name : `${d}/${name}`;
     const f = this.flags[i];
     if (f & Flag.RawName) return [base];
     const out: string[] = [];
@@ -135,13 +139,9 @@ export class UnitTable {
       : this.f64.hdrSize[i] + this.f64.dataSize[i];
   }
 
-  /** Rebuilds a table from persisted columns (src/core/index/format.ts). */
-  static restore(length: number, cols: { kind: Uint8Array; reason: Uint8Array; flags: Uint8Array; status: Uint16Array; dir: Uint32Array; f64: Record<F64Column, Float64Array> }, name: string[], key: string[], dirs: string[]): UnitTable {
+  /** An empty table of `length` rows for src/core/index/format.ts to read columns into. */
+  static restore(length: number, dirs: string[]): UnitTable {
     const t = new UnitTable(Math.max(1024, length));
-    t.kind.set(cols.kind); t.reason.set(cols.reason); t.flags.set(cols.flags); t.status.set(cols.status); t.dir.set(cols.dir);
-    for (const c of F64_COLUMNS) t.f64[c].set(cols.f64[c]);
-    t.name = name;
-    t.key = key;
     for (const d of dirs) t.internDir(d);
     t.length = length;
     return t;
@@ -162,13 +162,11 @@ export class UnitTable {
         this.kind[w] = this.kind[r]; this.reason[w] = this.reason[r]; this.flags[w] = this.flags[r];
         this.status[w] = this.status[r]; this.dir[w] = this.dir[r];
         for (const c of F64_COLUMNS) this.f64[c][w] = this.f64[c][r];
-        this.name[w] = this.name[r];
-        this.key[w] = this.key[r];
       }
       w++;
     }
-    this.name.length = w;
-    this.key.length = w;
+    this.name.compact(map);
+    this.key.compact(map);
     this.length = w;
     return map;
   }
