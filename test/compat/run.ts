@@ -1,22 +1,13 @@
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { needTool } from '../helpers/tools.js';
-import { HTCACHECLEAN_BIN, runBin, type RunResult } from '../helpers/cli.js';
+import { HTCACHECLEAN_BIN, runBin, runProcess, type RunResult } from '../helpers/cli.js';
 
 export const real = needTool('htcacheclean', 'apache2-utils');
 
 /** Debian's htcacheclean, with the same argv our bin gets. */
 export function runReal(args: string[], cwd?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(real.path!, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runProcess(real.path!, args, { cwd });
 }
 
 export const runOurs = (args: string[], env?: NodeJS.ProcessEnv) => runBin(args, { bin: HTCACHECLEAN_BIN, env });
