@@ -40,7 +40,7 @@ export function runMeasured(cmd, args, { env, captureStdout = false, timeoutSeco
   const errFd = openSync(errFile, 'w');
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(TIME_BIN, ['-f', '%e %M', '-o', timeFile, cmd, ...args], {
+    const child = spawn(TIME_BIN, ['-f', '%e %M %U %S', '-o', timeFile, cmd, ...args], {
       stdio: ['ignore', outFd, errFd], env: env ? { ...process.env, ...env } : process.env, cwd, detached: true,
     });
     let timedOut = false;
@@ -56,13 +56,43 @@ export function runMeasured(cmd, args, { env, captureStdout = false, timeoutSeco
       closeSync(errFd);
       const timeOut = existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
       // GNU time prefixes "Command exited with non-zero status N" / "Command terminated by signal N".
-      const m = /([\d.]+) (\d+)\s*$/.exec(timeOut);
+      const m = /([\d.]+) (\d+) ([\d.]+) ([\d.]+)\s*$/.exec(timeOut);
       const stdout = captureStdout ? readFileSync(outFile, 'utf8') : '';
       const stderr = readFileSync(errFile, 'utf8');
       rmSync(dir, { recursive: true, force: true });
-      resolve({ seconds, maxRss: m ? Number(m[2]) * 1024 : NaN, code, signal, timedOut, stdout, stderr });
+      resolve({ seconds, maxRss: m ? Number(m[2]) * 1024 : NaN, cpu: m ? Number(m[3]) + Number(m[4]) : NaN, code, signal, timedOut, stdout, stderr });
     });
   });
+}
+
+function cpuTimes() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] ?? 0);
+  return { idle, total: f.reduce((a, b) => a + b, 0) };
+}
+
+/** Fraction of all CPUs busy over the next `ms` (from /proc/stat). */
+export async function cpuBusy(ms = 1000) {
+  const a = cpuTimes();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = cpuTimes();
+  const total = b.total - a.total;
+  return total > 0 ? 1 - (b.idle - a.idle) / total : 0;
+}
+
+/**
+ * Other people's jobs share the 2 cores: waits (up to `maxSeconds`) until the machine
+ * has been mostly idle for a second, and returns how busy it was when we started.
+ */
+export async function waitIdle({ threshold = 0.15, maxSeconds = 120, log = () => {} } = {}) {
+  const t0 = Date.now();
+  let busy = await cpuBusy();
+  let said = false;
+  while (busy > threshold && Date.now() - t0 < maxSeconds * 1000) {
+    if (!said) { log(`  (waiting for other jobs: CPU ${(busy * 100).toFixed(0)}% busy)`); said = true; }
+    busy = await cpuBusy();
+  }
+  return busy;
 }
 
 export const median = (xs) => {

@@ -18,8 +18,11 @@ export interface ClassifyTotals {
 
 const reasonCode = (r: Reason): number => REASONS.indexOf(r);
 const disk = (st: Stats): number => st.blocks * 512;
-const changedAt = (...sts: (Stats | undefined)[]): number =>
-  Math.max(0, ...sts.map((s) => (s ? Math.max(s.ctimeMs, s.mtimeMs) : 0)));
+/** Latest ctime/mtime of up to two files (no rest arguments or arrays: called per row). */
+const changedAt = (a?: Stats, b?: Stats): number =>
+  Math.max(0, a ? Math.max(a.ctimeMs, a.mtimeMs) : 0, b ? Math.max(b.ctimeMs, b.mtimeMs) : 0);
+/** Rows are added with no values, then their columns are written directly (no per-row objects). */
+const NO_VALUES: UnitRow['values'] = Object.freeze({});
 
 /** Splits a name at its first dot, as htcacheclean does: `X.header` -> ['X', '.header']. */
 function splitExt(name: string): [string, string] {
@@ -47,7 +50,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
   for (const f of dir.files) {
     const [stem, ext] = splitExt(f.name);
     if (ext === '' && dir.rel === '' && APACHE_TEMP.test(f.name)) {
-      table.add({ kind: Kind.Temp, flags: Flag.RawName | Flag.HasData, dir: dirId, name: f.name, values: dataValues(f.stat) });
+      addFileRow(table, Kind.Temp, dirId, f.name, f.stat);
     } else if (stem !== '' && (ext === '.header' || ext === '.data')) {
       const p = pairs.get(stem) ?? {};
       if (ext === '.header') p.header = f; else p.data = f;
@@ -110,27 +113,35 @@ function addRow(
   table: UnitTable, dir: number, stem: string, kind: Kind, reason: Reason, flags: number,
   header: WalkedFile | undefined, data: WalkedFile | undefined, dataOnly = false,
 ): number {
-  const row: UnitRow = {
+  const h = header && !dataOnly ? header.stat : undefined;
+  const d = data?.stat;
+  const i = table.add({
     kind, reason: reasonCode(reason), dir, name: stem,
-    flags: (flags & ~(Flag.HasHeader | Flag.HasData)) | (header && !dataOnly ? Flag.HasHeader : 0) | (data ? Flag.HasData : 0),
-    values: {
-      ...(header && !dataOnly ? headerValues(header.stat) : {}),
-      ...(data ? dataValues(data.stat) : {}),
-      changed: changedAt(dataOnly ? undefined : header?.stat, data?.stat),
-    },
-  };
-  return table.add(row);
+    flags: (flags & ~(Flag.HasHeader | Flag.HasData)) | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0),
+    values: NO_VALUES,
+  });
+  const v = table.f64;
+  if (h) { v.hdrSize[i] = h.size; v.hdrDisk[i] = disk(h); v.hdrMtime[i] = h.mtimeMs; v.hdrAtime[i] = h.atimeMs; }
+  if (d) { v.dataSize[i] = d.size; v.dataDisk[i] = disk(d); v.dataMtime[i] = d.mtimeMs; v.dataAtime[i] = d.atimeMs; }
+  v.changed[i] = changedAt(h, d);
+  return i;
 }
 
-const headerValues = (st: Stats) => ({ hdrSize: st.size, hdrDisk: disk(st), hdrMtime: st.mtimeMs, hdrAtime: st.atimeMs });
-const dataValues = (st: Stats) => ({ dataSize: st.size, dataDisk: disk(st), dataMtime: st.mtimeMs, dataAtime: st.atimeMs, changed: changedAt(st) });
+/** A single-file row (temp file, files-mode entry): data columns only. */
+function addFileRow(table: UnitTable, kind: Kind, dir: number, name: string, st: Stats): number {
+  const i = table.add({ kind, flags: Flag.RawName | Flag.HasData, dir, name, values: NO_VALUES });
+  const v = table.f64;
+  v.dataSize[i] = st.size; v.dataDisk[i] = disk(st); v.dataMtime[i] = st.mtimeMs; v.dataAtime[i] = st.atimeMs;
+  v.changed[i] = changedAt(st);
+  return i;
+}
 
 /** Files mode (a distfiles directory): every regular file is an entry keyed by its path. */
 export function classifyFilesDir(dir: WalkedDir, table: UnitTable): void {
   const dirId = table.internDir(dir.rel);
   for (const f of dir.files) {
     const temp = FILES_TEMP.test(f.name);
-    const row = table.add({ kind: temp ? Kind.Temp : Kind.Entry, flags: Flag.RawName | Flag.HasData, dir: dirId, name: f.name, values: dataValues(f.stat) });
+    const row = addFileRow(table, temp ? Kind.Temp : Kind.Entry, dirId, f.name, f.stat);
     table.key.set(row, dir.rel === '' ? f.name : `${dir.rel}/${f.name}`);
   }
 }

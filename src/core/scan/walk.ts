@@ -111,6 +111,8 @@ export function walk(opts: WalkOptions): Promise<boolean> {
         }
         const files: WalkedFile[] = [];
         const subdirs: string[] = [];
+        // abs is resolved and absolute and a dirent name has no '/': no path.join per file.
+        const prefix = abs.endsWith('/') ? abs : `${abs}/`;
         let others = 0;
         let waiting = 1;
         const settle = (): void => {
@@ -121,7 +123,7 @@ export function walk(opts: WalkOptions): Promise<boolean> {
         };
         for (const d of dirents) {
           const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
-          const childAbs = join(abs, d.name);
+          const childAbs = prefix + d.name;
           if (!d.isFile() && !d.isDirectory()) { others++; continue; }
           waiting++;
           lstat(childAbs, (e, st) => {

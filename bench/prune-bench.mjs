@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Prune benchmark: on the same tree and in one run, `cachectl prune --usage apparent
+// --dry-run` down to half the cache against `htcacheclean -D -p DIR -l HALF`, then the
+// real `cachectl prune` (deletions included). htcacheclean's eviction is O(n·k) (a full
+// list scan per deleted entry): at 500k entries its dry run took 32 minutes on this
+// machine type, so it is killed after --htcacheclean-timeout and reported as "> N s".
+//
+//   npx tsc -p . && node bench/prune-bench.mjs [--entries N] [--htcacheclean-timeout S] [--no-real] [--cold]
+//
+// Options:
+//   --entries N                 entries in the generated tree (default 500000)
+//   --dir PATH                  tree location (default /work/bench-trees/cachectl-N)
+//   --htcacheclean-timeout S    kill htcacheclean after S seconds (default 600)
+//   --no-real                   skip the real prune (the tree stays reusable)
+//   --cold                      drop the page cache before each timed command (root)
+//   --cachectl PATH             the CLI to time (default bin/cachectl.js of this checkout)
+//   --json FILE                 also write the results as JSON
+//
+// The real prune deletes half the tree, so it invalidates the tree's marker: the next
+// benchmark regenerates it.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTree, defaultTreeDir, invalidateTree } from './gen-tree.mjs';
+import { requireTools, dropCaches, runMeasured, table, fmtS, fmtX, fmtMiB, machine, parseArgs, waitIdle, HTCACHECLEAN } from './lib.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '500000' },
+    dir: { type: 'string' },
+    'htcacheclean-timeout': { type: 'string', default: '600' },
+    real: { type: 'boolean', default: true },
+    'no-real': { type: 'boolean', default: false },
+    cold: { type: 'boolean', default: false },
+    cachectl: { type: 'string', default: join(repo, 'bin/cachectl.js') },
+    json: { type: 'string' },
+  },
+});
+const entries = Number(values.entries);
+const timeout = Number(values['htcacheclean-timeout']);
+const doReal = values.real && !values['no-real'];
+requireTools();
+if (values.cold) dropCaches();
+const dir = values.dir ?? defaultTreeDir(entries);
+const tree = ensureTree({ entries, dir });
+const root = tree.root;
+const half = Math.floor(tree.bytes / 2);
+// htcacheclean's -l takes bytes (no suffix) or a 1024-based K/M/G suffix; bytes are exact.
+const htLimit = String(half);
+
+const help = spawnSync(process.execPath, [values.cachectl, 'prune', '--help'], { encoding: 'utf8' });
+if (help.status !== 0) throw new Error(`${values.cachectl} has no prune command yet:\n${help.stderr}`);
+const extra = help.stdout.includes('--no-index') ? ['--no-index'] : [];
+const pruneArgs = (dry) => [values.cachectl, 'prune', root, '--limit', String(half), '--usage', 'apparent', '--format', 'apache', '--json', ...extra, ...(dry ? ['--dry-run'] : [])];
+
+async function timed(name, cmd, args, opts = {}) {
+  await waitIdle({ log: (m) => console.error(m) });
+  if (values.cold) dropCaches();
+  console.error(`${name}: ${[cmd, ...args].join(' ')}`);
+  const r = await runMeasured(cmd, args, opts);
+  console.error(`  ${fmtS(r.seconds)} s, CPU ${fmtS(r.cpu)} s, peak RSS ${fmtMiB(r.maxRss)}${r.timedOut ? ` (killed after ${timeout} s)` : ''}`);
+  return r;
+}
+
+function pruneSummary(r) {
+  if (r.code !== 0 && r.code !== 4) throw new Error(`cachectl prune exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+  const j = JSON.parse(r.stdout);
+  return { before: j.before, after: j.after, removed: j.removed?.entries ?? j.plan?.length, targetMet: j.targetMet, scanMs: j.scanMs, durationMs: j.durationMs };
+}
+
+const info = machine();
+console.error(`prune-bench: ${entries} entries, ${tree.bytes} B apparent, limit ${half} B (half), ${values.cold ? 'cold' : 'warm'}`);
+if (!values.cold) {
+  // Warm the page cache the same way for both (an untimed full read of the tree).
+  spawnSync('find', [root, '-printf', '%s\n'], { stdio: 'ignore' });
+}
+
+const dry = await timed('cachectl dry run', process.execPath, pruneArgs(true), { captureStdout: true });
+const drySum = pruneSummary(dry);
+const ht = await timed('htcacheclean dry run', HTCACHECLEAN, ['-D', '-v', '-p', root, '-l', htLimit], { timeoutSeconds: timeout });
+let htDeleted = null;
+if (!ht.timedOut) {
+  if (ht.code !== 0) throw new Error(`htcacheclean exited ${ht.code}:\n${ht.stderr}`);
+  const m = /(\d+) entries deleted \((\d+) from future, (\d+) expired, (\d+) fresh\)/.exec(ht.stderr);
+  htDeleted = m ? { total: +m[1], future: +m[2], expired: +m[3], fresh: +m[4] } : null;
+}
+
+let real = null;
+if (doReal) {
+  invalidateTree(dir); // from here on the tree is no longer the generated one
+  const r = await timed('cachectl real prune', process.execPath, pruneArgs(false), { captureStdout: true });
+  real = { seconds: r.seconds, cpu: r.cpu, maxRss: r.maxRss, ...pruneSummary(r) };
+}
+
+const htText = ht.timedOut ? `> ${timeout}` : fmtS(ht.seconds);
+const ratio = dry.seconds / ht.seconds; // an upper bound when htcacheclean was killed
+const rows = [['command', 'seconds', 'CPU s', 'peak RSS', 'entries removed']];
+rows.push(['cachectl prune --dry-run', fmtS(dry.seconds), fmtS(dry.cpu), fmtMiB(dry.maxRss), drySum.removed]);
+rows.push(['htcacheclean -D', htText, ht.timedOut ? '-' : fmtS(ht.cpu), fmtMiB(ht.maxRss), htDeleted ? `${htDeleted.total} (${htDeleted.expired} expired, ${htDeleted.fresh} fresh)` : '-']);
+if (real) rows.push(['cachectl prune (real)', fmtS(real.seconds), fmtS(real.cpu), fmtMiB(real.maxRss), real.removed]);
+console.log(`\n${entries} entries, ${(tree.bytes / 2 ** 20).toFixed(0)} MiB apparent, pruned to half (${half} B), ${values.cold ? 'cold' : 'warm'}, ${info.date}, ${info.cpus} CPUs, node ${info.node}`);
+console.log(table(rows));
+console.log(`\ncachectl dry run / htcacheclean dry run: ${ht.timedOut ? `< ${fmtX(ratio)} (htcacheclean killed at ${timeout} s; it is at least ${(ht.seconds / dry.seconds).toFixed(0)}x slower)` : fmtX(ratio)}`);
+console.log(`cachectl dry run: before ${drySum.before.entries} entries / ${drySum.before.bytes} B -> after ${drySum.after.entries} / ${drySum.after.bytes} B, target met: ${drySum.targetMet}`);
+if (real) console.log(`real prune: removed ${real.removed} entries in ${fmtS(real.seconds)} s (scan ${(real.scanMs / 1000).toFixed(1)} s), after ${real.after.bytes} B, target met: ${real.targetMet}`);
+if (values.json) {
+  writeFileSync(values.json, JSON.stringify({
+    machine: info, entries, bytes: tree.bytes, limit: half, mode: values.cold ? 'cold' : 'warm',
+    cachectlDryRun: { seconds: dry.seconds, cpu: dry.cpu, maxRss: dry.maxRss, ...drySum },
+    htcacheclean: { seconds: ht.seconds, cpu: ht.cpu, timedOut: ht.timedOut, timeout, deleted: htDeleted },
+    ratio, real,
+  }, null, 2) + '\n');
+}
