@@ -63,7 +63,17 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
 function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions): void {
   if (o.json) {
     const { plan, ...summary } = r;
-    ctx.out(JSON.stringify(o.dryRun || o.verbose ? { ...summary, plan } : summary, null, 2) + '\n');
+    const head = JSON.stringify(summary, null, 2);
+    if (!(o.dryRun || o.verbose)) return ctx.out(head + '\n');
+    // The plan can hold 250k victims: one compact line each, written in 64 KiB chunks,
+    // instead of one pretty-printed string of hundreds of MB.
+    ctx.out(head.slice(0, -2) + ',\n  "plan": [');
+    let buf = '';
+    for (let i = 0; i < plan.length; i++) {
+      buf += (i ? ',\n    ' : '\n    ') + JSON.stringify(plan[i]);
+      if (buf.length > 1 << 16) { ctx.out(buf); buf = ''; }
+    }
+    ctx.out(buf + (plan.length ? '\n  ]\n}\n' : ']\n}\n'));
     return;
   }
   const now = Date.now();
