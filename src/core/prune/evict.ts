@@ -46,7 +46,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions): Promise<EvictResult> {
   const t = snap.table;
   const r: EvictResult = { done: [], files: 0, alreadyGone: 0, skippedChanged: 0, emptyDirsRemoved: 0, errors: [], interrupted: false };
-  if (steps.length === 0) return r;
   let tree: SafeTree;
   try {
     tree = await SafeTree.open(snap.root);
@@ -124,6 +123,9 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     const pos = new Map(steps.map((s, i) => [s, i]));
     r.done.sort((a, b) => pos.get(a)! - pos.get(b)!);
     if (o.removeEmptyDirs && !o.dryRun) r.emptyDirsRemoved = await removeEmptyParents(tree, touchedDirs);
+    // Everything "already gone" because the cache root itself was deleted or replaced
+    // meanwhile is not a success: say so (exit 1) instead of reporting a clean run.
+    if (!(await tree.stillAtRoot())) r.errors.push({ path: snap.root, code: 'ENOENT' });
   } finally {
     await tree.close();
   }

@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, realpath, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DirHandles, type DirEntry } from './dirHandles.js';
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
@@ -48,7 +49,18 @@ export class SafeTree {
     return new SafeTree(root, fh, atomic);
   }
 
+  /** Whether the root path still names the directory we opened (not deleted or replaced). */
+  async stillAtRoot(): Promise<boolean> {
+    try {
+      const [opened, now] = await Promise.all([this.rootFh.stat(), lstat(this.root)]);
+      return opened.dev === now.dev && opened.ino === now.ino;
+    } catch {
+      return false;
+    }
+  }
+
   async close(): Promise<void> {
+    await this.handles.closeAll();
     await this.rootFh.close().catch(() => {});
   }
 
@@ -63,17 +75,55 @@ export class SafeTree {
     return this.atomic ? this.viaFds(parts, fn) : this.viaChecks(parts, fn);
   }
 
-  private async viaFds<T>(parts: string[], fn: (d: VerifiedDir) => Promise<T>): Promise<T> {
-    let cur = this.rootFh;
-    try {
-      for (let i = 0; i < parts.length; i++) {
-        const next = await open(`/proc/self/fd/${cur.fd}/${parts[i]}`, DIR_FLAGS).catch((e) => {
-          throw withPath(e, join(this.root, ...parts.slice(0, i + 1)));
-        });
-        if (cur !== this.rootFh) await cur.close();
-        cur = next;
+  /** Handles of the directories above units' directories (see DirHandles). */
+  private readonly handles = new DirHandles(256);
+
+  /** The handle of `parts[0..k)`, from the cache or opened relative to its parent's. */
+  private async upper(parts: string[], k: number): Promise<DirEntry> {
+    if (k === 0) return { fh: this.rootFh, refs: 1, stale: false };
+    return this.handles.take(parts.slice(0, k).join('/'), async () => {
+      const parent = await this.upper(parts, k - 1);
+      try {
+        return await this.openIn(parent.fh, parts, k - 1);
+      } finally {
+        if (k > 1) this.handles.give(parent);
       }
-      const base = `/proc/self/fd/${cur.fd}/`;
+    });
+  }
+
+  private openIn(parent: FileHandle, parts: string[], i: number): Promise<FileHandle> {
+    return open(`/proc/self/fd/${parent.fd}/${parts[i]}`, DIR_FLAGS).catch((e) => {
+      throw withPath(e, join(this.root, ...parts.slice(0, i + 1)));
+    });
+  }
+
+  /** The unit's own directory: opened fresh each time, below a (maybe cached) parent. */
+  private async leaf(parts: string[]): Promise<FileHandle | null> {
+    if (parts.length === 0) return null;
+    const n = parts.length;
+    const attempt = async (): Promise<FileHandle> => {
+      const parent = await this.upper(parts, n - 1);
+      try {
+        return await this.openIn(parent.fh, parts, n - 1);
+      } finally {
+        if (n > 1) this.handles.give(parent);
+      }
+    };
+    try {
+      return await attempt();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || n === 1) throw e;
+      // A cached directory may have been removed and made again (httpd, htcacheclean -t).
+      for (let k = 1; k < n; k++) this.handles.drop(parts.slice(0, k).join('/'));
+      return attempt();
+    }
+  }
+
+  private async viaFds<T>(parts: string[], fn: (d: VerifiedDir) => Promise<T>): Promise<T> {
+    const own = await this.leaf(parts);
+    const dir = own ?? this.rootFh;
+    try {
+      const base = `/proc/self/fd/${dir.fd}/`;
       const at = (name: string) => (e: unknown) => { throw withPath(e, join(this.root, ...parts, name)); };
       return await fn({
         lstat: (name) => lstat(base + name).catch(at(name)),
@@ -81,7 +131,7 @@ export class SafeTree {
         rmdir: (name) => rmdir(base + name).catch(at(name)),
       });
     } finally {
-      if (cur !== this.rootFh) await cur.close().catch(() => {});
+      await own?.close().catch(() => {});
     }
   }
 
