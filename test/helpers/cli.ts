@@ -20,6 +20,8 @@ export function runProcess(cmd: string, args: string[], opts: { env?: NodeJS.Pro
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A child that exits before reading its stdin makes this write fail with EPIPE: harmless.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
