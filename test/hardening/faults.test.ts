@@ -184,11 +184,11 @@ describe('file names with newlines or invalid UTF-8', () => {
     expect(r.stderr + r.stdout).toMatch(/not valid UTF-8|bad-\\xff/);
   });
 
-  // KNOWN BUG (src/cli/output/pruneText.ts renderVictims, and list's output): names and
+  // FIXED (was a known bug) (src/cli/output/pruneText.ts renderVictims, and list's output): names and
   // keys are printed raw, so a newline in one forges an extra line in the plan (and in
   // `list`, whose lines scripts feed to `delete`). Fix: escape control characters in
   // every line-per-entry output (\n, \r, \t, \xNN), as `ls -b` does; --json is exact.
-  test.fails('the dry run prints one line per victim even when a name holds a newline', async () => {
+  test('the dry run prints one line per victim even when a name holds a newline', async () => {
     const root = await strangeTree();
     const r = await runCachectl(['prune', root, '--format', 'files', '--max-entries', '0', '--dry-run']);
     const lines = r.stdout.split('\n').filter(Boolean);

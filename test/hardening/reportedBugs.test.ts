@@ -95,12 +95,12 @@ describe('format detection on a real-sized tree (found while measuring the harde
 });
 
 describe('temp files of the persisted index after a crash (found by the kill -9 trials)', () => {
-  // KNOWN BUG (src/core/index/store.ts, lead's): saveIndex writes `index-<hash>.bin.<random>.tmp`
+  // FIXED (was a known bug) (src/core/index/store.ts, lead's): saveIndex writes `index-<hash>.bin.<random>.tmp`
   // and renames it; a kill -9 between the two leaves the temp file, and no later run
   // removes it (the crash trials see one every ~50 kills). Fix: name it
   // `index-<hash>.bin.<pid>.tmp` and, before writing, unlink this root's temp files
   // whose pid is dead (or older than an hour).
-  test.fails("a temp file left by a killed run's index save is gone after the next run", async () => {
+  test("a temp file left by a killed run's index save is gone after the next run", async () => {
     const { indexPath } = await import('../../src/core/index/store.js');
     const { runCachectl } = await import('../helpers/cli.js');
     const root = await tempDir();
@@ -117,14 +117,14 @@ describe('temp files of the persisted index after a crash (found by the kill -9 
 });
 
 describe('the htcacheclean front end\'s pid file (-P)', () => {
-  // KNOWN BUG (src/cli/compat/main.ts writePid, compat engineer's): the pid file is written
+  // FIXED (was a known bug) (src/cli/compat/main.ts writePid, compat engineer's): the pid file is written
   // with writeFile (follows symlinks, truncates) as root, before the privilege drop; a
   // relative -P is resolved inside the cache root, which the web server's user writes. It
   // plants `ROOT/x.pid -> /etc/shadow` and the next cron run truncates that file. (Real
   // htcacheclean does the same; we mean to be safer.) Fix: open with
   // O_WRONLY|O_CREAT|O_TRUNC|O_NOFOLLOW (and refuse a pid path inside the cache root, or
   // write it after the drop when it is there).
-  test.fails('a symlink planted at a relative -P path is not written through', async () => {
+  test('a symlink planted at a relative -P path is not written through', async () => {
     const { runBin, HTCACHECLEAN_BIN } = await import('../helpers/cli.js');
     const root = await tempDir();
     await writeEntry(root, { key: url('x'), body: 10, fetchedAt: Date.now() - DAY }, LAYOUT);

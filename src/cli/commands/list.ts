@@ -7,6 +7,7 @@ import { formatJson, formatLong } from '../../core/list/format.js';
 import { urlMatcher } from '../../core/match.js';
 import { formatOption } from '../options.js';
 import { scanProgress } from '../output/progress.js';
+import { escapeControl } from '../output/style.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 
 export interface ListCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; long?: boolean; json?: boolean; match?: string }
@@ -36,7 +37,8 @@ export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): 
   const progress = scanProgress(ctx);
   const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env) });
   progress.done();
-  const line = o.json ? formatJson : o.long ? formatLong : (e: { url: string }) => e.url;
+  // Plain lines escape control characters (one entry, one line); --json is exact.
+  const line = o.json ? formatJson : o.long ? (e: Parameters<typeof formatLong>[0]) => escapeControl(formatLong(e)) : (e: { url: string }) => escapeControl(e.url);
   const entries = listEntries(snap, { match: o.match === undefined ? undefined : urlMatcher(o.match), sorted: true });
   // Batched writes: one write per line is slow on a million entries.
   let buf = '';

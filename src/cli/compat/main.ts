@@ -1,4 +1,5 @@
-import { writeFile, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { unlink, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { processContext, type CliContext } from '../context.js';
 import { CachectlError, LockHeldError } from '../../core/errors.js';
@@ -107,7 +108,14 @@ async function once(ctx: CliContext, o: HtcOptions): Promise<number> {
 /** mode 0644, truncating, "PID\n" (log_pid). Returns strerror text on failure. */
 async function writePid(path: string, pid: number): Promise<string | undefined> {
   try {
-    await writeFile(path, `${pid}\n`, { mode: 0o644 });
+    // O_NOFOLLOW: a relative -P lands inside the cache, which the web server's user can
+    // write; as root we must not truncate whatever a planted symlink points at.
+    const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    try {
+      await fh.writeFile(`${pid}\n`);
+    } finally {
+      await fh.close();
+    }
     return undefined;
   } catch (e) {
     return strerror((e as NodeJS.ErrnoException).code);

@@ -1,6 +1,6 @@
 import type { PruneResult, Victim } from '../../core/prune/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
-import { columns } from './style.js';
+import { columns, escapeControl } from './style.js';
 
 type Style = { bold(s: string): string; dim(s: string): string; yellow(s: string): string; red(s: string): string };
 const n = (x: number) => x.toLocaleString('en-US');
@@ -8,7 +8,7 @@ const n = (x: number) => x.toLocaleString('en-US');
 /** One line per victim: reason, size, how long unused, URL (or path for dead weight). */
 export function renderVictims(victims: Victim[], now: number): string {
   if (victims.length === 0) return '';
-  return columns(victims.map((v) => [v.reason, formatSize(v.bytes), formatAge(now - v.lastAccess), v.url]), ['l', 'r', 'r', 'l']);
+  return columns(victims.map((v) => [v.reason, formatSize(v.bytes), formatAge(now - v.lastAccess), escapeControl(v.url)]), ['l', 'r', 'r', 'l']);
 }
 
 function targetText(r: PruneResult): string {

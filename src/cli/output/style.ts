@@ -28,3 +28,14 @@ export function bar(value: number, max: number, width = 30): string {
   const eighths = Math.max(1, Math.round((value / max) * width * 8));
   return '█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? '▏▎▍▌▋▊▉'[(eighths % 8) - 1] : '');
 }
+
+/**
+ * Control characters in a name or key, escaped as `ls -b` does, so one entry stays one
+ * line: a file named "a\nb" must not forge a second line that a script then acts on.
+ */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f\\]/.test(s)
+    ? s.replace(/[\x00-\x1f\x7f\\]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+    : s;
+}

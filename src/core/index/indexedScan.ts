@@ -1,5 +1,4 @@
-import { lstat } from 'node:fs/promises';
-import { resolveRoot, scan, type ScanOptions, type Snapshot } from '../scan/scan.js';
+import { resolveRoot, scan, statRoot, type ScanOptions, type Snapshot } from '../scan/scan.js';
 import { detectFormat } from '../scan/detect.js';
 import { noopLog } from '../log.js';
 import { loadIndex, saveIndex } from './store.js';
@@ -43,7 +42,7 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   }
   const root = await resolveRoot(opts.root);
   const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
-  const rootStat = await lstat(root);
+  const rootStat = await statRoot(root);
   const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, root, rootStat.ino, format);
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   const useLog = (opts.accessLogs?.length ?? 0) > 0;

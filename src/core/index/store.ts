@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { encodeIndex, readIndexFile, type IndexMeta, type MetaInput } from './format.js';
 import type { UnitTable } from '../scan/table.js';
 
@@ -32,10 +32,22 @@ export async function loadIndex(stateDir: string, root: string, rootIno: number,
   return { index: { meta: d.meta, table: d.table }, reason: 'index loaded' };
 }
 
+/** A save killed midway leaves its temp file: remove this root's that are over 10 min old. */
+async function removeStaleTemps(stateDir: string, path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  for (const name of await readdir(stateDir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const p = join(stateDir, name);
+    const st = await lstat(p).catch(() => null);
+    if (st?.isFile() && Date.now() - st.mtimeMs > 600e3) await unlink(p).catch(() => {});
+  }
+}
+
 /** Writes the index atomically: a reader never sees half a file (temp file, then rename). */
 export async function saveIndex(stateDir: string, root: string, meta: MetaInput, table: UnitTable): Promise<string> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const path = indexPath(stateDir, root);
+  await removeStaleTemps(stateDir, path);
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const fh = await open(tmp, 'w', 0o600);

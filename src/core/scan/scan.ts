@@ -76,11 +76,20 @@ export async function resolveRoot(root: string): Promise<string> {
   return real;
 }
 
+/** lstat of a resolved root; a root removed in between is the user's error, not a crash. */
+export async function statRoot(root: string): Promise<import('node:fs').Stats> {
+  try {
+    return await lstat(root);
+  } catch (e) {
+    throw new CacheRootError(`cache directory ${root} vanished (${(e as NodeJS.ErrnoException).code})`, 1);
+  }
+}
+
 /** Walks the whole cache once and returns every unit, classified, with totals. */
 export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const log = opts.log ?? noopLog;
   const root = await resolveRoot(opts.root);
-  const rootStat = await lstat(root);
+  const rootStat = await statRoot(root);
   // Real wall-clock start (not the injected `now`): compared with file ctimes to spot
   // entries written while we scanned.
   const startedAt = Date.now();
