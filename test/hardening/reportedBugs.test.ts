@@ -54,11 +54,11 @@ describe('swaps that code outside evict must also survive (reported to the lead;
     }
   });
 
-  // KNOWN BUG (src/core/delete/remove.ts, not ours to edit): removeStem unlinks by
+  // FIXED (was a known bug) (src/core/delete/remove.ts, not ours to edit): removeStem unlinks by
   // path, so a hash directory swapped for a symlink between locate and unlink leads
   // the unlink into another tree (here: same-named files outside the cache). Fix: do
   // the lstat/unlink/readdir/rmdir through SafeTree.inDir(relDir, ...), as evict does.
-  test.fails('delete: a hash directory swapped for a symlink does not redirect the unlink', async () => {
+  test('delete: a hash directory swapped for a symlink does not redirect the unlink', async () => {
     const base = await tempDir();
     const root = join(base, 'cache');
     const outside = join(base, 'outside');
@@ -75,8 +75,11 @@ describe('swaps that code outside evict must also survive (reported to the lead;
     const before = listTree(outside);
     await rename(join(root, hashDir), join(base, 'moved'));
     await symlink(outside, join(root, hashDir));
-    await removeStem(root, rel.replace(/\.header$/, ''), false);
+    const { SafeTree } = await import('../../src/core/safety/tree.js');
+    const tree = await SafeTree.open(root);
+    const r = await removeStem(tree, rel.replace(/\.header$/, ''), false).finally(() => tree.close());
     expect(listTree(outside)).toEqual(before);
+    expect(r.files).toBe(0);
   });
 });
 

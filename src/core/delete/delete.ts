@@ -1,10 +1,11 @@
-import { dirname, join } from 'node:path';
+import { posix } from 'node:path';
 import { resolveRoot, scan } from '../scan/scan.js';
 import { Flag, Kind, type UnitTable } from '../scan/table.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { keyForms, normaliseUserUrl, urlMatcher } from '../match.js';
 import { locateKey } from './locate.js';
 import { removeEmptyParents, removeStem } from './remove.js';
+import { SafeTree } from '../safety/tree.js';
 
 export interface DeleteOptions {
   readonly root: string;
@@ -91,17 +92,22 @@ async function run(root: string, o: DeleteOptions): Promise<DeleteResult> {
   const removed: DeleteResult['removed'] = [];
   const done = new Map<string, { ok: boolean }>();
   let files = 0, dirsRemoved = 0, interrupted = false;
-  for (const t of targets) {
-    for (const [stem, key] of t.stems) {
-      if (done.has(stem)) continue;
-      if (o.signal?.aborted) { interrupted = true; break; }
-      const r = await removeStem(root, stem, o.dryRun ?? false);
-      files += r.files;
-      errors.push(...r.errors);
-      done.set(stem, { ok: r.errors.length === 0 });
-      if (r.errors.length === 0) removed.push({ key, path: stem, files: r.files });
-      if (o.removeEmptyDirs && !o.dryRun) dirsRemoved += await removeEmptyParents(root, dirname(join(root, stem)));
+  const tree = await SafeTree.open(root);
+  try {
+    for (const t of targets) {
+      for (const [stem, key] of t.stems) {
+        if (done.has(stem)) continue;
+        if (o.signal?.aborted) { interrupted = true; break; }
+        const r = await removeStem(tree, stem, o.dryRun ?? false);
+        files += r.files;
+        errors.push(...r.errors);
+        done.set(stem, { ok: r.errors.length === 0 });
+        if (r.errors.length === 0) removed.push({ key, path: stem, files: r.files });
+        if (o.removeEmptyDirs && !o.dryRun) dirsRemoved += await removeEmptyParents(tree, posix.dirname(stem) === '.' ? '' : posix.dirname(stem));
+      }
     }
+  } finally {
+    await tree.close();
   }
 
   return {

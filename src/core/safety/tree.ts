@@ -1,5 +1,5 @@
-import { constants, type Stats } from 'node:fs';
-import { lstat, open, realpath, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, type Dirent, type Stats } from 'node:fs';
+import { lstat, open, readdir, realpath, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirHandles, type DirEntry } from './dirHandles.js';
 
@@ -7,6 +7,7 @@ const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOL
 
 /** Operations on the names of one directory that was reached without following a symlink. */
 export interface VerifiedDir {
+  readdir(): Promise<Dirent[]>;
   lstat(name: string): Promise<Stats>;
   unlink(name: string): Promise<void>;
   rmdir(name: string): Promise<void>;
@@ -126,6 +127,7 @@ export class SafeTree {
       const base = `/proc/self/fd/${dir.fd}/`;
       const at = (name: string) => (e: unknown) => { throw withPath(e, join(this.root, ...parts, name)); };
       return await fn({
+        readdir: () => readdir(base, { withFileTypes: true }).catch(at('')),
         lstat: (name) => lstat(base + name).catch(at(name)),
         unlink: (name) => unlink(base + name).catch(at(name)),
         rmdir: (name) => rmdir(base + name).catch(at(name)),
@@ -148,6 +150,7 @@ export class SafeTree {
     };
     await verify();
     return fn({
+      readdir: async () => { await verify(); return readdir(dir, { withFileTypes: true }); },
       lstat: (name) => lstat(join(dir, name)),
       unlink: async (name) => { await verify(); await unlink(join(dir, name)); },
       rmdir: async (name) => { await verify(); await rmdir(join(dir, name)); },
