@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
-  allRequests, apache2, checkServing, emptyDirs, fillCache, haveAll, htcacheA, htcacheBytes, htcacheclean,
-  runBin, startLab, titled, type Lab,
+  allRequests, apache2, checkServing, emptyDirs, haveAll, htcacheA, htcacheBytes, htcacheclean, runBin, titled, useFilledLab,
 } from '../helpers/apacheLab.js';
 import { HTCACHECLEAN_BIN } from '../helpers/cli.js';
 
@@ -22,12 +21,7 @@ function realDryRun(dir: string, limitK: number): Promise<string> {
  * 40 more requests check serving.
  */
 describe.skipIf(!haveAll(apache2, htcacheclean))(titled('apache e2e: bin/htcacheclean.js on a real httpd cache', apache2, htcacheclean), { timeout: 90_000 }, () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab({ dirLevels: 2, dirLength: 1 });
-    await fillCache(lab, allRequests(lab));
-  }, 120_000);
-  afterAll(async () => { await lab?.stop(); }, 60_000);
+  const lab = useFilledLab({ dirLevels: 2, dirLength: 1 });
 
   test('htcacheclean -ntp DIR -l LIMIT: under the limit as htcacheclean counts it, quiet, empty dirs gone', async () => {
     const reqs = allRequests(lab);

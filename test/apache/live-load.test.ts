@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
-  allRequests, apache2, cachectlJson, fillCache, haveAll, htcacheA, htcacheclean, reqHeaders, reqLabel,
-  startLab, sumSizes, titled, walkTree, type FetchResult, type Lab, type Req,
+  allRequests, apache2, cachectlJson, haveAll, htcacheA, htcacheclean, reqHeaders, reqLabel, sumSizes, titled, walkTree, type FetchResult, type Req, useFilledLab,
 } from '../helpers/apacheLab.js';
 
 const CLIENTS = 4;
@@ -18,12 +17,7 @@ const PRUNES = 6;
  * Layout 2/1. Fill: 40 requests, 40 entries (~11 MB); limit 45% of that.
  */
 describe.skipIf(!haveAll(apache2, htcacheclean))(titled('apache e2e: prune under live load', apache2, htcacheclean), { timeout: 90_000 }, () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab({ dirLevels: 2, dirLength: 1 });
-    await fillCache(lab, allRequests(lab));
-  }, 120_000);
-  afterAll(async () => { await lab?.stop(); }, 60_000);
+  const lab = useFilledLab({ dirLevels: 2, dirLength: 1 });
 
   test('concurrent clients see no 5xx and no wrong byte while prune runs; the cache ends under the limit', async () => {
     const reqs = allRequests(lab);

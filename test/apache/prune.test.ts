@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
-  allRequests, apache2, cachectlJson, checkServing, fillCache, haveAll, htcacheA, htcacheclean, isCached,
-  startLab, sumSizes, titled, walkTree, type Lab,
+  allRequests, apache2, cachectlJson, checkServing, haveAll, htcacheA, htcacheclean, isCached, sumSizes, titled, walkTree, useFilledLab,
 } from '../helpers/apacheLab.js';
 
 /**
@@ -12,12 +11,7 @@ import {
  * all 40; a second round with --usage disk does the same. About 170 requests in all.
  */
 describe.skipIf(!haveAll(apache2, htcacheclean))(titled('apache e2e: prune on a real httpd cache', apache2, htcacheclean), { timeout: 90_000 }, () => {
-  let lab: Lab;
-  beforeAll(async () => {
-    lab = await startLab({ dirLevels: 2, dirLength: 1 });
-    await fillCache(lab, allRequests(lab));
-  }, 120_000);
-  afterAll(async () => { await lab?.stop(); }, 60_000);
+  const lab = useFilledLab({ dirLevels: 2, dirLength: 1 });
 
   test('--dry-run plans evictions but leaves the real cache untouched', async () => {
     const before = await walkTree(lab.cacheRoot);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { needTool } from './tools.js';
 import { runBin, runCachectl, type RunResult } from './cli.js';
 import { startLab } from '../../lab/apacheLab.mjs';
@@ -133,4 +133,18 @@ export async function checkServing(lab: Lab, reqs: Req[]): Promise<{ hits: numbe
   expect(wrong).toEqual([]);
   await lab.waitForCommit();
   return { hits: kept.filter(Boolean).length, misses: kept.filter((k) => !k).length };
+}
+
+/**
+ * For a describe block: a lab filled with every request before its tests, stopped after
+ * them even when one fails. The returned object forwards to the lab once it is up.
+ */
+export function useFilledLab(opts: Parameters<typeof startLab>[0]): Lab {
+  const holder: { lab?: Lab } = {};
+  beforeAll(async () => {
+    holder.lab = await startLab(opts);
+    await fillCache(holder.lab, allRequests(holder.lab));
+  }, 120_000);
+  afterAll(async () => { await holder.lab?.stop(); }, 60_000);
+  return new Proxy({} as Lab, { get: (_t, prop) => Reflect.get(holder.lab as object, prop) });
 }
