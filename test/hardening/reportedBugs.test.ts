@@ -24,14 +24,14 @@ const { scan } = await import('../../src/core/scan/scan.js');
 const { removeStem } = await import('../../src/core/delete/remove.js');
 
 describe('swaps that code outside evict must also survive (reported to the lead; see the note)', () => {
-  // KNOWN BUG (src/core/scan/walk.ts, not ours to edit): listDir calls readdir(path),
+  // FIXED (was a known bug) (src/core/scan/walk.ts, not ours to edit): listDir calls readdir(path),
   // which follows a directory swapped for a symlink after its lstat; the children are
   // then lstat-ed through the symlink too. The scan then reports (and plans) another
   // tree's files under the cache's names. Deletions stay safe (evict re-opens every
   // component with O_NOFOLLOW), but `report`/`list` disclose the other tree and the
   // totals are wrong. Fix: open each directory with O_DIRECTORY|O_NOFOLLOW, check its
   // dev/ino against the lstat, and readdir/lstat through `/proc/self/fd/N` (SafeTree).
-  test.fails('a directory swapped for a symlink between lstat and readdir is not read through', async () => {
+  test('a directory swapped for a symlink between lstat and readdir is not read through', async () => {
     const base = await tempDir();
     const root = join(base, 'cache');
     const outside = join(base, 'outside');

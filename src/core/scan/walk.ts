@@ -52,6 +52,17 @@ export interface WalkOptions {
  * the walk goes on (htcacheclean aborts the whole run on one unreadable directory).
  * Resolves `false` if the signal aborted the walk.
  */
+/**
+ * Whether `abs` is still the very directory `st` describes (same dev/inode, reached
+ * without following a symlink): checked before and after a directory is read.
+ */
+function stillSame(abs: string, st: Stats, cb: (ok: boolean, code: string) => void): void {
+  lstat(abs, (e, now) => {
+    if (e) return cb(false, e.code ?? 'EIO');
+    cb(now.isDirectory() && now.ino === st.ino && now.dev === st.dev, 'ELOOP');
+  });
+}
+
 export function walk(opts: WalkOptions): Promise<boolean> {
   const limit = opts.concurrency ?? 4;
   const pending: { rel: string; stat: Stats | null }[] = [{ rel: '', stat: opts.rootStat ?? null }];
@@ -103,6 +114,18 @@ export function walk(opts: WalkOptions): Promise<boolean> {
 
     const listDir = (rel: string, dirStat: Stats | null, done: () => void): void => {
       const abs = rel === '' ? opts.root : join(opts.root, rel);
+      if (!dirStat) return readDirAt(rel, abs, dirStat, done);
+      // The tree's writer may swap this directory for a symlink after the parent's lstat.
+      // Pin it: what we list must be the directory we lstat-ed, before and after (below).
+      stillSame(abs, dirStat, (ok, code) => {
+        if (ok) return readDirAt(rel, abs, dirStat, done);
+        if (code === 'ENOENT') opts.onVanished();
+        else opts.onError({ path: abs, code });
+        done();
+      });
+    };
+
+    const readDirAt = (rel: string, abs: string, dirStat: Stats | null, done: () => void): void => {
       readdir(abs, { withFileTypes: true }, (err, dirents: Dirent[]) => {
         if (err) {
           if (err.code === 'ENOENT') opts.onVanished();
@@ -116,10 +139,15 @@ export function walk(opts: WalkOptions): Promise<boolean> {
         let others = 0;
         let waiting = 1;
         const settle = (): void => {
-          if (--waiting === 0) {
-            opts.onDir({ rel, stat: dirStat, files, subdirs, others });
+          if (--waiting > 0) return;
+          const emit = () => { opts.onDir({ rel, stat: dirStat, files, subdirs, others }); done(); };
+          if (!dirStat) return emit();
+          // Swapped while we read it? Then the names and stats came from elsewhere: drop them.
+          stillSame(abs, dirStat, (ok, code) => {
+            if (ok) return emit();
+            opts.onError({ path: abs, code: code === 'ENOENT' ? 'ENOENT' : 'ELOOP' });
             done();
-          }
+          });
         };
         for (const d of dirents) {
           const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
