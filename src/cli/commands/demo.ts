@@ -19,9 +19,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
         const sample = await writeSampleCache(root, { now: Date.now() });
         ctx.out(`A sample Gentoo distfiles mirror cache: ${sample.entries} entries, written byte for byte as httpd's\nmod_cache_disk writes them (the same writer the tests check against the real htcacheclean).\n\n`);
         ctx.out(`$ cachectl report ${root}\n`);
-        await runReport(ctx, root, { format: 'auto', top: 5 });
+        // --no-index: a throwaway cache needs no index left behind in the state dir.
+        await runReport(ctx, root, { format: 'auto', top: 5, index: false });
         const limit = 20 * 2 ** 20;
-        const opts: PruneCommandOptions = { limit, usage: 'disk', order: 'atime', tempMaxAge: 6 * 3600e3, format: 'auto' };
+        const opts: PruneCommandOptions = { limit, usage: 'disk', order: 'atime', tempMaxAge: 6 * 3600e3, format: 'auto', index: false };
         ctx.out(`\n$ cachectl prune ${root} --limit ${formatSize(limit).replace(' MiB', 'M')} --dry-run\n`);
         await runPrune(ctx, root, { ...opts, dryRun: true });
         ctx.out(`\n$ cachectl prune ${root} --limit 20M\n`);
