@@ -4,7 +4,7 @@ import { Flag, Kind, type UnitTable } from '../scan/table.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { keyForms, normaliseUserUrl, urlMatcher } from '../match.js';
 import { locateKey } from './locate.js';
-import { removeEmptyParents, removeStem } from './remove.js';
+import { removeStem } from './remove.js';
 import { SafeTree } from '../safety/tree.js';
 
 export interface DeleteOptions {
@@ -103,7 +103,7 @@ async function run(root: string, o: DeleteOptions): Promise<DeleteResult> {
         errors.push(...r.errors);
         done.set(stem, { ok: r.errors.length === 0 });
         if (r.errors.length === 0) removed.push({ key, path: stem, files: r.files });
-        if (o.removeEmptyDirs && !o.dryRun) dirsRemoved += await removeEmptyParents(tree, posix.dirname(stem) === '.' ? '' : posix.dirname(stem));
+        if (o.removeEmptyDirs && !o.dryRun) dirsRemoved += await tree.rmdirUpward(posix.dirname(stem) === '.' ? '' : posix.dirname(stem));
       }
     }
   } finally {

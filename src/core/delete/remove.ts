@@ -84,18 +84,3 @@ async function removeTree(tree: SafeTree, dir: string, dryRun: boolean, out: Rem
     if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') out.errors.push({ path: pathOf(tree, dir, e), code });
   }
 }
-
-/** rmdir the stem's directory and its parents up to (never including) the root; stops at the first non-empty. */
-export async function removeEmptyParents(tree: SafeTree, relDir: string): Promise<number> {
-  let removed = 0;
-  for (let d = relDir; d !== '' && d !== '.'; d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) {
-    const parent = posix.dirname(d) === '.' ? '' : posix.dirname(d);
-    try {
-      await tree.inDir(parent, (v) => v.rmdir(posix.basename(d)));
-      removed++;
-    } catch {
-      break;
-    }
-  }
-  return removed;
-}

@@ -122,7 +122,10 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     // Workers finish out of order; the summary lists units in plan order.
     const pos = new Map(steps.map((s, i) => [s, i]));
     r.done.sort((a, b) => pos.get(a)! - pos.get(b)!);
-    if (o.removeEmptyDirs && !o.dryRun) r.emptyDirsRemoved = await removeEmptyParents(tree, touchedDirs);
+    if (o.removeEmptyDirs && !o.dryRun) {
+      // Deepest first, so a parent is tried after its emptied children.
+      for (const d of [...touchedDirs].sort((a, b) => b.length - a.length)) r.emptyDirsRemoved += await tree.rmdirUpward(d);
+    }
     // Everything "already gone" because the cache root itself was deleted or replaced
     // meanwhile is not a success: say so (exit 1) instead of reporting a clean run.
     if (!(await tree.stillAtRoot())) r.errors.push({ path: snap.root, code: 'ENOENT' });
@@ -130,28 +133,4 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     await tree.close();
   }
   return r;
-}
-
-/**
- * rmdir each touched directory and its parents up to (not including) the root; stops
- * at the first that is not empty. httpd re-creates directories it needs and retries
- * its rename, so racing it here is safe (mod_cache_disk safe_file_rename). Each rmdir
- * is relative to a verified parent, like the unlinks.
- */
-async function removeEmptyParents(tree: SafeTree, dirs: Set<string>): Promise<number> {
-  let removed = 0;
-  const sorted = [...dirs].sort((a, b) => b.length - a.length);
-  for (let d of sorted) {
-    while (d !== '' && d !== '.') {
-      const parent = dirname(d);
-      try {
-        await tree.inDir(parent === '.' ? '' : parent, (dir) => dir.rmdir(basename(d)));
-        removed++;
-      } catch {
-        break;
-      }
-      d = parent;
-    }
-  }
-  return removed;
 }

@@ -110,10 +110,12 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
     if (use[i] > guardLine) { guarded++; continue; }
     cand.push(i);
   }
-  const bySize = (a: number, b: number) => unitSize(s, b, p.usage, p.round) - unitSize(s, a, p.usage, p.round);
+  // Sizes once, not in the comparator: the sort calls it n log n times.
+  const size = new Float64Array(t.length);
+  for (const i of cand) size[i] = unitSize(s, i, p.usage, p.round);
   const isExpired = (i: number) => t.f64.expire[i] > 0 && t.f64.expire[i] / 1000 < p.now;
   const order = Uint32Array.from(cand).sort((a, b) =>
-    (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || bySize(a, b));
+    (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a]);
 
   const { indexOf, remaining } = varyGroups(s);
   const evicted = new Uint8Array(t.length);

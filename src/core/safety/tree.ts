@@ -60,6 +60,26 @@ export class SafeTree {
     }
   }
 
+  /**
+   * rmdir `relDir` and its parents up to (never including) the root, each relative to a
+   * verified parent; stops at the first that is not empty. httpd re-creates directories
+   * it needs and retries its rename (mod_cache_disk safe_file_rename), so racing it is safe.
+   */
+  async rmdirUpward(relDir: string): Promise<number> {
+    let removed = 0;
+    for (let d = relDir; d !== '' && d !== '.'; ) {
+      const parent = posixDirname(d);
+      try {
+        await this.inDir(parent, (dir) => dir.rmdir(d.slice(d.lastIndexOf('/') + 1)));
+        removed++;
+      } catch {
+        break;
+      }
+      d = parent;
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     await this.handles.closeAll();
     await this.rootFh.close().catch(() => {});
@@ -156,6 +176,12 @@ export class SafeTree {
       rmdir: async (name) => { await verify(); await rmdir(join(dir, name)); },
     });
   }
+}
+
+/** '' for a top-level name: the relative form the walker and inDir use. */
+function posixDirname(rel: string): string {
+  const at = rel.lastIndexOf('/');
+  return at < 0 ? '' : rel.slice(0, at);
 }
 
 /** Errors name the path in the cache, not /proc/self/fd/N (which means nothing later). */
