@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { tmpdir, loadavg } from 'node:os';
 import { ensureTree, defaultTreeDir, invalidateTree } from './gen-tree.mjs';
-import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtX, fmtMiB, machine, parseArgs, waitIdle, HTCACHECLEAN } from './lib.mjs';
+import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtX, fmtMiB, machine, parseArgs, waitIdle, HTCACHECLEAN, treeOptions } from './lib.mjs';
 import { encodeEntryHeader } from '../dist/core/sample/encode.js';
 import { hashKey, splitHash } from '../dist/core/format/key.js';
 
@@ -45,10 +45,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(repo, 'bin/cachectl.js');
 const { values } = parseArgs({
   options: {
-    entries: { type: 'string', default: '200000' },
-    dir: { type: 'string' },
-    cold: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '2' },
+    ...treeOptions({ entries: 200000, runs: 2 }),
     half: { type: 'boolean', default: false },
     'htcacheclean-timeout': { type: 'string', default: '300' },
     idle: { type: 'string', default: '0.15' },

@@ -125,3 +125,13 @@ export function machine() {
 
 /** Simple `--name value` / `--flag` parsing with defaults (node:util parseArgs, strict). */
 export { parseArgs } from 'node:util';
+
+/** The options every tree benchmark takes (parseArgs form): tree size and place, cold cache, runs. */
+export function treeOptions({ entries, runs } = {}) {
+  return {
+    entries: { type: 'string', default: String(entries ?? 100000) },
+    dir: { type: 'string' },
+    cold: { type: 'boolean', default: false },
+    runs: { type: 'string', default: String(runs ?? 3) },
+  };
+}

@@ -30,15 +30,12 @@ import { tmpdir } from 'node:os';
 import { ensureTree, defaultTreeDir } from './gen-tree.mjs';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtX, fmtMiB, machine, parseArgs, waitIdle, HTCACHECLEAN } from './lib.mjs';
+import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtX, fmtMiB, machine, parseArgs, waitIdle, HTCACHECLEAN, treeOptions } from './lib.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    entries: { type: 'string', default: '100000' },
-    dir: { type: 'string' },
-    cold: { type: 'boolean', default: false },
-    runs: { type: 'string', default: '3' },
+    ...treeOptions(),
     cachectl: { type: 'string', default: join(repo, 'bin/cachectl.js') },
     env: { type: 'string', multiple: true, default: [] },
     only: { type: 'string', default: 'cachectl,find,htcacheclean' },

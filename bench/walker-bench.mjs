@@ -17,7 +17,7 @@
 import { lstat } from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { ensureTree, defaultTreeDir } from './gen-tree.mjs';
-import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtMiB, machine, parseArgs, waitIdle } from './lib.mjs';
+import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtMiB, machine, parseArgs, waitIdle, treeOptions } from './lib.mjs';
 
 const ALL = ['walk', 'fg-names+lstat', 'fg-stats', 'sync', 'workers2', 'walk+headers', 'sync+headers', 'workers2+headers', 'workers4+headers'];
 
@@ -73,10 +73,7 @@ const isMain = import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const { values } = parseArgs({
     options: {
-      entries: { type: 'string', default: '100000' },
-      dir: { type: 'string' },
-      cold: { type: 'boolean', default: false },
-      runs: { type: 'string', default: '3' },
+      ...treeOptions(),
       variants: { type: 'string', default: ALL.join(',') },
       child: { type: 'string' },
       root: { type: 'string' },
