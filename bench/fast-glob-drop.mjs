@@ -69,7 +69,7 @@ const results = {};
   const found = [];
   let vanished = 0;
   await walk({
-    root, wantsHeader: () => false, onError: (e) => { throw new Error(`${e.path}: ${e.code}`); }, onVanished: () => vanished++,
+    root, readHeaders: false, onError: (e) => { throw new Error(`${e.path}: ${e.code}`); }, onVanished: () => vanished++,
     onDir: (d) => { for (const f of d.files) found.push(d.rel === '' ? f.name : `${d.rel}/${f.name}`); },
   });
   fs.lstat = real;

@@ -31,7 +31,7 @@ async function runVariant(variant, root) {
     const { walk } = await import('../dist/core/scan/walk.js');
     await walk({
       root,
-      wantsHeader: withHeaders ? (name) => name.toLowerCase().endsWith('.header') : () => false,
+      readHeaders: withHeaders,
       onDir: (d) => { files += d.files.length; for (const f of d.files) if (f.header) headers++; },
       onError: (e) => { throw new Error(`${e.path}: ${e.code}`); },
       onVanished: () => {},

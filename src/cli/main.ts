@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CachectlError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
+import { disableNative } from '../core/native/load.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,6 +30,9 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs the CLI; resolves to the exit status. The only place errors become exit codes. */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  // CACHECTL_NATIVE=0: the portable walker instead of the native reader (to compare, or to
+  // rule the native code out when something looks wrong).
+  if (ctx.env.CACHECTL_NATIVE === '0') disableNative();
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -16,7 +16,7 @@ describe('format 6 entry header', () => {
     const h = parseHeader(buf);
     expect(h).toMatchObject({
       kind: 'entry', status: 200, nameLen: fields.key.length, entityVersion: 0, date: fields.date, expire: fields.expire,
-      requestTime: fields.requestTime, responseTime: fields.responseTime, inode: 123456789n, device: 64769n,
+      requestTime: fields.requestTime, responseTime: fields.responseTime, inode: 123456789, device: 64769,
       hasBody: true, headerOnly: false, key: fields.key,
     });
     expect(parseHeaderBlocks(buf, fields.key.length)).toEqual({ response: fields.responseHeaders, request: fields.requestHeaders });

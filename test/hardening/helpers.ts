@@ -69,7 +69,7 @@ export function headersWithoutBody(root: string): string[] {
     const h = parseHeader(readFileSync(abs));
     if (h.kind !== 'entry' || !h.hasBody) continue;
     try {
-      const st = lstatSync(abs.replace(/\.header$/, '.data'), { bigint: true });
+      const st = lstatSync(abs.replace(/\.header$/, '.data'));
       if (st.ino !== h.inode || st.dev !== h.device) bad.push(rel);
     } catch {
       bad.push(rel);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { nativeState, type NativeState } from '../../src/core/native/load.js';
 
 /**
  * Tests that need Debian's apache2 / apache2-utils skip with a visible reason where
@@ -28,4 +29,16 @@ export function needTool(tool: string, pkg: string): { path: string | null; reas
   const reason = `${tool} not found: install Debian's ${pkg} (apt-get install ${pkg}) to run these tests`;
   if (!path && REQUIRE_APACHE) throw new Error(`CACHECTL_REQUIRE_APACHE=1 but ${reason}`);
   return { path, reason };
+}
+
+/**
+ * The native directory reader (native/, built by `npm ci`). Missing, its tests skip with
+ * the reason; CI sets CACHECTL_REQUIRE_NATIVE=1, which makes a missing build a failure.
+ */
+export function needNative(): NativeState {
+  const state = nativeState();
+  if (!state.binding && process.env.CACHECTL_REQUIRE_NATIVE === '1') {
+    throw new Error(`CACHECTL_REQUIRE_NATIVE=1 but the native reader is ${state.reason}: run npm ci (needs make and a C compiler)`);
+  }
+  return state;
 }

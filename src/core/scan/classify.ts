@@ -1,5 +1,4 @@
-import type { Stats } from 'node:fs';
-import type { WalkedDir, WalkedFile } from './walk.js';
+import type { FileStat as Stats, WalkedDir, WalkedFile } from './walk.js';
 import { Flag, Kind, REASONS, type Reason, type UnitRow, type UnitTable } from './table.js';
 
 /** mod_cache_disk temp files: `aptmp` + 6 mkstemp chars, only ever in CacheRoot. */
@@ -91,7 +90,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
     let reason: Reason = '';
     let body = data;
     if (h.hasBody && !data) { kind = Kind.Orphan; reason = 'header-without-data'; }
-    else if (h.hasBody && data && (BigInt(data.stat.ino) !== h.inode || BigInt(data.stat.dev) !== h.device)) {
+    else if (h.hasBody && data && (data.stat.ino !== h.inode || data.stat.dev !== h.device)) {
       kind = Kind.Unusable; reason = 'inode-mismatch';
     } else if (!h.hasBody && data) {
       // A body next to a body-less header is never served: its own unit, so it can go alone.

@@ -1,4 +1,5 @@
 import { lstat, type Stats } from 'node:fs';
+import type { FileStat } from './walk.js';
 import { join } from 'node:path';
 import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
@@ -8,7 +9,7 @@ export type Refresh = 'lstat' | 'none';
 
 export interface Reuser {
   /** The walker's tryReuse hook. */
-  tryReuse(rel: string, stat: Stats, cb: (subdirs: string[] | null) => void): void;
+  tryReuse(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void;
   /** Rows of the loaded table confirmed by an unchanged directory. */
   readonly confirmed: Uint8Array;
   reusedDirs: number;
@@ -36,7 +37,7 @@ export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, on
     cb(d.subdirs);
   }
 
-  function tryReuse(rel: string, stat: Stats, cb: (subdirs: string[] | null) => void): void {
+  function tryReuse(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void {
     const d = byRel.get(rel);
     if (!d || d.mtimeMs !== stat.mtimeMs || d.ctimeMs !== stat.ctimeMs || d.ino !== stat.ino) return cb(null);
     if (refresh === 'none' || d.rowCount === 0) return accept(d, cb);

@@ -10,6 +10,7 @@ import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { makeReuser, type Refresh } from './reuse.js';
 import { LOCK_NAME } from '../lock.js';
+import { nativeState, type NativeBinding } from '../native/load.js';
 
 const OWN_PREFIX = LOCK_NAME;
 
@@ -21,6 +22,8 @@ export interface ScanOptions {
   /** Called after each directory; the CLI throttles it into a TTY progress line. */
   readonly onProgress?: (p: ScanProgress) => void;
   readonly concurrency?: number;
+  /** 'auto' (default): the native reader when it is built, else the portable walker. */
+  readonly walker?: 'auto' | 'native' | 'portable';
   /** Injected clock (ms), so tests are exact. */
   readonly now?: number;
   /** Start from a persisted index: only changed directories are read again. */
@@ -85,6 +88,13 @@ export async function statRoot(root: string): Promise<import('node:fs').Stats> {
   }
 }
 
+function pickReader(walker: ScanOptions['walker']): NativeBinding | null {
+  if (walker === 'portable') return null;
+  const { binding, reason } = nativeState();
+  if (walker === 'native' && !binding) throw new Error(`the native reader is ${reason}`);
+  return binding;
+}
+
 /** Walks the whole cache once and returns every unit, classified, with totals. */
 export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const log = opts.log ?? noopLog;
@@ -126,8 +136,9 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     root, rootStat,
     signal: opts.signal,
     concurrency: opts.concurrency,
+    native: pickReader(opts.walker),
     tryReuse: reuser?.tryReuse,
-    wantsHeader: format === 'apache' ? (name) => name.toLowerCase().endsWith('.header') : () => false,
+    readHeaders: format === 'apache',
     onError: (e) => errors.push(e),
     onVanished: () => vanished++,
     onDir: (walked) => {

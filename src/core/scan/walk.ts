@@ -1,10 +1,23 @@
-import { readdir, lstat, type Dirent, type Stats } from 'node:fs';
+import { readdir, lstat, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { readHeader, type HeaderReadResult } from './readHeader.js';
+import type { NativeBinding } from '../native/load.js';
+import { readNative } from './walkNative.js';
+
+/** The stat fields cachectl uses: node's Stats has them, and so does the native reader's. */
+export interface FileStat {
+  readonly size: number;
+  readonly blocks: number;
+  readonly atimeMs: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+  readonly dev: number;
+}
 
 export interface WalkedFile {
   readonly name: string;
-  readonly stat: Stats;
+  readonly stat: FileStat;
   /** Present when `wantsHeader(name)` said so. */
   readonly header?: HeaderReadResult;
 }
@@ -12,7 +25,7 @@ export interface WalkedFile {
 export interface WalkedDir {
   /** Path relative to the root, '' for the root, '/'-separated. */
   readonly rel: string;
-  readonly stat: Stats | null;
+  readonly stat: FileStat | null;
   readonly files: WalkedFile[];
   /** Subdirectory names (already queued for walking). */
   readonly subdirs: string[];
@@ -27,7 +40,10 @@ export interface WalkError {
 
 export interface WalkOptions {
   readonly root: string;
-  readonly wantsHeader: (name: string, rel: string) => boolean;
+  /** Read the start of every `*.header` file (mod_cache_disk mode). */
+  readonly readHeaders: boolean;
+  /** The native directory reader; null/absent = the portable fs walker below. */
+  readonly native?: NativeBinding | null;
   readonly onDir: (dir: WalkedDir) => void;
   readonly onError: (e: WalkError) => void;
   /** A file or directory that vanished between readdir and lstat (httpd renames and deletes). */
@@ -36,14 +52,17 @@ export interface WalkOptions {
   /** Directories read at once. 4 matches libuv's thread pool; measured in bench/. */
   readonly concurrency?: number;
   /** lstat of the root, so `tryReuse` can judge the root directory too. */
-  readonly rootStat?: Stats;
+  readonly rootStat?: FileStat;
   /**
    * Persisted-index hook: called before a directory is read. Answering with the
    * directory's subdirectory names means "unchanged, rows taken from the index": the
    * walker then skips readdir and only lstats those subdirectories. `null` = read it.
    */
-  readonly tryReuse?: (rel: string, stat: Stats, cb: (subdirs: string[] | null) => void) => void;
+  readonly tryReuse?: (rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void) => void;
 }
+
+/** mod_cache_disk's header files (htcacheclean matches the suffix case-insensitively too). */
+export const isHeaderName = (name: string): boolean => name.toLowerCase().endsWith('.header');
 
 /**
  * Walks the tree below `root` with a few directories in flight, lstat-ing every entry
@@ -56,7 +75,7 @@ export interface WalkOptions {
  * Whether `abs` is still the very directory `st` describes (same dev/inode, reached
  * without following a symlink): checked before and after a directory is read.
  */
-function stillSame(abs: string, st: Stats, cb: (ok: boolean, code: string) => void): void {
+function stillSame(abs: string, st: FileStat, cb: (ok: boolean, code: string) => void): void {
   lstat(abs, (e, now) => {
     if (e) return cb(false, e.code ?? 'EIO');
     cb(now.isDirectory() && now.ino === st.ino && now.dev === st.dev, 'ELOOP');
@@ -65,7 +84,7 @@ function stillSame(abs: string, st: Stats, cb: (ok: boolean, code: string) => vo
 
 export function walk(opts: WalkOptions): Promise<boolean> {
   const limit = opts.concurrency ?? 4;
-  const pending: { rel: string; stat: Stats | null }[] = [{ rel: '', stat: opts.rootStat ?? null }];
+  const pending: { rel: string; stat: FileStat | null }[] = [{ rel: '', stat: opts.rootStat ?? null }];
   let active = 0;
   return new Promise((resolve) => {
     const pump = (): void => {
@@ -84,7 +103,7 @@ export function walk(opts: WalkOptions): Promise<boolean> {
       if (active === 0 && pending.length === 0) resolve(true);
     };
 
-    const readDir = (rel: string, dirStat: Stats | null, done: () => void): void => {
+    const readDir = (rel: string, dirStat: FileStat | null, done: () => void): void => {
       if (dirStat && opts.tryReuse) {
         opts.tryReuse(rel, dirStat, (subdirs) => {
           if (subdirs) queueKnownSubdirs(rel, subdirs, done);
@@ -112,8 +131,18 @@ export function walk(opts: WalkOptions): Promise<boolean> {
       settle();
     };
 
-    const listDir = (rel: string, dirStat: Stats | null, done: () => void): void => {
+    const listDir = (rel: string, dirStat: FileStat | null, done: () => void): void => {
       const abs = rel === '' ? opts.root : join(opts.root, rel);
+      if (opts.native) {
+        // Whole subtrees per job below the root (the root alone spreads them over the pool);
+        // directory by directory when the index decides per directory.
+        const tree = rel !== '' && !opts.tryReuse;
+        readNative(opts.native, abs, rel, dirStat, opts.readHeaders, tree, {
+          onDir: opts.onDir, onError: opts.onError, onVanished: opts.onVanished,
+          onSubdir: (childRel, st) => pending.push({ rel: childRel, stat: st }),
+        }, done);
+        return;
+      }
       if (!dirStat) return readDirAt(rel, abs, dirStat, done);
       // The tree's writer may swap this directory for a symlink after the parent's lstat.
       // Pin it: what we list must be the directory we lstat-ed, before and after (below).
@@ -125,7 +154,7 @@ export function walk(opts: WalkOptions): Promise<boolean> {
       });
     };
 
-    const readDirAt = (rel: string, abs: string, dirStat: Stats | null, done: () => void): void => {
+    const readDirAt = (rel: string, abs: string, dirStat: FileStat | null, done: () => void): void => {
       readdir(abs, { withFileTypes: true }, (err, dirents: Dirent[]) => {
         if (err) {
           if (err.code === 'ENOENT') opts.onVanished();
@@ -167,7 +196,7 @@ export function walk(opts: WalkOptions): Promise<boolean> {
             }
             // Re-checked with lstat: a file swapped for a symlink after readdir is skipped.
             if (!st.isFile()) { others++; return settle(); }
-            if (!opts.wantsHeader(d.name, rel)) {
+            if (!opts.readHeaders || !isHeaderName(d.name)) {
               files.push({ name: d.name, stat: st });
               return settle();
             }

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "cachectl_native",
+      "sources": ["native/addon.c", "native/readdir.c", "native/pack.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+
+/** The C functions of native/addon.c (see native/pack.h for the buffer they return). */
+export interface NativeBinding {
+  readDir(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
+  /** The directory and its whole subtree in one thread-pool job (see pack.h, "tree"). */
+  readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
+  readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
+  /** Tests only: make the next matching call fail (op 1 dir open, 2 fstatat, 3 header open; errno 0 on 2 = unlink first). */
+  _fault(op: number, name: string, errno: number): void;
+}
+
+export interface NativeState {
+  /** null when the addon is not built, failed to load, or was turned off. */
+  readonly binding: NativeBinding | null;
+  /** Why it is null (for `report --json` and the CI check), or 'loaded'. */
+  readonly reason: string;
+}
+
+/**
+ * Loads the optional native directory reader (built by `npm ci` through node-gyp).
+ * Without it everything still works through the portable walker, only slower; the
+ * caller decides whether that is acceptable (CI requires the native build).
+ * `disabled` comes from the caller (the CLI maps CACHECTL_NATIVE=0 to it): core never reads the environment.
+ */
+export function loadNative(disabled = false): NativeState {
+  if (disabled) return { binding: null, reason: 'turned off' };
+  const require = createRequire(import.meta.url);
+  // dist/core/native/load.js and src/core/native/load.ts are both three levels below the package.
+  try {
+    return { binding: require('../../../build/Release/cachectl_native.node') as NativeBinding, reason: 'loaded' };
+  } catch (e) {
+    return { binding: null, reason: `not built (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+}
+
+let current: NativeState | undefined;
+let off = false;
+
+/** The process-wide reader choice: the CLI turns it off for CACHECTL_NATIVE=0. */
+export function disableNative(): void {
+  off = true;
+  current = undefined;
+}
+
+/** Loaded once per process. */
+export function nativeState(): NativeState {
+  current ??= loadNative(off);
+  return current;
+}
