@@ -2,6 +2,8 @@
 // thread pool and calls cb(buffer) on the main thread; readTree the same for a whole
 // subtree (one job instead of one per directory); readDirSync is readDir, inline.
 #include <node_api.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pack.h"
@@ -122,6 +124,78 @@ static napi_value read_dir_sync(napi_env env, napi_callback_info info) {
   return to_buffer(env, j.out, j.out_len);
 }
 
+int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, char *out);
+
+// evict(root, rootIno, request, dryRun, cb(status, result)): see evict.c.
+typedef struct {
+  napi_async_work work;
+  napi_ref cb;
+  char *root;
+  double root_ino;
+  char *req;
+  size_t req_len;
+  int dry_run;
+  int status;
+  char *out;
+  size_t out_len;
+} evict_job;
+
+static void exec_evict(napi_env env, void *data) {
+  evict_job *j = data;
+  j->status = cachectl_evict(j->root, j->root_ino, j->req, j->req_len, j->dry_run, j->out);
+}
+
+static void done_evict(napi_env env, napi_status status, void *data) {
+  evict_job *j = data;
+  napi_value cb, undef, argv[2];
+  napi_get_reference_value(env, j->cb, &cb);
+  napi_get_undefined(env, &undef);
+  napi_create_int32(env, status == napi_ok ? j->status : ECANCELED, &argv[0]);
+  void *copy;
+  if (napi_create_buffer_copy(env, j->out_len, j->out, &copy, &argv[1]) != napi_ok) argv[1] = undef;
+  napi_call_function(env, undef, cb, 2, argv, NULL);
+  napi_delete_reference(env, j->cb);
+  napi_delete_async_work(env, j->work);
+  free(j->root);
+  free(j->req);
+  free(j->out);
+  free(j);
+}
+
+static napi_value evict(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5], name;
+  evict_job *j = calloc(1, sizeof *j);
+  if (!j) abort();
+  void *data;
+  size_t len;
+  bool dry = false;
+  uint32_t units = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
+      !(j->root = get_path(env, argv[0])) || napi_get_value_double(env, argv[1], &j->root_ino) != napi_ok ||
+      napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok || len < 8 ||
+      napi_get_value_bool(env, argv[3], &dry) != napi_ok) {
+    free(j->root);
+    free(j);
+    napi_throw_type_error(env, NULL, "evict(root, rootIno, request, dryRun, cb)");
+    return NULL;
+  }
+  // The request is copied: the JS buffer may be collected or reused while the job runs.
+  j->req = malloc(len);
+  memcpy(&units, data, 4);
+  j->out_len = (size_t)units * 8;
+  j->out = calloc(units ? units : 1, 8);
+  if (!j->req || !j->out) abort();
+  memcpy(j->req, data, len);
+  j->req_len = len;
+  j->dry_run = dry;
+  CHECK(napi_create_reference(env, argv[4], 1, &j->cb));
+  CHECK(napi_create_string_utf8(env, "cachectl.evict", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_async_work(env, NULL, name, exec_evict, done_evict, j, &j->work));
+  CHECK(napi_queue_async_work(env, j->work));
+  return NULL;
+}
+
 // _fault(op, name, errno): see readdir.c. Tests only; op 0 clears.
 static napi_value set_fault(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -142,6 +216,7 @@ static napi_value set_fault(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "readDir", NULL, read_dir, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "evict", NULL, evict, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readTree", NULL, read_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirSync", NULL, read_dir_sync, NULL, NULL, NULL, napi_enumerable, NULL },
     { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },

@@ -18,15 +18,18 @@ async function cache(n = 40): Promise<string> {
 const exists = (p: string) => access(p).then(() => true, () => false);
 
 describe('cachectl prune (spawned bin)', () => {
-  test('the dry run predicts exactly what the real run then deletes', async () => {
+  test.each([
+    { reader: 'native', env: {} },
+    { reader: 'portable (CACHECTL_NATIVE=0)', env: { CACHECTL_NATIVE: '0' } },
+  ])('the dry run predicts exactly what the real run then deletes ($reader)', async ({ env }) => {
     const root = await cache();
-    const dry = await runCachectl(['prune', root, '--limit', '200K', '--usage', 'apparent', '--dry-run', '--json']);
+    const dry = await runCachectl(['prune', root, '--limit', '200K', '--usage', 'apparent', '--dry-run', '--json'], { env });
     expect(dry.code).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan.dryRun).toBe(true);
     expect(plan.plan.length).toBeGreaterThan(5);
     for (const v of plan.plan) for (const f of v.files) expect(await exists(join(root, f))).toBe(true); // nothing deleted
-    const real = await runCachectl(['prune', root, '--limit', '200K', '--usage', 'apparent', '--json', '-v']);
+    const real = await runCachectl(['prune', root, '--limit', '200K', '--usage', 'apparent', '--json', '-v'], { env });
     expect(real.code).toBe(0);
     const done = JSON.parse(real.stdout);
     expect(done.plan.map((v: { url: string }) => v.url)).toEqual(plan.plan.map((v: { url: string }) => v.url));

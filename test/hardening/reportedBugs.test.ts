@@ -46,7 +46,9 @@ describe('swaps that code outside evict must also survive (reported to the lead;
       }
     };
     try {
-      const snap = await scan({ root, format: 'files' });
+      // The portable walker (the hook is in node:fs); the native reader's pinning is tested
+      // in test/scan/nativeReader.test.ts (O_NOFOLLOW open, dev/inode check).
+      const snap = await scan({ root, format: 'files', walker: 'portable' });
       const paths = Array.from({ length: snap.table.length }, (_, i) => snap.table.files(i)).flat();
       expect(paths).not.toContain('d/only-outside.key');
     } finally {

@@ -4,6 +4,7 @@ import { link, mkdir, readFile, rename, rm, stat, symlink, utimes, writeFile } f
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
+import { needNative } from '../helpers/tools.js';
 import { runCachectl } from '../helpers/cli.js';
 import { evict } from '../../src/core/prune/evict.js';
 import { SafeTree } from '../../src/core/safety/tree.js';
@@ -11,27 +12,36 @@ import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { DAY, LAYOUT, exited, listTree, smallCache, startBin, url } from './helpers.js';
 import { swapScenario } from './swap.js';
 
+// Both evictors: node's fs through SafeTree, and the native one (native/evict.c).
+const { binding: nativeBinding, reason: nativeReason } = needNative();
+const evictors = [
+  { name: 'node fs + SafeTree', native: undefined },
+  ...(nativeBinding ? [{ name: 'native', native: nativeBinding }] : []),
+];
+
+describe.each(evictors)(`a directory swapped for a symlink between scan and unlink ($name evictor; native: ${nativeReason})`, ({ native }) => {
+    test('evict refuses to go through it: the outside files stay, the swap is reported', async () => {
+      const s = await swapScenario();
+      expect(s.plan.steps.length).toBe(s.names.length);
+      await s.swap();
+      const r = await evict(s.snap, s.plan.steps, { dryRun: false, nice: false, removeEmptyDirs: true, native });
+      for (const n of s.names) expect(await readFile(join(s.outside, n), 'utf8')).toBe(`precious ${n}`);
+      expect(r.done).toEqual([]);
+      expect(r.files).toBe(0);
+      expect(r.errors.length).toBe(s.names.length);
+      for (const e of r.errors) expect(['ENOTDIR', 'ELOOP']).toContain(e.code);
+      expect(lstatSync(join(s.root, 'd')).isSymbolicLink()).toBe(true); // and the symlink itself is left alone
+    });
+
+    test('without the swap the same plan deletes the bait (the test above is not vacuous)', async () => {
+      const s = await swapScenario();
+      const r = await evict(s.snap, s.plan.steps, { dryRun: false, nice: false, removeEmptyDirs: false, native });
+      expect(r.files).toBe(s.names.length);
+      for (const n of s.names) expect(existsSync(join(s.root, 'd', n))).toBe(false);
+    });
+});
+
 describe('a directory swapped for a symlink between scan and unlink', () => {
-  test('evict refuses to go through it: the outside files stay, the swap is reported', async () => {
-    const s = await swapScenario();
-    expect(s.plan.steps.length).toBe(s.names.length);
-    await s.swap();
-    const r = await evict(s.snap, s.plan.steps, { dryRun: false, nice: false, removeEmptyDirs: true });
-    for (const n of s.names) expect(await readFile(join(s.outside, n), 'utf8')).toBe(`precious ${n}`);
-    expect(r.done).toEqual([]);
-    expect(r.files).toBe(0);
-    expect(r.errors.length).toBe(s.names.length);
-    for (const e of r.errors) expect(['ENOTDIR', 'ELOOP']).toContain(e.code);
-    expect(lstatSync(join(s.root, 'd')).isSymbolicLink()).toBe(true); // and the symlink itself is left alone
-  });
-
-  test('without the swap the same plan deletes the bait (the test above is not vacuous)', async () => {
-    const s = await swapScenario();
-    const r = await evict(s.snap, s.plan.steps, { dryRun: false, nice: false, removeEmptyDirs: false });
-    expect(r.files).toBe(s.names.length);
-    for (const n of s.names) expect(existsSync(join(s.root, 'd', n))).toBe(false);
-  });
-
   test('SafeTree: a symlinked component or a ".." never leads anywhere', async () => {
     const s = await swapScenario(['x']);
     await s.swap();

@@ -2,6 +2,8 @@ import { posix } from 'node:path';
 import type { Snapshot } from '../scan/scan.js';
 import type { PlanStep } from './plan.js';
 import { SafeTree, type VerifiedDir } from '../safety/tree.js';
+import type { NativeBinding } from '../native/load.js';
+import { evictBatch, type UnitOutcome } from './evictNative.js';
 
 const { basename, dirname, join } = posix;
 
@@ -10,6 +12,8 @@ export interface EvictOptions {
   readonly nice: boolean;
   readonly removeEmptyDirs: boolean;
   readonly signal?: AbortSignal;
+  /** The native evictor (one job per batch of units); null/absent = node's fs through SafeTree. */
+  readonly native?: NativeBinding | null;
   /** Called after each unit (for progress). */
   readonly onStep?: (done: number) => void;
 }
@@ -27,6 +31,9 @@ export interface EvictResult {
 
 /** Units in flight at once: enough to keep the disk queue busy, few enough to stop fast. */
 const CONCURRENCY = 8;
+/** Native: units per job (~20 ms of work: a stop request waits at most that long), jobs at once. */
+const NATIVE_BATCH = 2048;
+const NATIVE_JOBS = 2;
 /** With --nice: after each batch this many units, pause so httpd keeps its I/O. */
 const NICE_BATCH = 32;
 const NICE_PAUSE_MS = 20;
@@ -107,7 +114,40 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     }
   };
 
+  const record = (u: UnitOutcome): void => {
+    switch (u.outcome) {
+      case 'changed': r.skippedChanged++; return;
+      case 'dir-gone': r.alreadyGone += o.dryRun ? 0 : u.names.length; return;
+      case 'error': fail({ code: u.code }, u.failedName === '' ? u.dir : join(u.dir, u.failedName)); break;
+      default: r.alreadyGone += u.gone;
+    }
+    r.files += u.removed;
+    if (u.removed > 0 && !o.dryRun) touchedDirs.add(u.dir);
+    if (u.removed > 0 || (u.outcome === 'done' && u.names.length === 0)) r.done.push(u.step);
+  };
+  let rootLost = false;
+  const nativeWorker = async (native: NativeBinding): Promise<void> => {
+    const size = o.nice ? NICE_BATCH : NATIVE_BATCH;
+    while (next < steps.length && !rootLost) {
+      if (o.signal?.aborted) { r.interrupted = true; return; }
+      const batch = steps.slice(next, next + size);
+      next += batch.length;
+      try {
+        for (const u of await evictBatch(native, snap.root, snap.rootIno, t, batch, o.dryRun)) record(u);
+      } catch (e) {
+        // The root is gone or replaced: nothing below it may be touched any more.
+        if (!rootLost) fail(e, '');
+        rootLost = true;
+        return;
+      }
+      finished += batch.length;
+      o.onStep?.(finished);
+      if (o.nice) await sleep(NICE_PAUSE_MS);
+    }
+  };
+
   const worker = async (): Promise<void> => {
+    if (o.native) return nativeWorker(o.native);
     while (next < steps.length) {
       if (o.signal?.aborted) { r.interrupted = true; return; }
       const step = steps[next++];
@@ -118,7 +158,7 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     }
   };
   try {
-    await Promise.all(Array.from({ length: o.nice ? 1 : CONCURRENCY }, worker));
+    await Promise.all(Array.from({ length: o.nice ? 1 : o.native ? NATIVE_JOBS : CONCURRENCY }, worker));
     // Workers finish out of order; the summary lists units in plan order.
     const pos = new Map(steps.map((s, i) => [s, i]));
     r.done.sort((a, b) => pos.get(a)! - pos.get(b)!);
@@ -128,7 +168,7 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     }
     // Everything "already gone" because the cache root itself was deleted or replaced
     // meanwhile is not a success: say so (exit 1) instead of reporting a clean run.
-    if (!(await tree.stillAtRoot())) r.errors.push({ path: snap.root, code: 'ENOENT' });
+    if (!rootLost && !(await tree.stillAtRoot())) r.errors.push({ path: snap.root, code: 'ENOENT' });
   } finally {
     await tree.close();
   }

@@ -1,4 +1,4 @@
-import { resolveRoot } from '../scan/scan.js';
+import { pickNative, resolveRoot } from '../scan/scan.js';
 import { indexedScan } from '../index/indexedScan.js';
 import { lastUse } from '../recency.js';
 import { Kind } from '../scan/table.js';
@@ -40,7 +40,7 @@ export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promis
 async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['log']>): Promise<PruneResult> {
   const usage = o.usage ?? 'disk';
   const snap = await indexedScan({
-    root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log,
+    root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
     stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
   });
   const scanMs = Date.now() - t0;
@@ -76,7 +76,10 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
 
   const done = snap.interrupted
     ? { done: [], files: 0, alreadyGone: 0, skippedChanged: 0, emptyDirsRemoved: 0, errors: [], interrupted: true }
-    : await evict(snap, plan.steps, { dryRun: o.dryRun ?? false, nice: o.nice ?? false, removeEmptyDirs: o.removeEmptyDirs ?? false, signal: o.signal });
+    : await evict(snap, plan.steps, {
+      dryRun: o.dryRun ?? false, nice: o.nice ?? false, removeEmptyDirs: o.removeEmptyDirs ?? false, signal: o.signal,
+      native: pickNative(o.walker),
+    });
 
   const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
   let removedBytes = 0, removedEntries = 0;

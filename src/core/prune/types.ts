@@ -29,6 +29,8 @@ export interface PruneOptions extends IndexOptions {
   /** Orphans and corrupt headers older than this are dead weight (default 1 h). */
   readonly orphanMinAge?: number;
   readonly dryRun?: boolean;
+  /** 'auto' (default): native reader and evictor when built; 'portable': node's fs only. */
+  readonly walker?: 'auto' | 'native' | 'portable';
   readonly removeEmptyDirs?: boolean;
   /** Pause between batches of deletions so a busy mirror keeps its I/O. */
   readonly nice?: boolean;

@@ -88,7 +88,8 @@ export async function statRoot(root: string): Promise<import('node:fs').Stats> {
   }
 }
 
-function pickReader(walker: ScanOptions['walker']): NativeBinding | null {
+/** The native binding for `walker` ('portable' = none; 'native' = required; 'auto' = if built). */
+export function pickNative(walker: ScanOptions['walker']): NativeBinding | null {
   if (walker === 'portable') return null;
   const { binding, reason } = nativeState();
   if (walker === 'native' && !binding) throw new Error(`the native reader is ${reason}`);
@@ -136,7 +137,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     root, rootStat,
     signal: opts.signal,
     concurrency: opts.concurrency,
-    native: pickReader(opts.walker),
+    native: pickNative(opts.walker),
     tryReuse: reuser?.tryReuse,
     readHeaders: format === 'apache',
     onError: (e) => errors.push(e),

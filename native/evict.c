@@ -1,0 +1,143 @@
+// A batch of eviction steps in one thread-pool job (src/core/prune/evictNative.ts).
+//
+// Why: a prune of half of 500k entries re-checks and unlinks ~500k files. Through node's
+// async fs, with the openat walk emulated via /proc/self/fd, that took minutes; here each
+// file costs its two syscalls (fstatat, unlinkat) and nothing else.
+//
+// Safety is the same as src/core/safety/tree.ts, done directly: the root is opened
+// O_DIRECTORY|O_NOFOLLOW and must still be the scanned inode; every directory below it is
+// opened component by component relative to its parent with O_NOFOLLOW, so a directory
+// swapped for a symlink after the scan fails (ELOOP/ENOTDIR) instead of leading outside.
+// Each file is re-checked right before its unlink: still a regular file, not written
+// (mtime/ctime) since the scan, its body not read (atime) since the scan.
+//
+// Request (little-endian, 8-aligned records):
+//   u32 units, u32 pad, then per unit:
+//   f64 data atime seen by the scan, f64 latest ctime/mtime seen, u16 dir length,
+//   u8 files (1-2), u8 pad, u16 name length x2, u16 pad, then dir, names, padded to 8.
+// Result: per unit, 8 bytes: u8 outcome, u8 removed, u8 gone, u8 failed file, i32 errno.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OUT_DONE = 0, OUT_CHANGED = 1, OUT_ERROR = 2, OUT_DIR_GONE = 3 };
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define MAX_PATH 4096
+
+static double ms(struct timespec t) { return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6; }
+
+// The open directory for the unit's path: kept while consecutive units share it (the
+// caller sorts a batch by directory), re-walked from the root otherwise.
+typedef struct {
+  int root;
+  int fd;
+  char rel[MAX_PATH];
+} dir_cache;
+
+static int open_rel(dir_cache *c, const char *rel, size_t len) {
+  if (c->fd >= 0 && strlen(c->rel) == len && memcmp(c->rel, rel, len) == 0) return c->fd;
+  if (c->fd >= 0 && c->fd != c->root) close(c->fd);
+  c->fd = -1;
+  c->rel[0] = 0;
+  if (len >= MAX_PATH) { errno = ENAMETOOLONG; return -1; }
+  int fd = c->root;
+  size_t at = 0;
+  while (at < len) {
+    size_t end = at;
+    while (end < len && rel[end] != '/') end++;
+    char part[256];
+    size_t pl = end - at;
+    if (pl == 0 || pl >= sizeof part) { if (fd != c->root) close(fd); errno = EINVAL; return -1; }
+    memcpy(part, rel + at, pl);
+    part[pl] = 0;
+    if (strcmp(part, "..") == 0 || strcmp(part, ".") == 0) { if (fd != c->root) close(fd); errno = EINVAL; return -1; }
+    int next = openat(fd, part, DIR_FLAGS);
+    int e = errno;
+    if (fd != c->root) close(fd);
+    if (next < 0) { errno = e; return -1; }
+    fd = next;
+    at = end + 1;
+  }
+  c->fd = fd;
+  memcpy(c->rel, rel, len);
+  c->rel[len] = 0;
+  return fd;
+}
+
+static void put(char *out, int outcome, int removed, int gone, int failed, int err) {
+  out[0] = (char)outcome;
+  out[1] = (char)removed;
+  out[2] = (char)gone;
+  out[3] = (char)failed;
+  int32_t e = err;
+  memcpy(out + 4, &e, 4);
+}
+
+// Returns 0, or an errno for the root itself (then nothing was touched).
+int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, char *out) {
+  int rfd = open(root, DIR_FLAGS);
+  if (rfd < 0) return errno;
+  struct stat rst;
+  if (fstat(rfd, &rst) != 0 || (double)rst.st_ino != root_ino) {
+    close(rfd);
+    return ENOENT;
+  }
+  dir_cache c = { .root = rfd, .fd = -1 };
+  uint32_t units;
+  memcpy(&units, req, 4);
+  size_t at = 8;
+  for (uint32_t u = 0; u < units && at + 32 <= req_len; u++) {
+    double atime, changed;
+    uint16_t dlen, nlen[2];
+    memcpy(&atime, req + at, 8);
+    memcpy(&changed, req + at + 8, 8);
+    memcpy(&dlen, req + at + 16, 2);
+    int files = (unsigned char)req[at + 18];
+    memcpy(nlen, req + at + 20, 4);
+    const char *dir = req + at + 32;
+    const char *names[2] = { dir + dlen, dir + dlen + nlen[0] };
+    at += (32 + dlen + nlen[0] + nlen[1] + 7) & ~(size_t)7;
+    char *o = out + (size_t)u * 8;
+    int dfd = open_rel(&c, dir, dlen);
+    if (dfd < 0) {
+      put(o, errno == ENOENT ? OUT_DIR_GONE : OUT_ERROR, 0, 0, 255, errno); // 255: the directory itself
+      continue;
+    }
+    char name[2][256];
+    int outcome = OUT_DONE, failed = 0, err = 0;
+    for (int f = 0; f < files && outcome == OUT_DONE; f++) {
+      if (nlen[f] == 0 || nlen[f] >= 256) { outcome = OUT_ERROR; failed = f; err = EINVAL; break; }
+      memcpy(name[f], names[f], nlen[f]);
+      name[f][nlen[f]] = 0;
+      struct stat st;
+      if (fstatat(dfd, name[f], &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno != ENOENT) { outcome = OUT_ERROR; failed = f; err = errno; }
+        continue;
+      }
+      int is_data = nlen[f] > 5 && memcmp(name[f] + nlen[f] - 5, ".data", 5) == 0;
+      double wrote = ms(st.st_ctim) > ms(st.st_mtim) ? ms(st.st_ctim) : ms(st.st_mtim);
+      if (!S_ISREG(st.st_mode) || (is_data && ms(st.st_atim) > atime) || wrote > changed) outcome = OUT_CHANGED;
+    }
+    if (outcome != OUT_DONE) {
+      put(o, outcome, 0, 0, failed, err);
+      continue;
+    }
+    // Header first, then body: httpd then sees a clean miss, never a header without its body.
+    int removed = 0, gone = 0;
+    for (int f = 0; f < files; f++) {
+      if (dry_run) { removed++; continue; }
+      if (unlinkat(dfd, name[f], 0) == 0) removed++;
+      else if (errno == ENOENT) gone++;
+      else { outcome = OUT_ERROR; failed = f; err = errno; break; }
+    }
+    put(o, outcome, removed, gone, failed, err);
+  }
+  if (c.fd >= 0 && c.fd != rfd) close(c.fd);
+  close(rfd);
+  return 0;
+}
