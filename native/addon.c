@@ -4,6 +4,7 @@
 #include <node_api.h>
 #include <errno.h>
 #include <stdint.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pack.h"
@@ -214,6 +215,12 @@ static napi_value set_fault(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
+  // Directory packs are built in the thread pool's malloc arenas and freed on the main
+  // thread. With glibc's dynamic mmap threshold they end up in those arenas, which then
+  // keep the memory (measured: +130 MB RSS at 500k entries). A fixed threshold makes
+  // every large buffer its own mapping, returned to the OS when freed.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
   napi_property_descriptor props[] = {
     { "readDir", NULL, read_dir, NULL, NULL, NULL, napi_enumerable, NULL },
     { "evict", NULL, evict, NULL, NULL, NULL, napi_enumerable, NULL },

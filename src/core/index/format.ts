@@ -67,8 +67,8 @@ export function encodeIndex(meta: MetaInput, t: UnitTable): Buffer[] {
   for (let i = 0; i < n; i++) total += lens[n + i] = t.key.lengthOf(i);
   const strings = Buffer.allocUnsafe(total);
   let at = 0;
-  for (let i = 0; i < n; i++) at += t.name.raw(i).copy(strings, at);
-  for (let i = 0; i < n; i++) at += t.key.raw(i).copy(strings, at);
+  for (let i = 0; i < n; i++) at += t.name.copyTo(i, strings, at);
+  for (let i = 0; i < n; i++) at += t.key.copyTo(i, strings, at);
   const cols = columnsOf(t, n).map(raw);
   const colBytes = cols.reduce((a, b) => a + b.length, 0);
   const body = [...cols, Buffer.alloc(pad8(colBytes) - colBytes), raw(lens), strings];

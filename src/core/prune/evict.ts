@@ -33,7 +33,7 @@ export interface EvictResult {
 const CONCURRENCY = 8;
 /** Native: units per job (~20 ms of work: a stop request waits at most that long), jobs at once. */
 const NATIVE_BATCH = 2048;
-const NATIVE_JOBS = 2;
+const NATIVE_JOBS = 4;
 /** With --nice: after each batch this many units, pause so httpd keeps its I/O. */
 const NICE_BATCH = 32;
 const NICE_PAUSE_MS = 20;

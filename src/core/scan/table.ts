@@ -81,7 +81,7 @@ export class UnitTable {
   /** File stem (or whole name with Flag.RawName); UTF-8, as names can be anything. */
   readonly name = new StringColumn('utf8', 1024, 24);
   /** Cache key (URL) for entries, variants (base key) and unusable entries; '' otherwise. Raw bytes. */
-  readonly key = new StringColumn('latin1', 1024, 80);
+  readonly key = new StringColumn('latin1', 1024, 24, true);
   /** Interned directory paths relative to the root ('' = the root itself). */
   readonly dirs: string[] = [];
   private readonly dirIds = new Map<string, number>();

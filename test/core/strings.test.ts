@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { StringColumn } from '../../src/core/scan/strings.js';
+
+// Keys: latin1 (httpd keys are bytes), with '/' prefixes interned; names: utf8, plain.
+const keyLike = fc.oneof(
+  fc.constantFrom('', '/', 'a', 'http://h:80/', 'http://h:80/distfiles/a.tar.xz?', 'http://h:80/distfiles/ab/b.tar.xz?x=1/2'),
+  fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/[^\x00-\xff]/g, 'y')),
+);
+
+describe.each([
+  { encoding: 'latin1' as const, share: true },
+  { encoding: 'latin1' as const, share: false },
+  { encoding: 'utf8' as const, share: false },
+])('StringColumn ($encoding, shared prefixes: $share)', ({ encoding, share }) => {
+  test('push/set/get, byte lengths, copies and compaction give back exactly what went in', () => {
+    fc.assert(fc.property(fc.array(keyLike, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), (values, replaced) => {
+      const c = new StringColumn(encoding, 4, 4, share);
+      values.forEach((v) => c.push(v));
+      const want = [...values];
+      for (const r of replaced) if (want.length) { const i = r % want.length; want[i] = `${want[i]}/x`; c.set(i, want[i]); }
+      expect(c.toArray()).toEqual(want);
+      for (let i = 0; i < want.length; i++) {
+        const bytes = Buffer.from(want[i], encoding);
+        expect(c.lengthOf(i)).toBe(bytes.length);
+        const out = Buffer.alloc(bytes.length + 2);
+        expect(c.copyTo(i, out, 1)).toBe(bytes.length);
+        expect(out.subarray(1, 1 + bytes.length).equals(bytes)).toBe(true);
+      }
+      const copy = new StringColumn(encoding, 1, 1, share);
+      for (let i = 0; i < want.length; i++) copy.pushRaw(Buffer.from(want[i], encoding));
+      expect(copy.toArray()).toEqual(want);
+      const keep = Int32Array.from(want.map((_, i) => (i % 2 === 0 ? i / 2 : -1)));
+      c.compact(keep);
+      expect(c.toArray()).toEqual(want.filter((_, i) => i % 2 === 0));
+    }));
+  });
+});
