@@ -126,9 +126,12 @@ static napi_value read_dir_sync(napi_env env, napi_callback_info info) {
 }
 
 int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, char *out);
+int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, blob *out);
 
 // evict(root, rootIno, request, dryRun, cb(status, result)): see evict.c.
+// verify(root, rootIno, request, cb(status, result)): see verify.c. One job type for both.
 typedef struct {
+  int verify;
   napi_async_work work;
   napi_ref cb;
   char *root;
@@ -143,7 +146,15 @@ typedef struct {
 
 static void exec_evict(napi_env env, void *data) {
   evict_job *j = data;
-  j->status = cachectl_evict(j->root, j->root_ino, j->req, j->req_len, j->dry_run, j->out);
+  if (!j->verify) {
+    j->status = cachectl_evict(j->root, j->root_ino, j->req, j->req_len, j->dry_run, j->out);
+    return;
+  }
+  blob b = { 0 };
+  j->status = cachectl_verify(j->root, j->root_ino, j->req, j->req_len, &b);
+  free(j->out);
+  j->out = b.buf ? b.buf : malloc(1);
+  j->out_len = b.len;
 }
 
 static void done_evict(napi_env env, napi_status status, void *data) {
@@ -163,7 +174,7 @@ static void done_evict(napi_env env, napi_status status, void *data) {
   free(j);
 }
 
-static napi_value evict(napi_env env, napi_callback_info info) {
+static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
   size_t argc = 5;
   napi_value argv[5], name;
   evict_job *j = calloc(1, sizeof *j);
@@ -172,13 +183,15 @@ static napi_value evict(napi_env env, napi_callback_info info) {
   size_t len;
   bool dry = false;
   uint32_t units = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
+  size_t want = verify ? 4 : 5;
+  j->verify = verify;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want ||
       !(j->root = get_path(env, argv[0])) || napi_get_value_double(env, argv[1], &j->root_ino) != napi_ok ||
       napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok || len < 8 ||
-      napi_get_value_bool(env, argv[3], &dry) != napi_ok) {
+      (!verify && napi_get_value_bool(env, argv[3], &dry) != napi_ok)) {
     free(j->root);
     free(j);
-    napi_throw_type_error(env, NULL, "evict(root, rootIno, request, dryRun, cb)");
+    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, cb)" : "evict(root, rootIno, request, dryRun, cb)");
     return NULL;
   }
   // The request is copied: the JS buffer may be collected or reused while the job runs.
@@ -190,12 +203,15 @@ static napi_value evict(napi_env env, napi_callback_info info) {
   memcpy(j->req, data, len);
   j->req_len = len;
   j->dry_run = dry;
-  CHECK(napi_create_reference(env, argv[4], 1, &j->cb));
-  CHECK(napi_create_string_utf8(env, "cachectl.evict", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_reference(env, argv[want - 1], 1, &j->cb));
+  CHECK(napi_create_string_utf8(env, verify ? "cachectl.verify" : "cachectl.evict", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_create_async_work(env, NULL, name, exec_evict, done_evict, j, &j->work));
   CHECK(napi_queue_async_work(env, j->work));
   return NULL;
 }
+
+static napi_value evict(napi_env env, napi_callback_info info) { return root_job(env, info, 0); }
+static napi_value verify(napi_env env, napi_callback_info info) { return root_job(env, info, 1); }
 
 // _fault(op, name, errno): see readdir.c. Tests only; op 0 clears.
 static napi_value set_fault(napi_env env, napi_callback_info info) {
@@ -224,6 +240,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     { "readDir", NULL, read_dir, NULL, NULL, NULL, napi_enumerable, NULL },
     { "evict", NULL, evict, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "verify", NULL, verify, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readTree", NULL, read_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirSync", NULL, read_dir_sync, NULL, NULL, NULL, napi_enumerable, NULL },
     { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },

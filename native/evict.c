@@ -24,50 +24,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "dirwalk.h"
 
 enum { OUT_DONE = 0, OUT_CHANGED = 1, OUT_ERROR = 2, OUT_DIR_GONE = 3 };
-#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-#define MAX_PATH 4096
 
-static double ms(struct timespec t) { return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6; }
-
-// The open directory for the unit's path: kept while consecutive units share it (the
-// caller sorts a batch by directory), re-walked from the root otherwise.
-typedef struct {
-  int root;
-  int fd;
-  char rel[MAX_PATH];
-} dir_cache;
-
-static int open_rel(dir_cache *c, const char *rel, size_t len) {
-  if (c->fd >= 0 && strlen(c->rel) == len && memcmp(c->rel, rel, len) == 0) return c->fd;
-  if (c->fd >= 0 && c->fd != c->root) close(c->fd);
-  c->fd = -1;
-  c->rel[0] = 0;
-  if (len >= MAX_PATH) { errno = ENAMETOOLONG; return -1; }
-  int fd = c->root;
-  size_t at = 0;
-  while (at < len) {
-    size_t end = at;
-    while (end < len && rel[end] != '/') end++;
-    char part[256];
-    size_t pl = end - at;
-    if (pl == 0 || pl >= sizeof part) { if (fd != c->root) close(fd); errno = EINVAL; return -1; }
-    memcpy(part, rel + at, pl);
-    part[pl] = 0;
-    if (strcmp(part, "..") == 0 || strcmp(part, ".") == 0) { if (fd != c->root) close(fd); errno = EINVAL; return -1; }
-    int next = openat(fd, part, DIR_FLAGS);
-    int e = errno;
-    if (fd != c->root) close(fd);
-    if (next < 0) { errno = e; return -1; }
-    fd = next;
-    at = end + 1;
-  }
-  c->fd = fd;
-  memcpy(c->rel, rel, len);
-  c->rel[len] = 0;
-  return fd;
-}
 
 static void put(char *out, int outcome, int removed, int gone, int failed, int err) {
   out[0] = (char)outcome;
@@ -80,7 +40,7 @@ static void put(char *out, int outcome, int removed, int gone, int failed, int e
 
 // Returns 0, or an errno for the root itself (then nothing was touched).
 int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, char *out) {
-  int rfd = open(root, DIR_FLAGS);
+  int rfd = open(root, CACHECTL_DIR_FLAGS);
   if (rfd < 0) return errno;
   struct stat rst;
   if (fstat(rfd, &rst) != 0 || (double)rst.st_ino != root_ino) {
@@ -120,8 +80,8 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
         continue;
       }
       int is_data = nlen[f] > 5 && memcmp(name[f] + nlen[f] - 5, ".data", 5) == 0;
-      double wrote = ms(st.st_ctim) > ms(st.st_mtim) ? ms(st.st_ctim) : ms(st.st_mtim);
-      if (!S_ISREG(st.st_mode) || (is_data && ms(st.st_atim) > atime) || wrote > changed) outcome = OUT_CHANGED;
+      double wrote = cachectl_ms(st.st_ctim) > cachectl_ms(st.st_mtim) ? cachectl_ms(st.st_ctim) : cachectl_ms(st.st_mtim);
+      if (!S_ISREG(st.st_mode) || (is_data && cachectl_ms(st.st_atim) > atime) || wrote > changed) outcome = OUT_CHANGED;
     }
     if (outcome != OUT_DONE) {
       put(o, outcome, 0, 0, failed, err);
@@ -137,7 +97,7 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
     }
     put(o, outcome, removed, gone, failed, err);
   }
-  if (c.fd >= 0 && c.fd != rfd) close(c.fd);
+  dir_cache_close(&c);
   close(rfd);
   return 0;
 }

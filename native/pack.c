@@ -122,3 +122,9 @@ void blob_segment(blob *b, const char *rel, const char *packed, size_t len) {
   memset(at + head + len, 0, pad);
   b->len += head + len + pad;
 }
+
+void blob_append(blob *b, const void *data, size_t len) {
+  reserve(&b->buf, &b->cap, b->len + len);
+  memcpy(b->buf + b->len, data, len);
+  b->len += len;
+}

@@ -48,6 +48,7 @@ typedef struct {
   char *buf;
   size_t len, cap;
 } blob;
+void blob_append(blob *b, const void *data, size_t len);
 /** Appends one tree segment (see the layout above). */
 void blob_segment(blob *b, const char *rel, const char *packed, size_t len);
 

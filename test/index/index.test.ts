@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { needNative } from '../helpers/tools.js';
 import { readFile, writeFile, unlink, appendFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
@@ -30,58 +31,62 @@ async function setup() {
   return { root, state };
 }
 
-describe('persisted index', () => {
+// Both readers: the portable walker's per-directory hook (reuse.ts) and the native
+// batch check (reuseNative.ts, native/verify.c) must make the same decisions.
+const walkers = [{ walker: 'portable' as const }, ...(needNative().binding ? [{ walker: 'native' as const }] : [])];
+
+describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
   test('a re-run with nothing changed reads no directory and equals a full scan', async () => {
     const { root, state } = await setup();
-    const first = await indexedScan({ root, stateDir: state });
+    const first = await indexedScan({ walker, root, stateDir: state });
     expect(first.index).toMatchObject({ used: false, reason: 'no index yet' });
-    const second = await indexedScan({ root, stateDir: state });
+    const second = await indexedScan({ walker, root, stateDir: state });
     expect(second.index).toMatchObject({ used: true, readDirs: 0 });
     expect(second.index.reusedDirs).toBe(first.dirRecords.length);
-    expect(view(second)).toEqual(view(await scan({ root })));
+    expect(view(second)).toEqual(view(await scan({ root, walker })));
   });
 
   test('a new entry (directory changed) is found; the rest is reused', async () => {
     const { root, state } = await setup();
-    await indexedScan({ root, stateDir: state });
+    await indexedScan({ walker, root, stateDir: state });
     await writeEntry(root, { key: url('brand-new'), body: 1234, fetchedAt: Date.now() }, L);
-    const s = await indexedScan({ root, stateDir: state });
+    const s = await indexedScan({ walker, root, stateDir: state });
     expect(s.table.key.toArray()).toContain(url('brand-new'));
     expect(s.index.readDirs).toBeGreaterThan(0);
     expect(s.index.readDirs).toBeLessThan(5);
-    expect(view(s)).toEqual(view(await scan({ root })));
+    expect(view(s)).toEqual(view(await scan({ root, walker })));
   });
 
   test('an entry deleted by someone else disappears', async () => {
     const { root, state } = await setup();
-    const s0 = await indexedScan({ root, stateDir: state });
+    const s0 = await indexedScan({ walker, root, stateDir: state });
     const i = s0.table.key.indexOf(url('more-3'));
     for (const f of s0.table.files(i)) await unlink(join(root, f));
-    const s = await indexedScan({ root, stateDir: state });
+    const s = await indexedScan({ walker, root, stateDir: state });
     expect(s.table.key.toArray()).not.toContain(url('more-3'));
-    expect(view(s)).toEqual(view(await scan({ root })));
+    expect(view(s)).toEqual(view(await scan({ root, walker })));
   });
 
   test('a body replaced in place (no rename: directory unchanged) is detected by its lstat', async () => {
     const { root, state } = await setup();
-    const s0 = await indexedScan({ root, stateDir: state });
+    const s0 = await indexedScan({ walker, root, stateDir: state });
     const i = s0.table.key.indexOf(url('more-5'));
     const data = join(root, s0.table.files(i)[1]);
     await appendFile(data, Buffer.alloc(100)); // same inode, same directory mtime
-    const s = await indexedScan({ root, stateDir: state });
+    const s = await indexedScan({ walker, root, stateDir: state });
     expect(s.index.readDirs).toBe(1);
-    expect(view(s)).toEqual(view(await scan({ root })));
+    expect(view(s)).toEqual(view(await scan({ root, walker })));
   });
 
   test('a hit (body atime moved) refreshes recency without re-reading the directory', async () => {
     const { root, state } = await setup();
-    const s0 = await indexedScan({ root, stateDir: state });
+    const s0 = await indexedScan({ walker, root, stateDir: state });
     const i = s0.table.key.indexOf(url('more-9'));
     const data = join(root, s0.table.files(i)[1]);
     // A real read, as httpd serving a hit does: moves atime (relatime: atime <= mtime), not ctime.
     const before = Date.now();
     await readFile(data);
-    const s = await indexedScan({ root, stateDir: state });
+    const s = await indexedScan({ walker, root, stateDir: state });
     expect(s.index.readDirs).toBe(0);
     expect(s.table.f64.dataAtime[s.table.key.indexOf(url('more-9'))]).toBeGreaterThanOrEqual(before - 10);
   });
@@ -94,22 +99,22 @@ describe('persisted index', () => {
     ['bit-flipped', async (p: string) => { const b = await readFile(p); b[b.length - 3] ^= 0xff; await writeFile(p, b); }, 'checksum'],
   ])('an index that is %s is rebuilt, never trusted', async (_name, damage, reason) => {
     const { root, state } = await setup();
-    await indexedScan({ root, stateDir: state });
+    await indexedScan({ walker, root, stateDir: state });
     await damage(indexPath(state, root));
-    const s = await indexedScan({ root, stateDir: state });
+    const s = await indexedScan({ walker, root, stateDir: state });
     expect(s.index.used).toBe(false);
     expect(s.index.reason).toContain(reason);
-    expect(view(s)).toEqual(view(await scan({ root })));
-    expect((await indexedScan({ root, stateDir: state })).index.used).toBe(true); // rebuilt
+    expect(view(s)).toEqual(view(await scan({ root, walker })));
+    expect((await indexedScan({ walker, root, stateDir: state })).index.used).toBe(true); // rebuilt
   });
 
   test('--full ignores the index; a replaced root directory invalidates it', async () => {
     const { root, state } = await setup();
-    await indexedScan({ root, stateDir: state });
-    expect((await indexedScan({ root, stateDir: state, full: true })).index).toMatchObject({ used: false, reason: '--full' });
+    await indexedScan({ walker, root, stateDir: state });
+    expect((await indexedScan({ walker, root, stateDir: state, full: true })).index).toMatchObject({ used: false, reason: '--full' });
     const other = await tempDir();
     await writeEntry(other, { key: url('x'), body: 10, fetchedAt: Date.now() }, L);
-    const s = await indexedScan({ root: other, stateDir: state });
+    const s = await indexedScan({ walker, root: other, stateDir: state });
     expect(s.index.used).toBe(false);
     expect(s.table.key.toArray().filter((k, i) => k && s.table.kind[i] === Kind.Entry)).toEqual([url('x')]);
   });

@@ -7,6 +7,8 @@ export interface NativeBinding {
   readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** Re-check and unlink a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, result: Buffer) => void): void;
+  /** Check a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
+  verify(root: string, rootIno: number, request: Buffer, cb: (status: number, result: Buffer) => void): void;
   readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
   /** Tests only: make the next matching call fail (op 1 dir open, 2 fstatat, 3 header open; errno 0 on 2 = unlink first). */
   _fault(op: number, name: string, errno: number): void;

@@ -8,7 +8,7 @@ import { Flag, type UnitTable } from './table.js';
 export type Refresh = 'lstat' | 'none';
 
 export interface Reuser {
-  /** The walker's tryReuse hook. */
+  /** The walker's tryReuse hook (the portable walker). */
   tryReuse(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void;
   /** Rows of the loaded table confirmed by an unchanged directory. */
   readonly confirmed: Uint8Array;

@@ -1,5 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
-import { walk, type WalkError } from './walk.js';
+import { walk, type WalkError, type WalkOptions } from './walk.js';
+import { makeNativeReuser } from './reuseNative.js';
 import { classifyApacheDir, classifyFilesDir, type ClassifyTotals } from './classify.js';
 import { detectFormat, detectLayout, type CacheFormat } from './detect.js';
 import { Kind, UnitTable } from './table.js';
@@ -125,20 +126,23 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     progress.bytes += d.bytes;
     opts.onProgress?.(progress);
   };
-  const reuser = opts.reuse ? makeReuser(root, opts.reuse.index, opts.reuse.refresh, (d) => {
+  const reused = (d: DirRecord): void => {
     totals.foreignFiles += d.foreignFiles;
     totals.foreignBytes += d.foreignBytes;
     totals.foreignDisk += d.foreignDisk;
     for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
     count({ ...d });
-  }) : undefined;
+  };
+  const native = pickNative(opts.walker);
+  const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, opts.reuse.refresh, reused) : undefined;
+  const reuser = nativeReuser ?? (opts.reuse ? makeReuser(root, opts.reuse.index, opts.reuse.refresh, reused) : undefined);
 
-  const completed = await walk({
+  const walkOpts: WalkOptions = {
     root, rootStat,
     signal: opts.signal,
     concurrency: opts.concurrency,
-    native: pickNative(opts.walker),
-    tryReuse: reuser?.tryReuse,
+    native,
+    tryReuse: nativeReuser ? undefined : reuser?.tryReuse,
     readHeaders: format === 'apache',
     onError: (e) => errors.push(e),
     onVanished: () => vanished++,
@@ -158,7 +162,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
         foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
       });
     },
-  });
+  };
+  const completed = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
 
   if (reuser) {
     // Rows of directories that changed or vanished since the index was saved go now.

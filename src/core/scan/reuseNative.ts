@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import type { DirRecord } from '../index/format.js';
+import type { LoadedIndex } from '../index/store.js';
+import type { NativeBinding } from '../native/load.js';
+import { codeOf } from '../native/decode.js';
+import { Flag, type UnitTable } from './table.js';
+import type { FileStat, WalkOptions } from './walk.js';
+import { readNative } from './walkNative.js';
+import type { Refresh, Reuser } from './reuse.js';
+
+/** Directories per verify job, and jobs at once (libuv's 4 threads). */
+const BATCH = 1024;
+const JOBS = 4;
+const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3 }
+
+interface Pending { d: DirRecord; rows: number[]; names: string[] }
+
+/** The file that carries each row's recency: the body, or the header when there is none. */
+function recencyFile(t: UnitTable, i: number): string {
+  const files = t.files(i);
+  const f = files[files.length - 1];
+  return f.slice(f.lastIndexOf('/') + 1);
+}
+
+function encode(batch: Pending[]): Buffer {
+  let size = 8;
+  for (const p of batch) size += (32 + Buffer.byteLength(p.d.rel) + p.names.reduce((a, n) => a + 2 + Buffer.byteLength(n), 0) + 7) & ~7;
+  const b = Buffer.alloc(size);
+  b.writeUInt32LE(batch.length, 0);
+  let at = 8;
+  for (const p of batch) {
+    b.writeDoubleLE(p.d.mtimeMs, at);
+    b.writeDoubleLE(p.d.ctimeMs, at + 8);
+    b.writeDoubleLE(p.d.ino, at + 16);
+    const rl = b.write(p.d.rel, at + 32);
+    b.writeUInt16LE(rl, at + 24);
+    b.writeUInt16LE(p.names.length, at + 26);
+    let q = at + 32 + rl;
+    for (const n of p.names) {
+      const nl = b.write(n, q + 2);
+      b.writeUInt16LE(nl, q);
+      q += 2 + nl;
+    }
+    at = (q + 7) & ~7;
+  }
+  return b;
+}
+
+/**
+ * The persisted index, checked natively (native/verify.c): every indexed directory is
+ * checked by path from the root (O_NOFOLLOW at each step) in batches of 1024, with one
+ * fstatat per entry's recency file when `refresh` is 'lstat'. Unchanged directories keep
+ * their rows and get the new access times; changed ones are read again, pinned to the
+ * inode just seen; directories new since the index are read whole. Same decisions as
+ * reuse.ts (the portable walker's per-directory hook), without a JS round trip per file.
+ */
+export function makeNativeReuser(
+  native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void,
+): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
+  const t = prev.table;
+  const r = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, tryReuse: () => undefined, walk };
+  /** Indexed directories found in place (unchanged, or changed and queued for a re-read). */
+  const handled = new Set<string>();
+
+  function check(p: Pending, out: Buffer, at: number, changed: { rel: string; stat: FileStat }[], o: WalkOptions): number {
+    const state = out.readInt32LE(at) as State;
+    const dev = out.readDoubleLE(at + 8);
+    const ino = out.readDoubleLE(at + 16);
+    const abs = p.d.rel === '' ? root : join(root, p.d.rel);
+    at += 24;
+    if (state === State.Gone) return at;
+    if (state === State.Error) { o.onError({ path: abs, code: codeOf(out.readInt32LE(at - 20)) }); return at; }
+    const stat: FileStat = { dev, ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
+    handled.add(p.d.rel);
+    if (state === State.Changed) { changed.push({ rel: p.d.rel, stat }); return at; }
+    let stale = false;
+    const atimes: number[] = [];
+    for (let k = 0; k < p.names.length; k++, at += 40) {
+      const i = p.rows[k];
+      const hasData = (t.flags[i] & Flag.HasData) !== 0;
+      const size = out.readDoubleLE(at);
+      const wrote = Math.max(out.readDoubleLE(at + 16), out.readDoubleLE(at + 24));
+      if (out.readInt32LE(at + 32) !== 0 || out.readInt32LE(at + 36) !== 1 || size !== (hasData ? t.f64.dataSize[i] : t.f64.hdrSize[i]) || wrote > t.f64.changed[i]) stale = true;
+      atimes.push(out.readDoubleLE(at + 8));
+    }
+    // A file rewritten in place (the directory did not change): read the directory again.
+    if (stale) { changed.push({ rel: p.d.rel, stat }); return at; }
+    p.rows.forEach((i, k) => { if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = atimes[k]; else t.f64.hdrAtime[i] = atimes[k]; });
+    r.refreshed += p.rows.length;
+    r.confirmed.fill(1, p.d.rowStart, p.d.rowStart + p.d.rowCount);
+    r.reusedDirs++;
+    onDir(p.d);
+    return at;
+  }
+
+  function verify(batch: Pending[], changed: { rel: string; stat: FileStat }[], o: WalkOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      native.verify(root, rootIno, encode(batch), (status, out) => {
+        if (status !== 0) return reject(Object.assign(new Error(codeOf(status)), { code: codeOf(status) }));
+        let at = 0;
+        for (const p of batch) at = check(p, out, at, changed, o);
+        resolve();
+      });
+    });
+  }
+
+  /** Reads changed directories one by one (pinned), and directories new since the index whole. */
+  function reread(list: { rel: string; stat: FileStat; tree: boolean }[], o: WalkOptions): Promise<boolean> {
+    return new Promise((resolve) => {
+      let active = 0;
+      const pump = (): void => {
+        if (o.signal?.aborted) { if (active === 0) resolve(false); return; }
+        while (active < JOBS && list.length > 0) {
+          const { rel, stat, tree } = list.pop()!;
+          active++;
+          readNative(native, rel === '' ? root : join(root, rel), rel, stat, o.readHeaders, tree, {
+            onDir: o.onDir, onError: o.onError, onVanished: o.onVanished,
+            // New since the index (or gone at the check and back since): read it whole.
+            onSubdir: (child, st) => { if (!handled.has(child)) list.push({ rel: child, stat: st, tree: true }); },
+          }, () => { active--; pump(); });
+        }
+        if (active === 0 && list.length === 0) resolve(true);
+      };
+      pump();
+    });
+  }
+
+  async function walk(o: WalkOptions): Promise<boolean> {
+    const pending: Pending[] = prev.meta.dirs.map((d) => {
+      const rows: number[] = [];
+      if (refresh === 'lstat') for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) rows.push(i);
+      return { d, rows, names: rows.map((i) => recencyFile(t, i)) };
+    });
+    const changed: { rel: string; stat: FileStat }[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < pending.length) {
+        if (o.signal?.aborted) return;
+        const batch = pending.slice(next, next + BATCH);
+        next += batch.length;
+        await verify(batch, changed, o);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: JOBS }, worker));
+    } catch (e) {
+      o.onError({ path: root, code: (e as NodeJS.ErrnoException).code ?? 'EIO' });
+      return true;
+    }
+    if (o.signal?.aborted) return false;
+    return reread(changed.map((c) => ({ ...c, tree: false })), o);
+  }
+  return r;
+}
