@@ -8,14 +8,21 @@
 
 #define CACHECTL_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 #define MAX_PATH 4096
+#define MAX_DEPTH 64
 
+// The chain of open directories from the root to the last one asked for: the next
+// directory reuses the common ancestors (callers sort by path), so a sorted batch costs
+// about one openat per directory instead of one per path component.
 typedef struct {
   int root;
-  int fd;
+  int depth;
+  int fd[MAX_DEPTH];
+  size_t end[MAX_DEPTH]; // rel[0..end[i]) is the path of fd[i]
   char rel[MAX_PATH];
 } dir_cache;
 
-/** The directory `rel` (len bytes, '' = the root); cached while consecutive calls share it. -1 + errno on error. */
+void dir_cache_init(dir_cache *c, int root);
+/** The directory `rel` (len bytes, '' = the root). -1 + errno on error. */
 int open_rel(dir_cache *c, const char *rel, size_t len);
 void dir_cache_close(dir_cache *c);
 /** Milliseconds exactly as node computes Stats#mtimeMs. */

@@ -47,7 +47,8 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
     close(rfd);
     return ENOENT;
   }
-  dir_cache c = { .root = rfd, .fd = -1 };
+  dir_cache c;
+  dir_cache_init(&c, rfd);
   uint32_t units;
   memcpy(&units, req, 4);
   size_t at = 8;

@@ -5,7 +5,7 @@
 // (one fstatat each: new access times from hits, a body rewritten in place).
 //
 // Request (little-endian, 8-aligned records): u32 dirs, u32 pad, then per directory:
-//   f64 mtimeMs, f64 ctimeMs, f64 ino, u16 rel length, u16 names, u32 pad, rel bytes,
+//   f64 mtimeMs, f64 ctimeMs, f64 ino, u16 rel length, u16 pad, u32 names, rel bytes,
 //   then per name u16 length + bytes; padded to 8.
 // Result, per directory in request order: i32 state (0 unchanged, 1 changed, 2 gone,
 //   3 error), i32 errno, f64 dev, f64 ino (the directory now, for re-reading it pinned),
@@ -45,22 +45,24 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     close(rfd);
     return ENOENT;
   }
-  dir_cache c = { .root = rfd, .fd = -1 };
+  dir_cache c;
+  dir_cache_init(&c, rfd);
   uint32_t dirs;
   memcpy(&dirs, req, 4);
   size_t at = 8;
   for (uint32_t d = 0; d < dirs && at + 32 <= req_len; d++) {
     double mtime, ctime, ino;
-    uint16_t rl, names;
+    uint16_t rl;
+    uint32_t names;
     memcpy(&mtime, req + at, 8);
     memcpy(&ctime, req + at + 8, 8);
     memcpy(&ino, req + at + 16, 8);
     memcpy(&rl, req + at + 24, 2);
-    memcpy(&names, req + at + 26, 2);
+    memcpy(&names, req + at + 28, 4);
     const char *rel = req + at + 32;
     size_t p = at + 32 + rl;
     const char *first = req + p;
-    for (uint16_t n = 0; n < names; n++) {
+    for (uint32_t n = 0; n < names; n++) {
       uint16_t nl;
       memcpy(&nl, req + p, 2);
       p += 2 + nl;
@@ -78,7 +80,7 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     }
     put_dir(out, V_SAME, 0, &st);
     p = (size_t)(first - req);
-    for (uint16_t n = 0; n < names; n++) {
+    for (uint32_t n = 0; n < names; n++) {
       uint16_t nl;
       memcpy(&nl, req + p, 2);
       char name[256];
