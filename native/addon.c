@@ -10,7 +10,7 @@
 #include "pack.h"
 
 int cachectl_noatime_denied = 0;
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers);
+void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers, const char *known, size_t known_len);
 void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers);
 
 typedef struct {
@@ -20,6 +20,8 @@ typedef struct {
   double dev, ino;
   int headers;
   int tree;
+  char *known;
+  size_t known_len;
   char *out;
   size_t out_len;
 } read_job;
@@ -49,7 +51,7 @@ static void run(read_job *j) {
   }
   pack p;
   pack_init(&p);
-  cachectl_read_dir(&p, j->path, j->dev, j->ino, j->headers);
+  cachectl_read_dir(&p, j->path, j->dev, j->ino, j->headers, j->known, j->known_len);
   pack_set_noatime_denied(&p, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED));
   j->out = pack_finish(&p, &j->out_len);
 }
@@ -96,15 +98,30 @@ static void done_read(napi_env env, napi_status status, void *data) {
   free(j);
 }
 
+// readDir(path, dev, ino, readHeaders, cb[, known]): `known` lists headers not to read
+// again when unchanged (readdir.c, parse_known); copied, as the job outlives the call.
 static napi_value queue_read(napi_env env, napi_callback_info info, int tree) {
-  napi_value argv[5], name;
+  napi_value argv[6], name;
   read_job *j = calloc(1, sizeof *j);
   if (!j) abort();
   j->tree = tree;
   if (!parse_args(env, info, 5, argv, j)) {
     free(j);
-    napi_throw_type_error(env, NULL, "readDir(path, dev, ino, readHeaders, cb)");
+    napi_throw_type_error(env, NULL, "readDir(path, dev, ino, readHeaders, cb[, known])");
     return NULL;
+  }
+  size_t argc = 6;
+  bool is_buffer = false;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (!tree && argc >= 6 && napi_is_buffer(env, argv[5], &is_buffer) == napi_ok && is_buffer) {
+    void *data;
+    size_t len;
+    if (napi_get_buffer_info(env, argv[5], &data, &len) == napi_ok && len > 0) {
+      j->known = malloc(len);
+      if (!j->known) abort();
+      memcpy(j->known, data, len);
+      j->known_len = len;
+    }
   }
   CHECK(napi_create_reference(env, argv[4], 1, &j->cb));
   CHECK(napi_create_string_utf8(env, "cachectl.readDir", NAPI_AUTO_LENGTH, &name));
@@ -126,6 +143,7 @@ static napi_value read_dir_sync(napi_env env, napi_callback_info info) {
   }
   run(&j);
   free(j.path);
+  free(j.known);
   return to_buffer(env, j.out, j.out_len);
 }
 

@@ -9,7 +9,7 @@
 //   [20] u32 bytes of the record area
 //   [24] f64 x7 the directory's stat: size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev
 //   [80] records, then the header bytes area
-// Record: u8 type, u8 header state (0 none, 1 read, 2 failed), u16 name length, i32 errno,
+// Record: u8 type, u8 header state (0 none, 1 read, 2 failed, 3 known: unchanged, not read), u16 name length, i32 errno,
 //   u32 header offset (in the header area), u32 header length, f64 x7 stat as above,
 //   then the name bytes, padded to 8.
 // A tree (readTree) is a sequence of segments, one per directory, depth first:
@@ -40,6 +40,7 @@ void pack_count_vanished(pack *p);
 void pack_set_noatime_denied(pack *p, int denied);
 size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st);
 void pack_error(pack *p, const char *name, int err);
+void pack_mark_known(pack *p, size_t rec);
 void pack_header_result(pack *p, size_t rec, int err, const char *bytes, size_t n);
 /** Joins records and header bytes into one malloc'd block (the pack gives it up). */
 char *pack_finish(pack *p, size_t *out_len);

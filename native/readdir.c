@@ -24,6 +24,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "pack.h"
+#include "dirwalk.h"
 
 #define HEADER_BYTES 4096
 // Header files opened (and read-ahead started) at once: on a cold cache the kernel then
@@ -152,10 +153,61 @@ static int open_pinned(int at, const char *name, double expect_dev, double expec
   return dfd;
 }
 
+// Headers the caller already knows (from its index): not read again while their size,
+// mtime and ctime say they are the same file (see readDir's `known` in addon.c).
+typedef struct {
+  const char *name;
+  size_t len;
+  double size, mtime, changed;
+} known_header;
+
+static int cmp_known(const void *a, const void *b) {
+  const known_header *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->name, y->name, n);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+// Request: u32 count, u32 pad, then per header f64 size, f64 mtimeMs, f64 latest
+// ctime/mtime seen, u16 name length, 6 pad bytes, name, padded to 8.
+static known_header *parse_known(const char *req, size_t len, size_t *count) {
+  *count = 0;
+  if (!req || len < 8) return NULL;
+  uint32_t n;
+  memcpy(&n, req, 4);
+  known_header *k = calloc(n ? n : 1, sizeof *k);
+  if (!k) abort();
+  size_t at = 8, got = 0;
+  for (uint32_t i = 0; i < n && at + 32 <= len; i++) {
+    uint16_t nl;
+    memcpy(&k[got].size, req + at, 8);
+    memcpy(&k[got].mtime, req + at + 8, 8);
+    memcpy(&k[got].changed, req + at + 16, 8);
+    memcpy(&nl, req + at + 24, 2);
+    if (at + 32 + nl > len) break;
+    k[got].name = req + at + 32;
+    k[got].len = nl;
+    got++;
+    at = (at + 32 + nl + 7) & ~(size_t)7;
+  }
+  qsort(k, got, sizeof *k, cmp_known);
+  *count = got;
+  return k;
+}
+
+static int unchanged(const known_header *k, size_t kn, const char *name, size_t len, const struct stat *st) {
+  if (kn == 0) return 0;
+  known_header key = { .name = name, .len = len };
+  const known_header *h = bsearch(&key, k, kn, sizeof *k, cmp_known);
+  if (!h) return 0;
+  double m = cachectl_ms(st->st_mtim), c = cachectl_ms(st->st_ctim);
+  return (double)st->st_size == h->size && m == h->mtime && (c > m ? c : m) <= h->changed;
+}
+
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
 // fdopendir: no dup/fcntl per directory; a syscall costs ~2-5 us on the VMs we measured,
 // and vary groups make many small directories).
-static void list_fd(pack *p, int dfd, int read_headers) {
+static void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size_t kn) {
   // Names of headers still to read, NUL-terminated, in one growing buffer.
   char *names = NULL;
   size_t names_len = 0, names_cap = 0;
@@ -191,6 +243,10 @@ static void list_fd(pack *p, int dfd, int read_headers) {
       size_t len = strlen(n);
       size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? REC_DIR : REC_FILE, n, len, &st);
       if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
+      if (unchanged(known, kn, n, len, &st)) {
+        pack_mark_known(p, rec);
+        continue;
+      }
       if (names_len + len + 1 > names_cap) {
         names_cap = (names_cap + len + 1) * 2;
         names = realloc(names, names_cap);
@@ -215,7 +271,7 @@ static void list_fd(pack *p, int dfd, int read_headers) {
   free(todo);
 }
 
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers) {
+void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers, const char *known, size_t known_len) {
   struct stat dst;
   int dfd = open_pinned(AT_FDCWD, path, expect_dev, expect_ino, &dst);
   if (dfd < 0) {
@@ -223,12 +279,15 @@ void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expe
     return;
   }
   pack_set_dir(p, &dst);
-  list_fd(p, dfd, read_headers);
+  size_t kn;
+  known_header *k = parse_known(known, known_len, &kn);
+  list_fd(p, dfd, read_headers, k, kn);
+  free(k);
   close(dfd);
 }
 
 // Deeper than any real layout (CacheDirLevels <= 20, plus a vary subtree of the same).
-#define MAX_DEPTH 128
+#define MAX_TREE_DEPTH 128
 
 typedef struct { char *name; double dev, ino; } subdir;
 
@@ -266,14 +325,14 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
   pack p;
   pack_init(&p);
   struct stat dst;
-  int dfd = depth > MAX_DEPTH ? (errno = ELOOP, -1) : open_pinned(at, name, dev, ino, &dst);
+  int dfd = depth > MAX_TREE_DEPTH ? (errno = ELOOP, -1) : open_pinned(at, name, dev, ino, &dst);
   size_t nsub = 0;
   subdir *subs = NULL;
   if (dfd < 0) {
     pack_set_status(&p, errno);
   } else {
     pack_set_dir(&p, &dst);
-    list_fd(&p, dfd, read_headers);
+    list_fd(&p, dfd, read_headers, NULL, 0);
     subs = subdirs_of(&p, &nsub);
   }
   pack_set_noatime_denied(&p, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED));

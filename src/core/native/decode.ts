@@ -21,6 +21,8 @@ export interface DecodedDir {
   readonly errors: { name: string; code: string }[];
   /** Headers longer than one read (keys over ~3.5 KiB): the caller reads them itself. */
   readonly longHeaders: number[];
+  /** Headers the caller said it knows, found unchanged and not read (`files` indexes). */
+  readonly knownHeaders: number[];
   readonly others: number;
   readonly vanished: number;
   readonly noatimeDenied: boolean;
@@ -40,7 +42,7 @@ export function decodeDir(buf: Buffer): DecodedDir {
   const headerArea = PACK_HEAD + buf.readUInt32LE(20);
   const out: DecodedDir = {
     status, stat: status === 0 ? statAt(f64, 3) : null,
-    files: [], subdirs: [], errors: [], longHeaders: [],
+    files: [], subdirs: [], errors: [], longHeaders: [], knownHeaders: [],
     others: buf.readUInt32LE(4), vanished: buf.readUInt32LE(8), noatimeDenied: buf.readUInt32LE(16) === 1,
   };
   let at = PACK_HEAD;
@@ -55,6 +57,7 @@ export function decodeDir(buf: Buffer): DecodedDir {
       const stat = statAt(f64, (at + 16) >>> 3);
       const hstate = buf[at + 1];
       if (hstate === 0) out.files.push({ name, stat });
+      else if (hstate === 3) { out.knownHeaders.push(out.files.length); out.files.push({ name, stat }); }
       else if (hstate === 2) out.files.push({ name, stat, header: { ok: false, code: codeOf(buf.readInt32LE(at + 4)) } });
       else {
         const off = headerArea + buf.readUInt32LE(at + 8);

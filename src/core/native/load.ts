@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 
 /** The C functions of native/addon.c (see native/pack.h for the buffer they return). */
 export interface NativeBinding {
-  readDir(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
+  /** `known`: headers not to read again if unchanged (native/readdir.c, parse_known). */
+  readDir(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void, known?: Buffer): void;
   /** The directory and its whole subtree in one thread-pool job (see pack.h, "tree"). */
   readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** Re-check and unlink a batch of units below `root` (native/evict.c); status 0 or the root's errno. */

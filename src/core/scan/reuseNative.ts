@@ -6,6 +6,7 @@ import { codeOf } from '../native/decode.js';
 import { Flag, type UnitTable } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readNative } from './walkNative.js';
+import { knownHeadersOf } from './knownHeaders.js';
 import type { Refresh, Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
@@ -15,6 +16,8 @@ const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3 }
 
 /** A directory to check, and whether its rows' recency files are stat-ed too. */
 interface Pending { d: DirRecord; stat: boolean }
+/** A directory to read again: `d` = its index record (changed), none = new since the index (read whole). */
+interface Changed { rel: string; stat: FileStat; d?: DirRecord }
 
 /**
  * The file that carries a row's recency (the body, or the header when there is none),
@@ -72,7 +75,7 @@ export function makeNativeReuser(
   /** Indexed directories found in place (unchanged, or changed and queued for a re-read). */
   const handled = new Set<string>();
 
-  function check(p: Pending, out: Buffer, at: number, changed: { rel: string; stat: FileStat }[], o: WalkOptions): number {
+  function check(p: Pending, out: Buffer, at: number, changed: Changed[], o: WalkOptions): number {
     const state = out.readInt32LE(at) as State;
     const dev = out.readDoubleLE(at + 8);
     const ino = out.readDoubleLE(at + 16);
@@ -82,7 +85,7 @@ export function makeNativeReuser(
     if (state === State.Error) { o.onError({ path: abs, code: codeOf(out.readInt32LE(at - 20)) }); return at; }
     const stat: FileStat = { dev, ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
     handled.add(p.d.rel);
-    if (state === State.Changed) { changed.push({ rel: p.d.rel, stat }); return at; }
+    if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
     if (!p.stat) return accept(p.d, at);
     let stale = false;
     const { rowStart, rowCount } = p.d;
@@ -96,7 +99,7 @@ export function makeNativeReuser(
       atimes[k] = out.readDoubleLE(at + 8);
     }
     // A file rewritten in place (the directory did not change): read the directory again.
-    if (stale) { changed.push({ rel: p.d.rel, stat }); return at; }
+    if (stale) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
     for (let k = 0; k < rowCount; k++) {
       const i = rowStart + k;
       if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = atimes[k]; else t.f64.hdrAtime[i] = atimes[k];
@@ -112,7 +115,7 @@ export function makeNativeReuser(
     return at;
   }
 
-  function verify(batch: Pending[], changed: { rel: string; stat: FileStat }[], o: WalkOptions): Promise<void> {
+  function verify(batch: Pending[], changed: Changed[], o: WalkOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       native.verify(root, rootIno, encode(t, batch), (status, out) => {
         if (status !== 0) return reject(Object.assign(new Error(codeOf(status)), { code: codeOf(status) }));
@@ -124,19 +127,21 @@ export function makeNativeReuser(
   }
 
   /** Reads changed directories one by one (pinned), and directories new since the index whole. */
-  function reread(list: { rel: string; stat: FileStat; tree: boolean }[], o: WalkOptions): Promise<boolean> {
+  function reread(list: Changed[], o: WalkOptions): Promise<boolean> {
     return new Promise((resolve) => {
       let active = 0;
       const pump = (): void => {
         if (o.signal?.aborted) { if (active === 0) resolve(false); return; }
         while (active < JOBS && list.length > 0) {
-          const { rel, stat, tree } = list.pop()!;
+          const { rel, stat, d } = list.pop()!;
           active++;
-          readNative(native, rel === '' ? root : join(root, rel), rel, stat, o.readHeaders, tree, {
+          // A changed directory: its unchanged headers are rebuilt from the index, not read.
+          const known = d && o.readHeaders ? knownHeadersOf(t, d) : undefined;
+          readNative(native, rel === '' ? root : join(root, rel), rel, stat, o.readHeaders, d === undefined, {
             onDir: o.onDir, onError: o.onError, onVanished: o.onVanished,
             // New since the index (or gone at the check and back since): read it whole.
-            onSubdir: (child, st) => { if (!handled.has(child)) list.push({ rel: child, stat: st, tree: true }); },
-          }, () => { active--; pump(); });
+            onSubdir: (child, st) => { if (!handled.has(child)) list.push({ rel: child, stat: st }); },
+          }, () => { active--; pump(); }, known);
         }
         if (active === 0 && list.length === 0) resolve(true);
       };
@@ -148,7 +153,7 @@ export function makeNativeReuser(
     const pending: Pending[] = prev.meta.dirs.map((d) => ({ d, stat: refresh === 'lstat' && d.rowCount > 0 }));
     // Sorted by path: neighbours share their open ancestors in native/dirwalk.c.
     pending.sort((a, b) => (a.d.rel < b.d.rel ? -1 : a.d.rel > b.d.rel ? 1 : 0));
-    const changed: { rel: string; stat: FileStat }[] = [];
+    const changed: Changed[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < pending.length) {
@@ -165,7 +170,7 @@ export function makeNativeReuser(
       return true;
     }
     if (o.signal?.aborted) return false;
-    return reread(changed.map((c) => ({ ...c, tree: false })), o);
+    return reread(changed, o);
   }
   return r;
 }

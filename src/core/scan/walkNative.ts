@@ -1,8 +1,15 @@
 import { constants } from 'node:os';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf, decodeDir, forEachTreeDir, type DecodedDir } from '../native/decode.js';
-import { markNoAtimeDenied, readHeader } from './readHeader.js';
+import { markNoAtimeDenied, readHeader, type HeaderReadResult } from './readHeader.js';
 import type { FileStat, WalkedDir, WalkedFile, WalkError } from './walk.js';
+
+/** Headers an index already holds: the request for the native side, and how to rebuild one. */
+export interface KnownHeaders {
+  readonly request: Buffer;
+  /** The header of `name` as the index knows it, given the directory as read now; null = read it. */
+  resolve(name: string, files: readonly WalkedFile[]): HeaderReadResult | null;
+}
 
 export interface NativeDirSink {
   onDir(dir: WalkedDir): void;
@@ -24,12 +31,12 @@ export interface NativeDirSink {
  */
 export function readNative(
   native: NativeBinding, abs: string, rel: string, dirStat: FileStat | null, readHeaders: boolean, tree: boolean,
-  sink: NativeDirSink, done: () => void,
+  sink: NativeDirSink, done: () => void, known?: KnownHeaders,
 ): void {
   const dev = dirStat ? dirStat.dev : -1;
   const ino = dirStat ? dirStat.ino : -1;
   if (!tree) {
-    native.readDir(abs, dev, ino, readHeaders, (packed) => emit(decodeDir(packed), abs, rel, dirStat, sink, true, done));
+    native.readDir(abs, dev, ino, readHeaders, (packed) => emit(decodeDir(packed), abs, rel, dirStat, sink, true, done, known), known?.request);
     return;
   }
   native.readTree(abs, dev, ino, readHeaders, (packed) => {
@@ -44,7 +51,7 @@ export function readNative(
   });
 }
 
-function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void): void {
+function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void, known?: KnownHeaders): void {
   if (d.noatimeDenied) markNoAtimeDenied();
   if (d.status !== 0) {
     if (d.status === constants.errno.ENOENT) sink.onVanished();
@@ -63,10 +70,18 @@ function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null,
     sink.onDir({ rel, stat: d.stat ?? dirStat, files: d.files, subdirs, others: d.others });
     done();
   };
-  if (d.longHeaders.length === 0) return finish();
-  // Keys longer than one 4 KiB read: rare, read those few the portable way.
-  let waiting = d.longHeaders.length;
-  for (const i of d.longHeaders) {
+  const slow = [...d.longHeaders];
+  for (const i of d.knownHeaders) {
+    const f = d.files[i];
+    const header = known?.resolve(f.name, d.files) ?? null;
+    if (header) d.files[i] = { name: f.name, stat: f.stat, header };
+    else slow.push(i);
+  }
+  if (slow.length === 0) return finish();
+  // Keys longer than one 4 KiB read, headers the index could not vouch for: rare, read
+  // those few the portable way.
+  let waiting = slow.length;
+  for (const i of slow) {
     const f = d.files[i];
     readHeader(prefix + f.name, (header) => {
       d.files[i] = { name: f.name, stat: f.stat, header } satisfies WalkedFile;

@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { needNative } from '../helpers/tools.js';
+import { tempDir } from '../helpers/tmp.js';
+import { indexedScan } from '../../src/core/index/indexedScan.js';
+import { scan } from '../../src/core/scan/scan.js';
+import { writeEntry } from '../../src/core/sample/writeEntry.js';
+import { entryStemPath } from '../../src/core/format/key.js';
+import { F64_COLUMNS, Kind } from '../../src/core/scan/table.js';
+import { url, DAY } from '../scan/fixtureTree.js';
+
+const { binding: native, reason } = needNative();
+// One leaf directory holding several entries: CacheDirLevels 1, CacheDirLength 1 and keys
+// chosen to share their first hash character.
+const L = { levels: 1, length: 1 };
+const OPEN = 3;
+
+function rows(s: Awaited<ReturnType<typeof scan>>): string[] {
+  const t = s.table;
+  return Array.from({ length: t.length }, (_, i) =>
+    [t.kind[i], t.reason[i], t.flags[i], t.status[i], t.key.get(i), t.files(i).join(','), ...F64_COLUMNS.map((c) => t.f64[c][i])].join('|')).sort();
+}
+
+async function crowdedDir(n: number) {
+  const root = await tempDir();
+  const keys: string[] = [];
+  for (let i = 0; keys.length < n; i++) {
+    const key = url(`k${i}.tar.xz`);
+    if (entryStemPath(key, L).startsWith('A/')) keys.push(key);
+  }
+  for (const [i, key] of keys.entries()) await writeEntry(root, { key, body: 100 + i, fetchedAt: Date.now() - (i + 1) * DAY }, L);
+  return { root, keys, header: (k: string) => join(root, `${entryStemPath(k, L)}.header`) };
+}
+
+describe.skipIf(!native)(`a changed directory re-read from the index (native: ${reason})`, () => {
+  test('its unchanged headers are not opened again, and the result equals a full scan', async () => {
+    const { root, keys, header } = await crowdedDir(6);
+    const state = await tempDir('cachectl-state-');
+    await indexedScan({ root, stateDir: state });
+    // httpd stores a new entry in the same directory: the directory changes.
+    const added = url('new.tar.xz');
+    let k = 0;
+    let fresh = added;
+    while (!entryStemPath(fresh, L).startsWith('A/')) fresh = url(`new-${k++}.tar.xz`);
+    await writeEntry(root, { key: fresh, body: 50, fetchedAt: Date.now() }, L);
+    // Opening an old header now fails: a re-read that opened it would report the error.
+    native!._fault(OPEN, header(keys[2]).split('/').pop()!, constants.errno.EIO);
+    const s = await indexedScan({ root, stateDir: state });
+    native!._fault(0, '', 0);
+    expect(s.errors).toEqual([]);
+    expect(s.index.readDirs).toBeGreaterThan(0);
+    expect(rows(s)).toEqual(rows(await scan({ root })));
+    expect(s.table.key.indexOf(fresh)).toBeGreaterThanOrEqual(0);
+  });
+
+  test('control: without the index the same fault is met (the test above is not vacuous)', async () => {
+    const { root, keys, header } = await crowdedDir(3);
+    native!._fault(OPEN, header(keys[1]).split('/').pop()!, constants.errno.EIO);
+    const s = await scan({ root });
+    native!._fault(0, '', 0);
+    expect(s.errors.map((e) => e.code)).toEqual(['EIO']);
+  });
+
+  test('a body swapped under an unchanged header (a restore) is still found unusable', async () => {
+    const { root, keys, header } = await crowdedDir(4);
+    const state = await tempDir('cachectl-state-');
+    await indexedScan({ root, stateDir: state });
+    const data = header(keys[1]).replace(/\.header$/, '.data');
+    await writeFile(`${data}.tmp`, 'x'.repeat(101));
+    await rename(`${data}.tmp`, data); // a new inode; the directory changes
+    const s = await indexedScan({ root, stateDir: state });
+    expect(rows(s)).toEqual(rows(await scan({ root })));
+    const i = s.table.key.indexOf(keys[1]);
+    expect(s.table.kind[i]).toBe(Kind.Unusable);
+  });
+});
