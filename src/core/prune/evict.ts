@@ -3,7 +3,7 @@ import type { Snapshot } from '../scan/scan.js';
 import type { PlanStep } from './plan.js';
 import { SafeTree, type VerifiedDir } from '../safety/tree.js';
 import type { NativeBinding } from '../native/load.js';
-import { evictBatch, type UnitOutcome } from './evictNative.js';
+import { evictBatch, Outcome, type BatchResult } from './evictNative.js';
 
 const { basename, dirname, join } = posix;
 
@@ -69,7 +69,10 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
   };
   const gone = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
-  const apply = async (step: PlanStep, dir: VerifiedDir, relDir: string, names: string[]): Promise<void> => {
+  // Which plan steps went (by position): workers finish out of order, the summary is in plan order.
+  const went = new Uint8Array(steps.length);
+  const apply = async (k: number, dir: VerifiedDir, relDir: string, names: string[]): Promise<void> => {
+    const step = steps[k];
     // Re-check: still regular files, not changed since the scan (mtime/ctime), and a
     // body not read since (a hit moved its atime while we were planning).
     for (const name of names) {
@@ -97,16 +100,17 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
       }
     }
     r.files += removed;
-    if (removed > 0 || names.length === 0) r.done.push(step);
+    if (removed > 0 || names.length === 0) went[k] = 1;
   };
 
-  const one = async (step: PlanStep): Promise<void> => {
+  const one = async (k: number): Promise<void> => {
+    const step = steps[k];
     // A unit's files share one directory (httpd pairs them within a directory).
     const files = t.files(step.row);
     const relDir = files.length === 0 ? '' : dirname(files[0]);
     const names = files.map((f) => basename(f));
     try {
-      await tree.inDir(relDir === '.' ? '' : relDir, (dir) => apply(step, dir, relDir === '.' ? '' : relDir, names));
+      await tree.inDir(relDir === '.' ? '' : relDir, (dir) => apply(k, dir, relDir === '.' ? '' : relDir, names));
     } catch (e) {
       // The directory itself: gone (httpd removed it) or no longer a real directory.
       if (gone(e)) r.alreadyGone += o.dryRun ? 0 : names.length;
@@ -114,33 +118,35 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     }
   };
 
-  const record = (u: UnitOutcome): void => {
-    switch (u.outcome) {
-      case 'changed': r.skippedChanged++; return;
-      case 'dir-gone': r.alreadyGone += o.dryRun ? 0 : u.names.length; return;
-      case 'error': fail({ code: u.code }, u.failedName === '' ? u.dir : join(u.dir, u.failedName)); break;
-      default: r.alreadyGone += u.gone;
+  const record = (b: BatchResult, start: number): void => {
+    for (let k = 0; k < b.count; k++) {
+      const outcome = b.outcome(k);
+      if (outcome === Outcome.Changed) { r.skippedChanged++; continue; }
+      if (outcome === Outcome.DirGone) { r.alreadyGone += o.dryRun ? 0 : b.files(k); continue; }
+      if (outcome === Outcome.Error) { const f = b.failure(k); fail({ code: f.code }, f.rel); } else r.alreadyGone += b.gone(k);
+      const removed = b.removed(k);
+      r.files += removed;
+      if (removed > 0 && !o.dryRun) touchedDirs.add(t.dirs[t.dir[steps[start + k].row]]);
+      if (removed > 0 || (outcome === Outcome.Done && b.files(k) === 0)) went[start + k] = 1;
     }
-    r.files += u.removed;
-    if (u.removed > 0 && !o.dryRun) touchedDirs.add(u.dir);
-    if (u.removed > 0 || (u.outcome === 'done' && u.names.length === 0)) r.done.push(u.step);
   };
   let rootLost = false;
   const nativeWorker = async (native: NativeBinding): Promise<void> => {
     const size = o.nice ? NICE_BATCH : NATIVE_BATCH;
     while (next < steps.length && !rootLost) {
       if (o.signal?.aborted) { r.interrupted = true; return; }
-      const batch = steps.slice(next, next + size);
-      next += batch.length;
+      const start = next;
+      const count = Math.min(size, steps.length - start);
+      next += count;
       try {
-        for (const u of await evictBatch(native, snap.root, snap.rootIno, t, batch, o.dryRun)) record(u);
+        record(await evictBatch(native, snap.root, snap.rootIno, t, steps, start, count, o.dryRun), start);
       } catch (e) {
         // The root is gone or replaced: nothing below it may be touched any more.
         if (!rootLost) fail(e, '');
         rootLost = true;
         return;
       }
-      finished += batch.length;
+      finished += count;
       o.onStep?.(finished);
       if (o.nice) await sleep(NICE_PAUSE_MS);
     }
@@ -150,8 +156,7 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     if (o.native) return nativeWorker(o.native);
     while (next < steps.length) {
       if (o.signal?.aborted) { r.interrupted = true; return; }
-      const step = steps[next++];
-      await one(step);
+      await one(next++);
       finished++;
       o.onStep?.(finished);
       if (o.nice && finished % NICE_BATCH === 0) await sleep(NICE_PAUSE_MS);
@@ -159,9 +164,7 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
   };
   try {
     await Promise.all(Array.from({ length: o.nice ? 1 : o.native ? NATIVE_JOBS : CONCURRENCY }, worker));
-    // Workers finish out of order; the summary lists units in plan order.
-    const pos = new Map(steps.map((s, i) => [s, i]));
-    r.done.sort((a, b) => pos.get(a)! - pos.get(b)!);
+    r.done = steps.filter((_, k) => went[k] === 1);
     if (o.removeEmptyDirs && !o.dryRun) {
       // Deepest first, so a parent is tried after its emptied children.
       for (const d of [...touchedDirs].sort((a, b) => b.length - a.length)) r.emptyDirsRemoved += await tree.rmdirUpward(d);
