@@ -26,7 +26,6 @@ typedef struct {
   size_t out_len;
 } read_job;
 
-#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, #call " failed"); return NULL; } } while (0)
 
 static char *get_path(napi_env env, napi_value v) {
   size_t len;
@@ -58,6 +57,28 @@ static void run(read_job *j) {
 
 // Copied into a V8-owned buffer, not wrapped as an external one: measured, an external
 // buffer (finalizer + external-memory accounting) cost ~36 us per call, a copy ~1 us.
+// Keeps `cb` alive and queues `data` on the thread pool: exec runs there, done on the main thread.
+static int queue_job(napi_env env, napi_value cb, const char *label, napi_async_execute_callback exec,
+                     napi_async_complete_callback done, void *data, napi_async_work *work, napi_ref *ref) {
+  napi_value name;
+  return napi_create_reference(env, cb, 1, ref) == napi_ok &&
+         napi_create_string_utf8(env, label, NAPI_AUTO_LENGTH, &name) == napi_ok &&
+         napi_create_async_work(env, NULL, name, exec, done, data, work) == napi_ok &&
+         napi_queue_async_work(env, *work) == napi_ok;
+}
+
+// A copy of a JS buffer's bytes (the job outlives the call and the buffer may be reused).
+static char *copy_buffer(napi_env env, napi_value v, size_t *len) {
+  void *data;
+  bool is_buffer = false;
+  *len = 0;
+  if (napi_is_buffer(env, v, &is_buffer) != napi_ok || !is_buffer || napi_get_buffer_info(env, v, &data, len) != napi_ok) return NULL;
+  char *copy = malloc(*len ? *len : 1);
+  if (!copy) abort();
+  memcpy(copy, data, *len);
+  return copy;
+}
+
 static napi_value to_buffer(napi_env env, char *data, size_t len) {
   napi_value buf;
   void *copy;
@@ -101,7 +122,7 @@ static void done_read(napi_env env, napi_status status, void *data) {
 // readDir(path, dev, ino, readHeaders, cb[, known]): `known` lists headers not to read
 // again when unchanged (readdir.c, parse_known); copied, as the job outlives the call.
 static napi_value queue_read(napi_env env, napi_callback_info info, int tree) {
-  napi_value argv[6], name;
+  napi_value argv[6];
   read_job *j = calloc(1, sizeof *j);
   if (!j) abort();
   j->tree = tree;
@@ -111,22 +132,9 @@ static napi_value queue_read(napi_env env, napi_callback_info info, int tree) {
     return NULL;
   }
   size_t argc = 6;
-  bool is_buffer = false;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (!tree && argc >= 6 && napi_is_buffer(env, argv[5], &is_buffer) == napi_ok && is_buffer) {
-    void *data;
-    size_t len;
-    if (napi_get_buffer_info(env, argv[5], &data, &len) == napi_ok && len > 0) {
-      j->known = malloc(len);
-      if (!j->known) abort();
-      memcpy(j->known, data, len);
-      j->known_len = len;
-    }
-  }
-  CHECK(napi_create_reference(env, argv[4], 1, &j->cb));
-  CHECK(napi_create_string_utf8(env, "cachectl.readDir", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_create_async_work(env, NULL, name, exec_read, done_read, j, &j->work));
-  CHECK(napi_queue_async_work(env, j->work));
+  if (!tree && argc >= 6) j->known = copy_buffer(env, argv[5], &j->known_len);
+  if (!queue_job(env, argv[4], "cachectl.readDir", exec_read, done_read, j, &j->work, &j->cb)) napi_throw_error(env, NULL, "cannot queue readDir");
   return NULL;
 }
 
@@ -197,38 +205,31 @@ static void done_evict(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
-  size_t argc = 5;
-  napi_value argv[5], name;
+  size_t argc = 5, want = verify ? 4 : 5;
+  napi_value argv[5];
   evict_job *j = calloc(1, sizeof *j);
   if (!j) abort();
-  void *data;
-  size_t len;
   bool dry = false;
-  uint32_t units = 0;
-  size_t want = verify ? 4 : 5;
   j->verify = verify;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want ||
       !(j->root = get_path(env, argv[0])) || napi_get_value_double(env, argv[1], &j->root_ino) != napi_ok ||
-      napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok || len < 8 ||
+      !(j->req = copy_buffer(env, argv[2], &j->req_len)) || j->req_len < 8 ||
       (!verify && napi_get_value_bool(env, argv[3], &dry) != napi_ok)) {
     free(j->root);
+    free(j->req);
     free(j);
     napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, cb)" : "evict(root, rootIno, request, dryRun, cb)");
     return NULL;
   }
-  // The request is copied: the JS buffer may be collected or reused while the job runs.
-  j->req = malloc(len);
-  memcpy(&units, data, 4);
+  uint32_t units;
+  memcpy(&units, j->req, 4);
   j->out_len = (size_t)units * 8;
   j->out = calloc(units ? units : 1, 8);
-  if (!j->req || !j->out) abort();
-  memcpy(j->req, data, len);
-  j->req_len = len;
+  if (!j->out) abort();
   j->dry_run = dry;
-  CHECK(napi_create_reference(env, argv[want - 1], 1, &j->cb));
-  CHECK(napi_create_string_utf8(env, verify ? "cachectl.verify" : "cachectl.evict", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_create_async_work(env, NULL, name, exec_evict, done_evict, j, &j->work));
-  CHECK(napi_queue_async_work(env, j->work));
+  if (!queue_job(env, argv[want - 1], verify ? "cachectl.verify" : "cachectl.evict", exec_evict, done_evict, j, &j->work, &j->cb)) {
+    napi_throw_error(env, NULL, "cannot queue the job");
+  }
   return NULL;
 }
 

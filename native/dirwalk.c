@@ -2,6 +2,7 @@
 #include "dirwalk.h"
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 double cachectl_ms(struct timespec t) { return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6; }
@@ -17,6 +18,23 @@ static void pop_to(dir_cache *c, int depth) {
 }
 
 void dir_cache_close(dir_cache *c) { pop_to(c, 0); }
+
+int dir_cache_open_root(dir_cache *c, const char *root, double root_ino) {
+  int rfd = open(root, CACHECTL_DIR_FLAGS);
+  if (rfd < 0) return errno;
+  struct stat st;
+  if (fstat(rfd, &st) != 0 || (double)st.st_ino != root_ino) {
+    close(rfd);
+    return ENOENT; // replaced since the scan: nothing below it may be touched
+  }
+  dir_cache_init(c, rfd);
+  return 0;
+}
+
+void dir_cache_release(dir_cache *c) {
+  pop_to(c, 0);
+  close(c->root);
+}
 
 int open_rel(dir_cache *c, const char *rel, size_t len) {
   if (len >= MAX_PATH) { errno = ENAMETOOLONG; return -1; }

@@ -40,15 +40,9 @@ static void put(char *out, int outcome, int removed, int gone, int failed, int e
 
 // Returns 0, or an errno for the root itself (then nothing was touched).
 int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, char *out) {
-  int rfd = open(root, CACHECTL_DIR_FLAGS);
-  if (rfd < 0) return errno;
-  struct stat rst;
-  if (fstat(rfd, &rst) != 0 || (double)rst.st_ino != root_ino) {
-    close(rfd);
-    return ENOENT;
-  }
   dir_cache c;
-  dir_cache_init(&c, rfd);
+  int err = dir_cache_open_root(&c, root, root_ino);
+  if (err) return err;
   uint32_t units;
   memcpy(&units, req, 4);
   size_t at = 8;
@@ -70,7 +64,8 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
       continue;
     }
     char name[2][256];
-    int outcome = OUT_DONE, failed = 0, err = 0;
+    int outcome = OUT_DONE, failed = 0;
+    err = 0;
     for (int f = 0; f < files && outcome == OUT_DONE; f++) {
       if (nlen[f] == 0 || nlen[f] >= 256) { outcome = OUT_ERROR; failed = f; err = EINVAL; break; }
       memcpy(name[f], names[f], nlen[f]);
@@ -98,7 +93,6 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
     }
     put(o, outcome, removed, gone, failed, err);
   }
-  dir_cache_close(&c);
-  close(rfd);
+  dir_cache_release(&c);
   return 0;
 }

@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include "pack.h"
 #include "dirwalk.h"
+#include "known.h"
+#include "readdir.h"
 
 #define HEADER_BYTES 4096
 // Header files opened (and read-ahead started) at once: on a cold cache the kernel then
@@ -132,7 +134,7 @@ struct linux_dirent64 {
 
 // Opens the directory `name` (relative to `at`) without following a symlink and checks it
 // is the one the parent listed (dev/inode; expect_ino < 0: no check). -1 with errno on error.
-static int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
+int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
   int dfd = faulted(FAULT_DIR, name, -1) ? -1 : openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd < 0) {
     // A symlink where a directory was: ELOOP (O_NOFOLLOW) or ENOTDIR; both mean "swapped".
@@ -153,61 +155,10 @@ static int open_pinned(int at, const char *name, double expect_dev, double expec
   return dfd;
 }
 
-// Headers the caller already knows (from its index): not read again while their size,
-// mtime and ctime say they are the same file (see readDir's `known` in addon.c).
-typedef struct {
-  const char *name;
-  size_t len;
-  double size, mtime, changed;
-} known_header;
-
-static int cmp_known(const void *a, const void *b) {
-  const known_header *x = a, *y = b;
-  size_t n = x->len < y->len ? x->len : y->len;
-  int c = memcmp(x->name, y->name, n);
-  return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-// Request: u32 count, u32 pad, then per header f64 size, f64 mtimeMs, f64 latest
-// ctime/mtime seen, u16 name length, 6 pad bytes, name, padded to 8.
-static known_header *parse_known(const char *req, size_t len, size_t *count) {
-  *count = 0;
-  if (!req || len < 8) return NULL;
-  uint32_t n;
-  memcpy(&n, req, 4);
-  known_header *k = calloc(n ? n : 1, sizeof *k);
-  if (!k) abort();
-  size_t at = 8, got = 0;
-  for (uint32_t i = 0; i < n && at + 32 <= len; i++) {
-    uint16_t nl;
-    memcpy(&k[got].size, req + at, 8);
-    memcpy(&k[got].mtime, req + at + 8, 8);
-    memcpy(&k[got].changed, req + at + 16, 8);
-    memcpy(&nl, req + at + 24, 2);
-    if (at + 32 + nl > len) break;
-    k[got].name = req + at + 32;
-    k[got].len = nl;
-    got++;
-    at = (at + 32 + nl + 7) & ~(size_t)7;
-  }
-  qsort(k, got, sizeof *k, cmp_known);
-  *count = got;
-  return k;
-}
-
-static int unchanged(const known_header *k, size_t kn, const char *name, size_t len, const struct stat *st) {
-  if (kn == 0) return 0;
-  known_header key = { .name = name, .len = len };
-  const known_header *h = bsearch(&key, k, kn, sizeof *k, cmp_known);
-  if (!h) return 0;
-  double m = cachectl_ms(st->st_mtim), c = cachectl_ms(st->st_ctim);
-  return (double)st->st_size == h->size && m == h->mtime && (c > m ? c : m) <= h->changed;
-}
-
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
 // fdopendir: no dup/fcntl per directory; a syscall costs ~2-5 us on the VMs we measured,
 // and vary groups make many small directories).
-static void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size_t kn) {
+void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size_t kn) {
   // Names of headers still to read, NUL-terminated, in one growing buffer.
   char *names = NULL;
   size_t names_len = 0, names_cap = 0;
@@ -284,81 +235,4 @@ void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expe
   list_fd(p, dfd, read_headers, k, kn);
   free(k);
   close(dfd);
-}
-
-// Deeper than any real layout (CacheDirLevels <= 20, plus a vary subtree of the same).
-#define MAX_TREE_DEPTH 128
-
-typedef struct { char *name; double dev, ino; } subdir;
-
-// Subdirectories recorded in a pack (REC_DIR records), before the pack is handed on.
-static subdir *subdirs_of(pack *p, size_t *count) {
-  subdir *out = NULL;
-  size_t n = 0, cap = 0;
-  uint32_t records;
-  memcpy(&records, p->buf + 12, 4);
-  size_t at = PACK_HEAD;
-  for (uint32_t r = 0; r < records; r++) {
-    uint16_t len;
-    memcpy(&len, p->buf + at + 2, 2);
-    if (p->buf[at] == REC_DIR) {
-      if (n == cap) {
-        cap = cap ? cap * 2 : 16;
-        out = realloc(out, cap * sizeof *out);
-        if (!out) abort();
-      }
-      out[n].name = strndup(p->buf + at + REC_HEAD, len);
-      if (!out[n].name) abort();
-      memcpy(&out[n].ino, p->buf + at + 16 + 5 * 8, 8);
-      memcpy(&out[n].dev, p->buf + at + 16 + 6 * 8, 8);
-      n++;
-    }
-    at += (REC_HEAD + len + 7) & ~(size_t)7;
-  }
-  *count = n;
-  return out;
-}
-
-// One directory and everything below it, depth first, each directory's pack appended to
-// `out` after its path relative to the subtree's top (see pack.h, "tree").
-static void tree_at(blob *out, int at, const char *name, const char *rel, double dev, double ino, int read_headers, int depth) {
-  pack p;
-  pack_init(&p);
-  struct stat dst;
-  int dfd = depth > MAX_TREE_DEPTH ? (errno = ELOOP, -1) : open_pinned(at, name, dev, ino, &dst);
-  size_t nsub = 0;
-  subdir *subs = NULL;
-  if (dfd < 0) {
-    pack_set_status(&p, errno);
-  } else {
-    pack_set_dir(&p, &dst);
-    list_fd(&p, dfd, read_headers, NULL, 0);
-    subs = subdirs_of(&p, &nsub);
-  }
-  pack_set_noatime_denied(&p, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED));
-  size_t len;
-  char *packed = pack_finish(&p, &len);
-  blob_segment(out, rel, packed, len);
-  free(packed);
-  for (size_t i = 0; i < nsub; i++) {
-    size_t rl = strlen(rel), nl = strlen(subs[i].name);
-    char *child = malloc(rl + nl + 2);
-    if (!child) abort();
-    if (rl) {
-      memcpy(child, rel, rl);
-      child[rl] = '/';
-      memcpy(child + rl + 1, subs[i].name, nl + 1);
-    } else {
-      memcpy(child, subs[i].name, nl + 1);
-    }
-    tree_at(out, dfd, subs[i].name, child, subs[i].dev, subs[i].ino, read_headers, depth + 1);
-    free(child);
-    free(subs[i].name);
-  }
-  free(subs);
-  if (dfd >= 0) close(dfd);
-}
-
-void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers) {
-  tree_at(out, AT_FDCWD, path, "", expect_dev, expect_ino, read_headers, 0);
 }

@@ -38,15 +38,9 @@ static void put_dir(blob *b, int state, int err, const struct stat *st) {
 
 // Returns 0, or the root's errno (nothing checked).
 int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, blob *out) {
-  int rfd = open(root, CACHECTL_DIR_FLAGS);
-  if (rfd < 0) return errno;
-  struct stat rst;
-  if (fstat(rfd, &rst) != 0 || (double)rst.st_ino != root_ino) {
-    close(rfd);
-    return ENOENT;
-  }
   dir_cache c;
-  dir_cache_init(&c, rfd);
+  int err = dir_cache_open_root(&c, root, root_ino);
+  if (err) return err;
   uint32_t dirs;
   memcpy(&dirs, req, 4);
   size_t at = 8;
@@ -103,7 +97,6 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
       blob_append(out, rec, sizeof rec);
     }
   }
-  dir_cache_close(&c);
-  close(rfd);
+  dir_cache_release(&c);
   return 0;
 }

@@ -95,7 +95,9 @@ async function run(root: string, o: DeleteOptions): Promise<DeleteResult> {
   const tree = await SafeTree.open(root);
   try {
     for (const t of targets) {
-      for (const [stem, key] of t.stems) {
+      // In key order: the scan's row order depends on which directory was read first, and a
+      // dry run must list what the real run then removes, in the same order.
+      for (const [stem, key] of [...t.stems].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))) {
         if (done.has(stem)) continue;
         if (o.signal?.aborted) { interrupted = true; break; }
         const r = await removeStem(tree, stem, o.dryRun ?? false);

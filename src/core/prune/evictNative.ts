@@ -6,17 +6,6 @@ import type { PlanStep } from './plan.js';
 /** Outcomes per unit, as native/evict.c writes them. */
 export const enum Outcome { Done = 0, Changed = 1, Error = 2, DirGone = 3 }
 
-/** The file names of a unit: header first (httpd must never see a header without its body). */
-export function unitNames(t: UnitTable, row: number): string[] {
-  const name = t.name.get(row);
-  const f = t.flags[row];
-  if (f & Flag.RawName) return [name];
-  const out: string[] = [];
-  if (f & Flag.HasHeader) out.push(`${name}.header`);
-  if (f & Flag.HasData) out.push(`${name}.data`);
-  return out;
-}
-
 /** Suffixes of a unit's files, in unlink order, appended to its stem. */
 function suffixes(flags: number): string[] {
   if (flags & Flag.RawName) return [''];
@@ -96,13 +85,9 @@ export function evictBatch(
         files: (k) => SUFFIXES[t.flags[steps[start + k].row] & 63].length,
         failure: (k) => {
           const row = steps[start + k].row;
-          const dir = t.dirs[t.dir[row]];
           const failed = out[slot[k] + 3];
-          const names = unitNames(t, row);
-          return {
-            rel: failed === 255 || names[failed] === undefined ? dir : dir === '' ? names[failed] : `${dir}/${names[failed]}`,
-            code: codeOf(out.readInt32LE(slot[k] + 4)),
-          };
+          // 255: the directory itself; else the unit's failed file (table.files: header first).
+          return { rel: t.files(row)[failed] ?? t.dirs[t.dir[row]], code: codeOf(out.readInt32LE(slot[k] + 4)) };
         },
       });
     });

@@ -114,8 +114,14 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
   const size = new Float64Array(t.length);
   for (const i of cand) size[i] = unitSize(s, i, p.usage, p.round);
   const isExpired = (i: number) => t.f64.expire[i] > 0 && t.f64.expire[i] / 1000 < p.now;
+  // Full ties go by key then name: rows come in the order directories were read, which
+  // varies between runs, and a dry run must name what the real run then removes.
+  const byKey = (a: number, b: number): number => {
+    const ka = t.key.get(a) + t.name.get(a), kb = t.key.get(b) + t.name.get(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
   const order = Uint32Array.from(cand).sort((a, b) =>
-    (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a]);
+    (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a] || byKey(a, b));
 
   const { indexOf, remaining } = varyGroups(s);
   const evicted = new Uint8Array(t.length);
