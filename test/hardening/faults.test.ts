@@ -172,17 +172,19 @@ describe('file names with newlines or invalid UTF-8', () => {
     expect(JSON.parse(r.stdout).removed.files).toBe(2);
   });
 
-  // KNOWN BUG (src/core/scan/walk.ts, lead's): readdir decodes names as UTF-8, so a name
-  // that is not valid UTF-8 comes back with U+FFFD, its lstat fails with ENOENT and the
-  // file is silently counted as "vanished": not in the totals, never pruned, no word on
-  // stderr. Fix: readdir({ encoding: 'buffer' }); names whose bytes do not round-trip
-  // through UTF-8 are lstat-ed by their Buffer path, counted as foreign and reported
-  // once ("1 file name is not valid UTF-8: bad-\xff.tar.gz; left alone").
-  test.fails('a name that is not valid UTF-8 is reported, not silently skipped', async () => {
-    const root = await strangeTree();
-    const r = await runCachectl(['report', '--json', '--format', 'files', root]);
-    expect(r.stderr + r.stdout).toMatch(/not valid UTF-8|bad-\\xff/);
-  });
+  // FIXED (was a known bug): readdir decoded names as UTF-8, so a name that is not valid
+  // UTF-8 came back with U+FFFD, its lstat failed with ENOENT and the file was silently
+  // counted as "vanished". Both readers now report it (EILSEQ, the bytes escaped as \xNN),
+  // and leave it alone.
+  test.each([{ reader: 'native', env: {} }, { reader: 'portable', env: { CACHECTL_NATIVE: '0' } }])(
+    'a name that is not valid UTF-8 is reported, not silently skipped ($reader reader)', async ({ env }) => {
+      const root = await strangeTree();
+      const r = await runCachectl(['report', '--json', '--format', 'files', root], { env });
+      const report = JSON.parse(r.stdout);
+      expect(report.errors).toContainEqual({ path: join(root, 'bad-\\xff.tar.gz'), code: 'EILSEQ' });
+      expect(r.code).toBe(1);
+      expect(invalidStill(root)).toBe(true);
+    });
 
   // FIXED (was a known bug) (src/cli/output/pruneText.ts renderVictims, and list's output): names and
   // keys are printed raw, so a newline in one forges an extra line in the plan (and in

@@ -12,6 +12,21 @@ const HEADER_BYTES = 4096;
 const errnoName = new Map<number, string>(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 export const codeOf = (errno: number): string => errnoName.get(errno) ?? `E${errno}`;
 
+/** A file name's bytes for people: printable ASCII as is, anything else as \xNN. */
+export function escapeBytes(b: Buffer): string {
+  let out = '';
+  for (const c of b) out += c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  return out;
+}
+
+/**
+ * A name whose bytes are not valid UTF-8 cannot be named again through node's string
+ * paths (it would come back as U+FFFD and "vanish"): it is reported, never touched.
+ */
+export function notUtf8(raw: Buffer, name: string): boolean {
+  return name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(raw);
+}
+
 export interface DecodedDir {
   /** 0, or the errno that kept the directory from being listed (ELOOP: swapped). */
   readonly status: number;
@@ -51,7 +66,12 @@ export function decodeDir(buf: Buffer): DecodedDir {
     const nameLen = buf.readUInt16LE(at + 2);
     // Names are bytes; UTF-8 is what the rest of cachectl (and the JS walker) assumes.
     const name = buf.toString('utf8', at + REC_HEAD, at + REC_HEAD + nameLen);
-    if (type === REC_DIR) {
+    const raw = buf.subarray(at + REC_HEAD, at + REC_HEAD + nameLen);
+    if (type !== REC_FILE && type !== REC_DIR) {
+      out.errors.push({ name, code: codeOf(buf.readInt32LE(at + 4)) });
+    } else if (notUtf8(raw, name)) {
+      out.errors.push({ name: escapeBytes(raw), code: 'EILSEQ' });
+    } else if (type === REC_DIR) {
       out.subdirs.push({ name, stat: statAt(f64, (at + 16) >>> 3) });
     } else if (type === REC_FILE) {
       const stat = statAt(f64, (at + 16) >>> 3);
@@ -67,8 +87,6 @@ export function decodeDir(buf: Buffer): DecodedDir {
         if (header.kind === 'bad' && header.needBytes !== undefined && !full) out.longHeaders.push(out.files.length);
         out.files.push({ name, stat, header: { ok: true, header } });
       }
-    } else {
-      out.errors.push({ name, code: codeOf(buf.readInt32LE(at + 4)) });
     }
     at += (REC_HEAD + nameLen + 7) & ~7;
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readHeader, type HeaderReadResult } from './readHeader.js';
 import type { NativeBinding } from '../native/load.js';
 import { readNative } from './walkNative.js';
+import { escapeBytes, notUtf8 } from '../native/decode.js';
 
 /** The stat fields cachectl uses: node's Stats has them, and so does the native reader's. */
 export interface FileStat {
@@ -59,6 +60,25 @@ export interface WalkOptions {
    * walker then skips readdir and only lstats those subdirectories. `null` = read it.
    */
   readonly tryReuse?: (rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void) => void;
+}
+
+/**
+ * A name that is not valid UTF-8 comes back from readdir with U+FFFD and could not be
+ * named again (it would "vanish"): such names are read once more as bytes, reported as
+ * EILSEQ and left alone. Only directories holding a U+FFFD pay for the second readdir.
+ */
+function withoutBadNames(abs: string, dirents: Dirent[], onError: (e: WalkError) => void, cb: (ok: Dirent[]) => void): void {
+  readdir(abs, { encoding: 'buffer' }, (err, raw: Buffer[]) => {
+    if (err) return cb(dirents);
+    const valid = new Set<string>();
+    const prefix = abs.endsWith('/') ? abs : `${abs}/`;
+    for (const b of raw) {
+      const name = b.toString('utf8');
+      if (notUtf8(b, name)) onError({ path: prefix + escapeBytes(b), code: 'EILSEQ' });
+      else valid.add(name);
+    }
+    cb(dirents.filter((d) => !d.name.includes('\ufffd') || valid.has(d.name)));
+  });
 }
 
 /** mod_cache_disk's header files (htcacheclean matches the suffix case-insensitively too). */
@@ -155,59 +175,65 @@ export function walk(opts: WalkOptions): Promise<boolean> {
     };
 
     const readDirAt = (rel: string, abs: string, dirStat: FileStat | null, done: () => void): void => {
-      readdir(abs, { withFileTypes: true }, (err, dirents: Dirent[]) => {
+      readdir(abs, { withFileTypes: true }, (err, all: Dirent[]) => {
         if (err) {
           if (err.code === 'ENOENT') opts.onVanished();
           else opts.onError({ path: abs, code: err.code ?? 'EIO' });
           return done();
         }
-        const files: WalkedFile[] = [];
-        const subdirs: string[] = [];
-        // abs is resolved and absolute and a dirent name has no '/': no path.join per file.
-        const prefix = abs.endsWith('/') ? abs : `${abs}/`;
-        let others = 0;
-        let waiting = 1;
-        const settle = (): void => {
-          if (--waiting > 0) return;
-          const emit = () => { opts.onDir({ rel, stat: dirStat, files, subdirs, others }); done(); };
-          if (!dirStat) return emit();
-          // Swapped while we read it? Then the names and stats came from elsewhere: drop them.
-          stillSame(abs, dirStat, (ok, code) => {
-            if (ok) return emit();
-            opts.onError({ path: abs, code: code === 'ENOENT' ? 'ENOENT' : 'ELOOP' });
-            done();
-          });
-        };
-        for (const d of dirents) {
-          const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
-          const childAbs = prefix + d.name;
-          if (!d.isFile() && !d.isDirectory()) { others++; continue; }
-          waiting++;
-          lstat(childAbs, (e, st) => {
-            if (e) {
-              if (e.code === 'ENOENT') opts.onVanished();
-              else opts.onError({ path: childAbs, code: e.code ?? 'EIO' });
-              return settle();
-            }
-            if (st.isDirectory()) {
-              subdirs.push(d.name);
-              pending.push({ rel: childRel, stat: st });
-              return settle();
-            }
-            // Re-checked with lstat: a file swapped for a symlink after readdir is skipped.
-            if (!st.isFile()) { others++; return settle(); }
-            if (!opts.readHeaders || !isHeaderName(d.name)) {
-              files.push({ name: d.name, stat: st });
-              return settle();
-            }
-            readHeader(childAbs, (header) => {
-              files.push({ name: d.name, stat: st, header });
-              settle();
-            });
-          });
-        }
-        settle();
+        if (all.some((d) => d.name.includes('\ufffd'))) {
+          withoutBadNames(abs, all, opts.onError, (dirents) => listed(rel, abs, dirStat, dirents, done));
+        } else listed(rel, abs, dirStat, all, done);
       });
+    };
+
+    const listed = (rel: string, abs: string, dirStat: FileStat | null, dirents: Dirent[], done: () => void): void => {
+      const files: WalkedFile[] = [];
+      const subdirs: string[] = [];
+      // abs is resolved and absolute and a dirent name has no '/': no path.join per file.
+      const prefix = abs.endsWith('/') ? abs : `${abs}/`;
+      let others = 0;
+      let waiting = 1;
+      const settle = (): void => {
+        if (--waiting > 0) return;
+        const emit = () => { opts.onDir({ rel, stat: dirStat, files, subdirs, others }); done(); };
+        if (!dirStat) return emit();
+        // Swapped while we read it? Then the names and stats came from elsewhere: drop them.
+        stillSame(abs, dirStat, (ok, code) => {
+          if (ok) return emit();
+          opts.onError({ path: abs, code: code === 'ENOENT' ? 'ENOENT' : 'ELOOP' });
+          done();
+        });
+      };
+      for (const d of dirents) {
+        const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
+        const childAbs = prefix + d.name;
+        if (!d.isFile() && !d.isDirectory()) { others++; continue; }
+        waiting++;
+        lstat(childAbs, (e, st) => {
+          if (e) {
+            if (e.code === 'ENOENT') opts.onVanished();
+            else opts.onError({ path: childAbs, code: e.code ?? 'EIO' });
+            return settle();
+          }
+          if (st.isDirectory()) {
+            subdirs.push(d.name);
+            pending.push({ rel: childRel, stat: st });
+            return settle();
+          }
+          // Re-checked with lstat: a file swapped for a symlink after readdir is skipped.
+          if (!st.isFile()) { others++; return settle(); }
+          if (!opts.readHeaders || !isHeaderName(d.name)) {
+            files.push({ name: d.name, stat: st });
+            return settle();
+          }
+          readHeader(childAbs, (header) => {
+            files.push({ name: d.name, stat: st, header });
+            settle();
+          });
+        });
+      }
+      settle();
     };
 
     pump();
