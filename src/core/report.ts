@@ -14,6 +14,8 @@ export interface Report {
   layout: { levels: number; length: number } | null;
   scannedAt: string;
   scanMs: number;
+  /** 'native', or 'portable' with the reason the native reader was not used. */
+  reader: string;
   entries: number;
   files: number;
   directories: number;
@@ -102,7 +104,7 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
 
   return {
     root: snap.root, format: snap.format, layout: snap.layout,
-    scannedAt: new Date(snap.startedAt).toISOString(), scanMs: snap.finishedAt - snap.startedAt,
+    scannedAt: new Date(snap.startedAt).toISOString(), scanMs: snap.finishedAt - snap.startedAt, reader: snap.reader,
     entries, files: snap.files, directories: snap.directories, bytes, diskBytes, entryBytes,
     varyGroups, variants, headerOnly,
     tempFiles: temp, orphans, unusable,

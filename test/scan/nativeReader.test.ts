@@ -100,7 +100,8 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
     const run = async (env: NodeJS.ProcessEnv) => {
       const r = await runCachectl(['report', root, '--json', '--no-index'], { env });
       expect(r.code, r.stderr).toBe(0);
-      const { scannedAt, scanMs, filesystem, foreign, ...rest } = JSON.parse(r.stdout);
+      const { scannedAt, scanMs, filesystem, foreign, reader, ...rest } = JSON.parse(r.stdout);
+      expect(reader).toBe(env.CACHECTL_NATIVE === '0' ? 'portable (native reader turned off)' : 'native');
       // Foreign samples come in listing order, which differs between the readers.
       return { ...rest, filesystemSize: filesystem.size, foreign: { ...foreign, samples: foreign.samples.sort() } };
     };

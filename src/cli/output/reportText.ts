@@ -11,7 +11,7 @@ const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` 
 export function renderReport(r: Report, s: Style, now: number): string {
   const out: string[] = [];
   const fs = r.filesystem;
-  out.push(s.bold(`${r.root}`) + s.dim(`  (${r.format}${r.layout ? `, CacheDirLevels ${r.layout.levels} x CacheDirLength ${r.layout.length}` : ''}; scanned in ${(r.scanMs / 1000).toFixed(2)} s)`) + '\n\n');
+  out.push(s.bold(`${r.root}`) + s.dim(`  (${r.format}${r.layout ? `, CacheDirLevels ${r.layout.levels} x CacheDirLength ${r.layout.length}` : ''}; scanned in ${(r.scanMs / 1000).toFixed(2)} s${r.reader === 'native' ? '' : `, ${r.reader}`})`) + '\n\n');
   const rows: string[][] = [
     ['entries', n(r.entries), formatSize(r.entryBytes), r.variants ? `${n(r.variants)} vary variants in ${n(r.varyGroups)} groups` : ''],
     ['total on disk', n(r.files) + ' files', formatSize(r.diskBytes), `${formatSize(r.bytes)} apparent, ${n(r.directories)} directories`],

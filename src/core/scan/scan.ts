@@ -55,6 +55,8 @@ export interface Snapshot {
   readonly vanished: number;
   readonly errors: WalkError[];
   readonly interrupted: boolean;
+  /** Which reader read it: the native one, or the portable walker (and why). */
+  readonly reader: string;
   readonly rootIno: number;
   /** Per directory: what it looked like and where its rows are (saved as the index). */
   readonly dirRecords: DirRecord[];
@@ -182,6 +184,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     vanished: vanished + totals.vanished,
     errors,
     interrupted: !completed,
+    reader: native ? 'native' : opts.walker === 'portable' ? 'portable' : `portable (native reader ${nativeState().reason})`,
     reuse: reuser ? { reusedDirs: reuser.reusedDirs, readDirs: records.length - reuser.reusedDirs, refreshed: reuser.refreshed } : undefined,
   };
 }
