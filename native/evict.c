@@ -54,6 +54,8 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
     memcpy(&dlen, req + at + 16, 2);
     int files = (unsigned char)req[at + 18];
     memcpy(nlen, req + at + 20, 4);
+    // Never read past the request, whatever its lengths say.
+    if (files > 2 || at + 32 + (size_t)dlen + nlen[0] + nlen[1] > req_len) break;
     const char *dir = req + at + 32;
     const char *names[2] = { dir + dlen, dir + dlen + nlen[0] };
     at += (32 + dlen + nlen[0] + nlen[1] + 7) & ~(size_t)7;

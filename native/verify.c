@@ -56,11 +56,16 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     const char *rel = req + at + 32;
     size_t p = at + 32 + rl;
     const char *first = req + p;
-    for (uint32_t n = 0; n < names; n++) {
+    // Never read past the request, whatever its counts say (it is ours, but it is memory).
+    int bad = p > req_len;
+    for (uint32_t n = 0; n < names && !bad; n++) {
       uint16_t nl;
+      if (p + 2 > req_len) { bad = 1; break; }
       memcpy(&nl, req + p, 2);
       p += 2 + nl;
+      bad = p > req_len;
     }
+    if (bad) break;
     at = (p + 7) & ~(size_t)7;
     int dfd = open_rel(&c, rel, rl);
     struct stat st;
