@@ -107,6 +107,12 @@ static void read_batch(pack *p, int dfd, pending_header *batch, int n, const cha
     if (__atomic_load_n(&nowait_supported, __ATOMIC_RELAXED)) {
       struct iovec v = { buf, sizeof buf };
       ssize_t got = preadv2(fd, &v, 1, 0, RWF_NOWAIT);
+      // A short read that stops before the end of the file means "only part of it is
+      // cached" (possible with pages smaller than the read): read it the normal way below,
+      // or a cut-off header would pass for a corrupt one.
+      double size;
+      memcpy(&size, p->buf + batch[i].rec + 16, 8);
+      if (got >= 0 && (size_t)got < sizeof buf && (double)got < size) got = -1, errno = EAGAIN;
       if (got >= 0 || errno != EAGAIN) {
         if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
           __atomic_store_n(&nowait_supported, 0, __ATOMIC_RELAXED);

@@ -72,7 +72,7 @@ export function makeNativeReuser(
 ): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
   const t = prev.table;
   const r = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, tryReuse: () => undefined, walk };
-  /** Indexed directories found in place (unchanged, or changed and queued for a re-read). */
+  /** Indexed directories found in place (unchanged, changed and queued, or unreadable and reported). */
   const handled = new Set<string>();
 
   function check(p: Pending, out: Buffer, at: number, changed: Changed[], o: WalkOptions): number {
@@ -82,9 +82,10 @@ export function makeNativeReuser(
     const abs = p.d.rel === '' ? root : join(root, p.d.rel);
     at += 24;
     if (state === State.Gone) return at;
+    handled.add(p.d.rel);
+    // Reported once here; a changed parent's re-read then leaves it alone.
     if (state === State.Error) { o.onError({ path: abs, code: codeOf(out.readInt32LE(at - 20)) }); return at; }
     const stat: FileStat = { dev, ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
-    handled.add(p.d.rel);
     if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
     if (!p.stat) return accept(p.d, at);
     let stale = false;
