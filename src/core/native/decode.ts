@@ -24,7 +24,7 @@ export function escapeBytes(b: Buffer): string {
  * paths (it would come back as U+FFFD and "vanish"): it is reported, never touched.
  */
 export function notUtf8(raw: Buffer, name: string): boolean {
-  return name.includes('\ufffd') && !Buffer.from(name, 'utf8').equals(raw);
+  return !Buffer.from(name, 'utf8').equals(raw);
 }
 
 export interface DecodedDir {
@@ -66,10 +66,11 @@ export function decodeDir(buf: Buffer): DecodedDir {
     const nameLen = buf.readUInt16LE(at + 2);
     // Names are bytes; UTF-8 is what the rest of cachectl (and the JS walker) assumes.
     const name = buf.toString('utf8', at + REC_HEAD, at + REC_HEAD + nameLen);
-    const raw = buf.subarray(at + REC_HEAD, at + REC_HEAD + nameLen);
+    // Only a name holding U+FFFD can be invalid UTF-8: the byte view is made for those alone.
+    const raw = name.includes('\ufffd') ? buf.subarray(at + REC_HEAD, at + REC_HEAD + nameLen) : null;
     if (type !== REC_FILE && type !== REC_DIR) {
       out.errors.push({ name, code: codeOf(buf.readInt32LE(at + 4)) });
-    } else if (notUtf8(raw, name)) {
+    } else if (raw && notUtf8(raw, name)) {
       out.errors.push({ name: escapeBytes(raw), code: 'EILSEQ' });
     } else if (type === REC_DIR) {
       out.subdirs.push({ name, stat: statAt(f64, (at + 16) >>> 3) });

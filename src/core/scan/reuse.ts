@@ -1,6 +1,6 @@
 import { lstat, type Stats } from 'node:fs';
-import type { FileStat } from './walk.js';
 import { join } from 'node:path';
+import type { FileStat } from './walk.js';
 import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { Flag, type UnitTable } from './table.js';
@@ -8,8 +8,8 @@ import { Flag, type UnitTable } from './table.js';
 export type Refresh = 'lstat' | 'none';
 
 export interface Reuser {
-  /** The walker's tryReuse hook (the portable walker). */
-  tryReuse(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void;
+  /** The portable walker's per-directory hook (the native reuser walks by itself). */
+  tryReuse?(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void;
   /** Rows of the loaded table confirmed by an unchanged directory. */
   readonly confirmed: Uint8Array;
   reusedDirs: number;
@@ -25,6 +25,14 @@ export interface Reuser {
  * gone sends the directory back to a full read. With 'none' (recency from the access
  * log) nothing below the directory is touched.
  */
+/**
+ * Whether row i's recency file (the body, or the header when there is none) is still the
+ * file the index saw: same size, nothing written or renamed into place since (ctime/mtime).
+ */
+export function recencyFileUnchanged(t: UnitTable, i: number, size: number, wroteMs: number): boolean {
+  return size === ((t.flags[i] & Flag.HasData) !== 0 ? t.f64.dataSize[i] : t.f64.hdrSize[i]) && wroteMs <= t.f64.changed[i];
+}
+
 export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void): Reuser {
   const t: UnitTable = prev.table;
   const byRel = new Map(prev.meta.dirs.map((d) => [d.rel, d]));
@@ -46,10 +54,9 @@ export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, on
     const fresh: [number, Stats][] = [];
     for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) {
       const files = t.files(i);
-      const hasData = (t.flags[i] & Flag.HasData) !== 0;
       const file = join(root, files[files.length - 1]);
       lstat(file, (e, st) => {
-        if (e || st.size !== (hasData ? t.f64.dataSize[i] : t.f64.hdrSize[i]) || Math.max(st.ctimeMs, st.mtimeMs) > t.f64.changed[i]) stale = true;
+        if (e || !recencyFileUnchanged(t, i, st.size, Math.max(st.ctimeMs, st.mtimeMs))) stale = true;
         else fresh.push([i, st]);
         if (--waiting > 0) return;
         if (stale) return cb(null);

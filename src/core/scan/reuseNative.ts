@@ -7,7 +7,7 @@ import { Flag, type UnitTable } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readNative } from './walkNative.js';
 import { knownHeadersOf } from './knownHeaders.js';
-import type { Refresh, Reuser } from './reuse.js';
+import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
 const BATCH = 1024;
@@ -71,7 +71,7 @@ export function makeNativeReuser(
   native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void,
 ): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
   const t = prev.table;
-  const r = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, tryReuse: () => undefined, walk };
+  const r = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, walk };
   /** Indexed directories found in place (unchanged, changed and queued, or unreadable and reported). */
   const handled = new Set<string>();
 
@@ -93,10 +93,8 @@ export function makeNativeReuser(
     const atimes = new Float64Array(rowCount);
     for (let k = 0; k < rowCount; k++, at += 40) {
       const i = rowStart + k;
-      const hasData = (t.flags[i] & Flag.HasData) !== 0;
-      const size = out.readDoubleLE(at);
       const wrote = Math.max(out.readDoubleLE(at + 16), out.readDoubleLE(at + 24));
-      if (out.readInt32LE(at + 32) !== 0 || out.readInt32LE(at + 36) !== 1 || size !== (hasData ? t.f64.dataSize[i] : t.f64.hdrSize[i]) || wrote > t.f64.changed[i]) stale = true;
+      if (out.readInt32LE(at + 32) !== 0 || out.readInt32LE(at + 36) !== 1 || !recencyFileUnchanged(t, i, out.readDoubleLE(at), wrote)) stale = true;
       atimes[k] = out.readDoubleLE(at + 8);
     }
     // A file rewritten in place (the directory did not change): read the directory again.
