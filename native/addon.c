@@ -156,7 +156,7 @@ static napi_value read_dir_sync(napi_env env, napi_callback_info info) {
 }
 
 int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, char *out);
-int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, blob *out);
+int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, const name_cols *names, blob *out);
 
 // evict(root, rootIno, request, dryRun, cb(status, result)): see evict.c.
 // verify(root, rootIno, request, cb(status, result)): see verify.c. One job type for both.
@@ -172,7 +172,22 @@ typedef struct {
   int status;
   char *out;
   size_t out_len;
+  // verify: the table's name column, read in place (referenced until done; the main
+  // thread does not change it while a verify job runs, see src/core/scan/reuseNative.ts).
+  name_cols names;
+  napi_ref refs[4];
 } evict_job;
+
+// A typed array's (or Buffer's) memory and element count, referenced for the job's life.
+static int hold_array(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len, napi_ref *ref) {
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, len, data, &ab, &off) != napi_ok || type != want) return 0;
+  return napi_create_reference(env, v, 1, ref) == napi_ok;
+}
 
 static void exec_evict(napi_env env, void *data) {
   evict_job *j = data;
@@ -181,7 +196,7 @@ static void exec_evict(napi_env env, void *data) {
     return;
   }
   blob b = { 0 };
-  j->status = cachectl_verify(j->root, j->root_ino, j->req, j->req_len, &b);
+  j->status = cachectl_verify(j->root, j->root_ino, j->req, j->req_len, &j->names, &b);
   free(j->out);
   j->out = b.buf ? b.buf : malloc(1);
   j->out_len = b.len;
@@ -197,6 +212,7 @@ static void done_evict(napi_env env, napi_status status, void *data) {
   if (napi_create_buffer_copy(env, j->out_len, j->out, &copy, &argv[1]) != napi_ok) argv[1] = undef;
   napi_call_function(env, undef, cb, 2, argv, NULL);
   napi_delete_reference(env, j->cb);
+  for (int i = 0; i < 4; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
   napi_delete_async_work(env, j->work);
   free(j->root);
   free(j->req);
@@ -205,8 +221,8 @@ static void done_evict(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
-  size_t argc = 5, want = verify ? 4 : 5;
-  napi_value argv[5];
+  size_t argc = 8, want = verify ? 8 : 5;
+  napi_value argv[8];
   evict_job *j = calloc(1, sizeof *j);
   if (!j) abort();
   bool dry = false;
@@ -214,11 +230,16 @@ static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want ||
       !(j->root = get_path(env, argv[0])) || napi_get_value_double(env, argv[1], &j->root_ino) != napi_ok ||
       !(j->req = copy_buffer(env, argv[2], &j->req_len)) || j->req_len < 8 ||
-      (!verify && napi_get_value_bool(env, argv[3], &dry) != napi_ok)) {
+      (!verify && napi_get_value_bool(env, argv[3], &dry) != napi_ok) ||
+      (verify && (!hold_array(env, argv[3], napi_uint8_array, (void **)&j->names.bytes, &j->names.bytes_len, &j->refs[0]) ||
+                  !hold_array(env, argv[4], napi_uint32_array, (void **)&j->names.start, &j->names.rows, &j->refs[1]) ||
+                  !hold_array(env, argv[5], napi_uint32_array, (void **)&j->names.len, &j->names.lens, &j->refs[2]) ||
+                  !hold_array(env, argv[6], napi_uint8_array, (void **)&j->names.flags, &j->names.flag_count, &j->refs[3])))) {
+    for (int i = 0; i < 4; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
     free(j->root);
     free(j->req);
     free(j);
-    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, cb)" : "evict(root, rootIno, request, dryRun, cb)");
+    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, nameBytes, nameStart, nameLen, flags, cb)" : "evict(root, rootIno, request, dryRun, cb)");
     return NULL;
   }
   uint32_t units;
@@ -232,6 +253,8 @@ static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
   }
   return NULL;
 }
+
+napi_value cachectl_map_file(napi_env env, napi_callback_info info);
 
 static napi_value evict(napi_env env, napi_callback_info info) { return root_job(env, info, 0); }
 static napi_value verify(napi_env env, napi_callback_info info) { return root_job(env, info, 1); }
@@ -260,6 +283,7 @@ NAPI_MODULE_INIT() {
     { "verify", NULL, verify, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readTree", NULL, read_tree, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirSync", NULL, read_dir_sync, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "mapFile", NULL, cachectl_map_file, NULL, NULL, NULL, napi_enumerable, NULL },
     { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

@@ -18,6 +18,7 @@
 #ifndef CACHECTL_PACK_H
 #define CACHECTL_PACK_H
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 enum { REC_FILE = 1, REC_DIR = 2, REC_ERROR = 3 };
@@ -50,6 +51,15 @@ typedef struct {
   size_t len, cap;
 } blob;
 void blob_append(blob *b, const void *data, size_t len);
+
+// The table's name column (src/core/scan/strings.ts) and flags, for verify.c.
+typedef struct {
+  const char *bytes;
+  size_t bytes_len;
+  const uint32_t *start, *len;
+  const uint8_t *flags;
+  size_t rows, lens, flag_count;
+} name_cols;
 /** Appends one tree segment (see the layout above). */
 void blob_segment(blob *b, const char *rel, const char *packed, size_t len);
 

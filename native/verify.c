@@ -4,12 +4,15 @@
 // removal changes them), and, if so, what do its entries' recency files look like now
 // (one fstatat each: new access times from hits, a body rewritten in place).
 //
-// Request (little-endian, 8-aligned records): u32 dirs, u32 pad, then per directory:
-//   f64 mtimeMs, f64 ctimeMs, f64 ino, u16 rel length, u16 pad, u32 names, rel bytes,
-//   then per name u16 length + bytes; padded to 8.
+// Request (little-endian, 40-byte records): u32 dirs, u32 pad, then per directory:
+//   f64 mtimeMs, f64 ctimeMs, f64 ino, u32 first row, u32 rows (0 = no file checked),
+//   u16 rel length, u16 pad, u32 pad, rel bytes padded to 8.
+// The rows' file names come from the table's name column, read in place (`names`): the
+// stem plus ".data" (a body), ".header" (none) or nothing (Flag.RawName), by row flags.
+// Building a per-name request in JS cost ~0.4 s at 500k entries.
 // Result, per directory in request order: i32 state (0 unchanged, 1 changed, 2 gone,
 //   3 error), i32 errno, f64 dev, f64 ino (the directory now, for re-reading it pinned),
-//   then for an unchanged directory per name: f64 size, atimeMs, mtimeMs, ctimeMs,
+//   then for an unchanged directory per row: f64 size, atimeMs, mtimeMs, ctimeMs,
 //   i32 errno (0, or why it could not be stat-ed), i32 regular file (1/0).
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,37 +39,46 @@ static void put_dir(blob *b, int state, int err, const struct stat *st) {
   blob_append(b, rec, sizeof rec);
 }
 
+// Flags of src/core/scan/table.ts.
+enum { FLAG_HAS_DATA = 2, FLAG_RAW_NAME = 32 };
+
+// Row r's recency file name into `name` (NUL-terminated); 0 if it does not fit or the
+// row is outside the columns.
+static int row_name(const name_cols *n, uint32_t r, char *name, size_t cap) {
+  if (r >= n->rows || r >= n->lens || r >= n->flag_count) return 0;
+  size_t s = n->start[r], l = n->len[r];
+  if (s > n->bytes_len || l > n->bytes_len - s) return 0;
+  uint8_t f = n->flags[r];
+  const char *suffix = f & FLAG_RAW_NAME ? "" : f & FLAG_HAS_DATA ? ".data" : ".header";
+  size_t sl = strlen(suffix);
+  if (l + sl + 1 > cap) return 0;
+  memcpy(name, n->bytes + s, l);
+  memcpy(name + l, suffix, sl + 1);
+  return 1;
+}
+
 // Returns 0, or the root's errno (nothing checked).
-int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, blob *out) {
+int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, const name_cols *names, blob *out) {
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
   if (err) return err;
   uint32_t dirs;
   memcpy(&dirs, req, 4);
   size_t at = 8;
-  for (uint32_t d = 0; d < dirs && at + 32 <= req_len; d++) {
+  for (uint32_t d = 0; d < dirs && at + 40 <= req_len; d++) {
     double mtime, ctime, ino;
     uint16_t rl;
-    uint32_t names;
+    uint32_t first, rows;
     memcpy(&mtime, req + at, 8);
     memcpy(&ctime, req + at + 8, 8);
     memcpy(&ino, req + at + 16, 8);
-    memcpy(&rl, req + at + 24, 2);
-    memcpy(&names, req + at + 28, 4);
-    const char *rel = req + at + 32;
-    size_t p = at + 32 + rl;
-    const char *first = req + p;
-    // Never read past the request, whatever its counts say (it is ours, but it is memory).
-    int bad = p > req_len;
-    for (uint32_t n = 0; n < names && !bad; n++) {
-      uint16_t nl;
-      if (p + 2 > req_len) { bad = 1; break; }
-      memcpy(&nl, req + p, 2);
-      p += 2 + nl;
-      bad = p > req_len;
-    }
-    if (bad) break;
-    at = (p + 7) & ~(size_t)7;
+    memcpy(&first, req + at + 24, 4);
+    memcpy(&rows, req + at + 28, 4);
+    memcpy(&rl, req + at + 32, 2);
+    const char *rel = req + at + 40;
+    // Never read past the request, whatever its lengths say (it is ours, but it is memory).
+    if (at + 40 + rl > req_len) break;
+    at = (at + 40 + rl + 7) & ~(size_t)7;
     int dfd = open_rel(&c, rel, rl);
     struct stat st;
     if (dfd < 0 || fstat(dfd, &st) != 0) {
@@ -78,19 +90,14 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
       continue;
     }
     put_dir(out, V_SAME, 0, &st);
-    p = (size_t)(first - req);
-    for (uint32_t n = 0; n < names; n++) {
-      uint16_t nl;
-      memcpy(&nl, req + p, 2);
-      char name[256];
-      size_t len = nl < sizeof name ? nl : sizeof name - 1;
-      memcpy(name, req + p + 2, len);
-      name[len] = 0;
-      p += 2 + nl;
+    for (uint32_t k = 0; k < rows; k++) {
+      char name[512];
       char rec[40] = { 0 };
       struct stat fs;
       int32_t err = 0, reg = 0;
-      if (fstatat(dfd, name, &fs, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (!row_name(names, first + k, name, sizeof name)) {
+        err = ENAMETOOLONG;
+      } else if (fstatat(dfd, name, &fs, AT_SYMLINK_NOFOLLOW) != 0) {
         err = errno;
       } else {
         double v[4] = { (double)fs.st_size, cachectl_ms(fs.st_atim), cachectl_ms(fs.st_mtim), cachectl_ms(fs.st_ctim) };

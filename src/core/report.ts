@@ -47,10 +47,23 @@ const LIFETIME_BUCKETS: [string, number][] = [['<= 1h', 3600e3], ['<= 1d', DAY +
 const tally = (): Tally => ({ count: 0, bytes: 0, diskBytes: 0 });
 const add = (t: Tally, b: number, d: number): void => { t.count++; t.bytes += b; t.diskBytes += d; };
 
-function splitUrl(key: string): { host: string; segment: string } {
+type Place = { host: string; segment: string };
+
+function splitUrl(key: string): Place {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(\/[^/?#]*)?/i.exec(key);
   if (!m) { const seg = key.split('/')[0]; return { host: '', segment: seg || '/' }; }
   return { host: m[1], segment: m[2] ?? '/' };
+}
+
+/**
+ * Host and first path segment of a key prefix (everything up to a key's last '/'), when
+ * the prefix alone decides them: it goes past the segment (keys are `scheme://host/seg/...`).
+ * Then every row sharing the prefix is counted once per prefix, without decoding its key
+ * (a mirror's 500k keys share a handful of prefixes; decoding each cost ~0.6 s).
+ */
+function placeOfPrefix(prefix: string): Place | null {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(\/[^/?#]*)?/i.exec(prefix);
+  return !m || m[0].length < prefix.length ? splitUrl(prefix) : null;
 }
 
 /** Summarises a snapshot; pure apart from one statfs of the root. */
@@ -65,6 +78,15 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
   let entries = 0, entryBytes = 0, bytes = snap.foreign.bytes, diskBytes = snap.foreign.disk + snap.dirDisk;
   let varyGroups = 0, variants = 0, headerOnly = 0;
   const largest: number[] = [];
+  const places = Array.from({ length: t.key.prefixCount + 1 }, (_, id) => (id === 0 ? null : placeOfPrefix(t.key.prefix(id))));
+  const byPrefix = places.map(tally);
+  const place = (p: Place, v: Tally): void => {
+    for (const [m, k] of [[hosts, p.host], [segs, p.segment]] as const) {
+      const x = m.get(k) ?? tally();
+      x.count += v.count; x.bytes += v.bytes; x.diskBytes += v.diskBytes;
+      m.set(k, x);
+    }
+  };
 
   for (let i = 0; i < t.length; i++) {
     const b = t.size(i, 'apparent'), d = t.size(i, 'disk');
@@ -87,9 +109,9 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
     const age = now - lastUse(t, i);
     const bucket = buckets[buckets.findIndex((x) => age < x.maxAgeMs)];
     bucket.count++; bucket.bytes += b;
-    const { host, segment } = splitUrl(t.key.get(i));
-    const h = hosts.get(host) ?? tally(); add(h, b, d); hosts.set(host, h);
-    const s = segs.get(segment) ?? tally(); add(s, b, d); segs.set(segment, s);
+    const pre = t.key.prefixId(i);
+    if (places[pre]) add(byPrefix[pre], b, d);
+    else place(splitUrl(t.key.get(i)), { count: 1, bytes: b, diskBytes: d });
     // Keep the top-N row ids sorted by size (N is small: insertion is cheaper than a sort of n).
     if (largest.length < top || b > t.size(largest[largest.length - 1], 'apparent')) {
       let at = largest.findIndex((j) => t.size(j, 'apparent') < b);
@@ -99,6 +121,7 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
     }
   }
 
+  places.forEach((p, id) => { if (p && byPrefix[id].count > 0) place(p, byPrefix[id]); });
   const sortTally = <K extends string>(m: Map<string, Tally>, k: K) =>
     [...m].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, top).map(([name, v]) => ({ [k]: name, ...v }) as Tally & Record<K, string>);
 

@@ -27,9 +27,13 @@ describe.each([
         expect(c.copyTo(i, out, 1)).toBe(bytes.length);
         expect(out.subarray(1, 1 + bytes.length).equals(bytes)).toBe(true);
       }
-      const copy = new StringColumn(encoding, 1, 1, share);
-      for (let i = 0; i < want.length; i++) copy.pushRaw(Buffer.from(want[i], encoding));
+      // The index file's round trip: the parts as they are, then used in place and grown.
+      const p = c.parts();
+      const copy = StringColumn.fromParts(encoding, share, { ...p, bytes: Buffer.from(p.bytes), start: p.start.slice(), len: p.len.slice(), pre: p.pre?.slice(), prefixes: [...p.prefixes] });
       expect(copy.toArray()).toEqual(want);
+      copy.push('http://h:80/more/z');
+      copy.set(0, 'http://h:80/distfiles/new');
+      expect(copy.toArray()).toEqual(want.length ? ['http://h:80/distfiles/new', ...want.slice(1), 'http://h:80/more/z'] : ['http://h:80/distfiles/new']);
       const keep = Int32Array.from(want.map((_, i) => (i % 2 === 0 ? i / 2 : -1)));
       c.compact(keep);
       expect(c.toArray()).toEqual(want.filter((_, i) => i % 2 === 0));

@@ -1,18 +1,22 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
-import { F64_COLUMNS, UnitTable, type F64Column } from '../scan/table.js';
+import { createHash } from 'node:crypto';
+import { F64_COLUMNS, type RowColumns, type UnitTable } from '../scan/table.js';
 
 /**
- * The persisted index: one binary file per cache root. Layout:
- *   "CCIDX" u8 version | u32 json length | json meta | pad to 8 | u32 crc32 of the body, u32 0 |
- *   body: columns (raw typed arrays) | pad to 8 | string lengths (u32) | strings.
- * Columns are read straight into their typed arrays and strings in 8 MiB chunks, so
- * loading a 1M-entry index needs no second copy of the file in memory. Any mismatch
- * (magic, version, length, CRC) = corrupt: the caller rebuilds from a full scan.
+ * The persisted index: one binary file per cache root, laid out so that loading it is a
+ * map (or one read) and views, with no per-row work (decode.ts). Little-endian:
+ *   head (48 B): "CCIDX" | u8 version | u16 0 | u32 meta length | u32 sections | f64 body length | sha1 of the body
+ *   body: meta JSON, pad to 8 | f64 byte length per section | sections, each padded to 8.
+ * Sections, in order: the table's row columns (F64_COLUMNS, dir, status, kind, reason,
+ * flags), names (bytes, start, len), keys (bytes, start, len, prefix ids), then the
+ * directory records' columns (DIR_COLUMNS). Any mismatch (magic, version, length,
+ * checksum) = corrupt: the caller rebuilds from a full scan.
+ *
+ * Version 2 (v1 held the directory records as 330 B of JSON each and the strings as
+ * per-row copies: 1.7 s to load at 500k entries, most of it page faults and parsing).
  */
-export const INDEX_VERSION = 1;
-const MAGIC = Buffer.from('CCIDX');
-const CHUNK = 8 << 20;
+export const INDEX_VERSION = 2;
+export const MAGIC = Buffer.from('CCIDX');
+export const HEAD = 48;
 
 /** What a directory looked like when it was read, and where its rows are. */
 export interface DirRecord {
@@ -22,7 +26,14 @@ export interface DirRecord {
   ino: number;
   rowStart: number;
   rowCount: number;
-  subdirs: string[];
+  /**
+   * Subdirectory names, as read. Records loaded from the index do not carry them (66k
+   * arrays cost ~10 MB of heap for nothing on a native re-run); they keep only
+   * `extraSubdirs`, the children without a record of their own (unreadable ones), and
+   * the portable reuser derives the rest from the records' paths (childrenOf).
+   */
+  subdirs?: string[];
+  extraSubdirs?: string[];
   /** Totals of the directory's own files (all of them, and those that have no row). */
   files: number;
   bytes: number;
@@ -34,6 +45,14 @@ export interface DirRecord {
   others: number;
 }
 
+/** Numeric fields of a DirRecord, stored as f64 columns (plus `path`: its id in meta.paths). */
+export const DIR_COLUMNS = [
+  'path', 'mtimeMs', 'ctimeMs', 'ino', 'rowStart', 'rowCount', 'files', 'bytes', 'dirDisk',
+  'foreignFiles', 'foreignBytes', 'foreignDisk', 'others',
+] as const;
+
+export type LogPositions = Record<string, { path: string; offset: number; size: number }>;
+
 export interface IndexMeta {
   version: number;
   root: string;
@@ -41,123 +60,105 @@ export interface IndexMeta {
   format: 'apache' | 'files';
   savedAt: number;
   rows: number;
-  /** The table's interned directory list: row `dir` columns index into it. */
-  dirNames: string[];
   dirs: DirRecord[];
   /** Read positions in access logs, by "dev:ino". */
-  logs?: Record<string, { path: string; offset: number; size: number }>;
+  logs?: LogPositions;
 }
 
-export type MetaInput = Omit<IndexMeta, 'version' | 'rows' | 'dirNames'>;
-
-const pad8 = (n: number) => (n + 7) & ~7;
-const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-function columnsOf(t: UnitTable, n: number): ArrayBufferView[] {
-  return [...F64_COLUMNS.map((c) => t.f64[c].subarray(0, n)), t.dir.subarray(0, n), t.status.subarray(0, n), t.kind.subarray(0, n), t.reason.subarray(0, n), t.flags.subarray(0, n)];
+/** The JSON part of the file. */
+export interface StoredMeta extends Omit<IndexMeta, 'dirs'> {
+  /** Directory paths: the table's interned list first (row `dir` ids), then records' others. */
+  paths: string[];
+  tableDirs: number;
+  keyPrefixes: string[];
+  records: number;
+  /** Per record index: subdirectories that have no record of their own (unreadable ones). */
+  extraSubdirs: Record<number, string[]>;
+  foreignSamples: Record<number, string[]>;
 }
 
-/** The file's parts, in order, without concatenating them (the strings part can be 100 MB). */
-export function encodeIndex(meta: MetaInput, t: UnitTable): Buffer[] {
-  const n = t.length;
-  // Names (UTF-8) and keys (latin1, the raw header bytes) are stored as their columns hold them.
-  const lens = new Uint32Array(2 * n);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += lens[i] = t.name.lengthOf(i);
-  for (let i = 0; i < n; i++) total += lens[n + i] = t.key.lengthOf(i);
-  const strings = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (let i = 0; i < n; i++) at += t.name.copyTo(i, strings, at);
-  for (let i = 0; i < n; i++) at += t.key.copyTo(i, strings, at);
-  const cols = columnsOf(t, n).map(raw);
-  const colBytes = cols.reduce((a, b) => a + b.length, 0);
-  const body = [...cols, Buffer.alloc(pad8(colBytes) - colBytes), raw(lens), strings];
-  let crc = 0;
-  for (const b of body) crc = crc32(b, crc);
-  const json = Buffer.from(JSON.stringify({ ...meta, version: INDEX_VERSION, rows: n, dirNames: t.dirs }));
-  const head = Buffer.alloc(pad8(10 + json.length) + 8);
+export type MetaInput = Omit<IndexMeta, 'version' | 'rows'>;
+
+export const pad8 = (n: number) => (n + 7) & ~7;
+export const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Row columns in file order. */
+export function rowSections(c: RowColumns): ArrayBufferView[] {
+  return [...F64_COLUMNS.map((k) => c.f64[k]), c.dir, c.status, c.kind, c.reason, c.flags];
+}
+
+const parentOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
+const baseOf = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
+
+/** The file's parts, in order, without concatenating them (views of the table's columns). */
+export function encodeIndex(input: MetaInput, t: UnitTable): Buffer[] {
+  const names = t.name.parts();
+  const keys = t.key.parts();
+  const paths = t.dirs.slice();
+  const ids = new Map(paths.map((p, i) => [p, i]));
+  const recs = input.dirs;
+  const cols = DIR_COLUMNS.map(() => new Float64Array(recs.length));
+  const hasRecord = new Set(recs.map((d) => d.rel));
+  const extraSubdirs: Record<number, string[]> = {};
+  const foreignSamples: Record<number, string[]> = {};
+  recs.forEach((d, r) => {
+    let id = ids.get(d.rel);
+    if (id === undefined) ids.set(d.rel, (id = paths.push(d.rel) - 1));
+    DIR_COLUMNS.forEach((c, k) => { cols[k][r] = c === 'path' ? id : d[c]; });
+    const extra = d.subdirs?.filter((s) => !hasRecord.has(d.rel === '' ? s : `${d.rel}/${s}`)) ?? d.extraSubdirs ?? [];
+    if (extra.length > 0) extraSubdirs[r] = extra;
+    if (d.foreignSamples.length > 0) foreignSamples[r] = d.foreignSamples;
+  });
+  const { dirs: _dirs, ...rest } = input;
+  const meta: StoredMeta = {
+    ...rest, version: INDEX_VERSION, rows: t.length, paths, tableDirs: t.dirs.length,
+    keyPrefixes: [...keys.prefixes], records: recs.length, extraSubdirs, foreignSamples,
+  };
+  const sections = [
+    ...rowSections(t.rowColumns()), names.bytes, names.start, names.len,
+    keys.bytes, keys.start, keys.len, keys.pre ?? new Uint32Array(t.length), ...cols,
+  ].map(raw);
+  const json = Buffer.from(JSON.stringify(meta));
+  const table = new Float64Array(sections.length);
+  sections.forEach((s, i) => { table[i] = s.length; });
+  const body: Buffer[] = [json, Buffer.alloc(pad8(json.length) - json.length), raw(table)];
+  for (const s of sections) body.push(s, Buffer.alloc(pad8(s.length) - s.length));
+  const hash = createHash('sha1');
+  let bodyLength = 0;
+  for (const b of body) { hash.update(b); bodyLength += b.length; }
+  const head = Buffer.alloc(HEAD);
   MAGIC.copy(head, 0);
   head.writeUInt8(INDEX_VERSION, 5);
-  head.writeUInt32LE(json.length, 6);
-  json.copy(head, 10);
-  head.writeUInt32LE(crc, head.length - 8);
+  head.writeUInt32LE(json.length, 8);
+  head.writeUInt32LE(sections.length, 12);
+  head.writeDoubleLE(bodyLength, 16);
+  hash.digest().copy(head, 24);
   return [head, ...body];
 }
 
-export type DecodeResult = { ok: true; meta: IndexMeta; table: UnitTable } | { ok: false; reason: string };
-
-class Reader {
-  pos = 0;
-  crc = 0;
-  constructor(readonly fh: FileHandle) {}
-  /** Reads exactly into `target` (from the current position); false at end of file. */
-  async fill(target: Buffer, check = true): Promise<boolean> {
-    let got = 0;
-    while (got < target.length) {
-      const { bytesRead } = await this.fh.read(target, got, target.length - got, this.pos + got);
-      if (bytesRead === 0) return false;
-      got += bytesRead;
-    }
-    this.pos += got;
-    if (check) this.crc = crc32(target, this.crc);
-    return true;
+/** Rebuilds the directory records from their columns (no subdirs: see DirRecord.subdirs). */
+export function recordsOf(meta: StoredMeta, cols: Float64Array[]): DirRecord[] {
+  const out: DirRecord[] = new Array(meta.records);
+  const [path, mtimeMs, ctimeMs, ino, rowStart, rowCount, files, bytes, dirDisk, foreignFiles, foreignBytes, foreignDisk, others] = cols;
+  const none: string[] = [];
+  for (let r = 0; r < meta.records; r++) {
+    out[r] = {
+      rel: meta.paths[path[r]], mtimeMs: mtimeMs[r], ctimeMs: ctimeMs[r], ino: ino[r], rowStart: rowStart[r], rowCount: rowCount[r],
+      files: files[r], bytes: bytes[r], dirDisk: dirDisk[r], foreignFiles: foreignFiles[r], foreignBytes: foreignBytes[r],
+      foreignDisk: foreignDisk[r], foreignSamples: none, others: others[r],
+    };
   }
+  for (const [r, x] of Object.entries(meta.foreignSamples)) out[Number(r)].foreignSamples = x;
+  for (const [r, x] of Object.entries(meta.extraSubdirs)) out[Number(r)].extraSubdirs = x;
+  return out;
 }
 
-export async function readIndexFile(path: string): Promise<DecodeResult> {
-  const fh = await open(path, 'r');
-  try {
-    return await decode(new Reader(fh), (await fh.stat()).size);
-  } finally {
-    await fh.close();
+/** Each record's subdirectories: those with a record of their own, plus its extraSubdirs. */
+export function childrenOf(dirs: readonly DirRecord[]): Map<string, string[]> {
+  const m = new Map<string, string[]>(dirs.map((d) => [d.rel, d.subdirs?.slice() ?? d.extraSubdirs?.slice() ?? []]));
+  for (const d of dirs) {
+    if (d.rel === '' || d.subdirs) continue;
+    m.get(parentOf(d.rel))?.push(baseOf(d.rel));
   }
+  return m;
 }
-
-async function decode(r: Reader, size: number): Promise<DecodeResult> {
-  const start = Buffer.alloc(10);
-  if (!(await r.fill(start, false)) || !start.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
-  if (start[5] !== INDEX_VERSION) return { ok: false, reason: `index version ${start[5]}, expected ${INDEX_VERSION}` };
-  const jsonLen = start.readUInt32LE(6);
-  const rest = Buffer.alloc(pad8(10 + jsonLen) + 8 - 10);
-  if (jsonLen > size || !(await r.fill(rest, false))) return { ok: false, reason: 'truncated index' };
-  let meta: IndexMeta;
-  try {
-    meta = JSON.parse(rest.toString('utf8', 0, jsonLen));
-  } catch {
-    return { ok: false, reason: 'corrupt index header' };
-  }
-  const want = rest.readUInt32LE(rest.length - 8);
-  const n = meta.rows;
-  if (!Number.isSafeInteger(n) || n < 0 || n * 113 > size) return { ok: false, reason: 'truncated index' };
-  const t = UnitTable.restore(n, meta.dirNames);
-  const cols = columnsOf(t, n);
-  for (const c of cols) if (!(await r.fill(raw(c)))) return { ok: false, reason: 'truncated index' };
-  const colBytes = cols.reduce((a, c) => a + c.byteLength, 0);
-  if (!(await r.fill(Buffer.alloc(pad8(colBytes) - colBytes)))) return { ok: false, reason: 'truncated index' };
-  const lens = new Uint32Array(2 * n);
-  if (!(await r.fill(raw(lens)))) return { ok: false, reason: 'truncated index' };
-  // Strings, chunk by chunk: a string never straddles what has been decoded.
-  let buf = Buffer.alloc(0);
-  let off = 0;
-  for (let i = 0; i < 2 * n; i++) {
-    const len = lens[i];
-    if (buf.length - off < len) {
-      const fresh = Buffer.allocUnsafe(Math.max(CHUNK, len));
-      const carry = buf.subarray(off);
-      const need = Math.min(fresh.length - carry.length, size - r.pos);
-      carry.copy(fresh);
-      const chunk = fresh.subarray(carry.length, carry.length + need);
-      if (need <= 0 || !(await r.fill(chunk))) return { ok: false, reason: 'truncated index' };
-      buf = fresh.subarray(0, carry.length + need);
-      off = 0;
-      if (buf.length < len) return { ok: false, reason: 'truncated index' };
-    }
-    (i < n ? t.name : t.key).pushRaw(buf.subarray(off, off + len));
-    off += len;
-  }
-  if (off !== buf.length || r.pos !== size) return { ok: false, reason: 'index length mismatch' };
-  if (r.crc !== want) return { ok: false, reason: 'index checksum mismatch (truncated or corrupt)' };
-  return { ok: true, meta, table: t };
-}
-
-export type { F64Column };

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { encodeIndex, readIndexFile, type IndexMeta, type MetaInput } from './format.js';
+import { encodeIndex, type IndexMeta, type MetaInput } from './format.js';
+import { readIndexFile } from './decode.js';
 import type { UnitTable } from '../scan/table.js';
 
 /** Default home of the index: next to, never inside, the cache. */

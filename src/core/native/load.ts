@@ -9,7 +9,10 @@ export interface NativeBinding {
   /** Re-check and unlink a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, result: Buffer) => void): void;
   /** Check a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
-  verify(root: string, rootIno: number, request: Buffer, cb: (status: number, result: Buffer) => void): void;
+  verify(root: string, rootIno: number, request: Buffer, nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
+    cb: (status: number, result: Buffer) => void): void;
+  /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
+  mapFile(path: string): ArrayBuffer | number;
   readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
   /** Tests only: make the next matching call fail (op 1 dir open, 2 fstatat, 3 header open; errno 0 on 2 = unlink first). */
   _fault(op: number, name: string, errno: number): void;

@@ -1,7 +1,7 @@
 import { lstat, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { FileStat } from './walk.js';
-import type { DirRecord } from '../index/format.js';
+import { childrenOf, type DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { Flag, type UnitTable } from './table.js';
 
@@ -36,13 +36,14 @@ export function recencyFileUnchanged(t: UnitTable, i: number, size: number, wrot
 export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void): Reuser {
   const t: UnitTable = prev.table;
   const byRel = new Map(prev.meta.dirs.map((d) => [d.rel, d]));
+  const children = childrenOf(prev.meta.dirs);
   const r: Reuser = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, tryReuse };
 
   function accept(d: DirRecord, cb: (subdirs: string[]) => void): void {
     r.confirmed.fill(1, d.rowStart, d.rowStart + d.rowCount);
     r.reusedDirs++;
     onDir(d);
-    cb(d.subdirs);
+    cb(children.get(d.rel) ?? []);
   }
 
   function tryReuse(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void {

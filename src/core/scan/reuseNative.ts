@@ -3,7 +3,7 @@ import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
-import { Flag, type UnitTable } from './table.js';
+import { Flag } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readNative } from './walkNative.js';
 import { knownHeadersOf } from './knownHeaders.js';
@@ -19,22 +19,10 @@ interface Pending { d: DirRecord; stat: boolean }
 /** A directory to read again: `d` = its index record (changed), none = new since the index (read whole). */
 interface Changed { rel: string; stat: FileStat; d?: DirRecord }
 
-/**
- * The file that carries a row's recency (the body, or the header when there is none),
- * as bytes straight from the name column: no string per row (500k of them cost ~1 s of GC).
- */
-function recencySuffix(t: UnitTable, i: number): string {
-  const f = t.flags[i];
-  return f & Flag.RawName ? '' : f & Flag.HasData ? '.data' : '.header';
-}
-
-function encode(t: UnitTable, batch: Pending[]): Buffer {
+/** The request of native/verify.c: directories only; the names are read from the column in place. */
+function encode(batch: Pending[]): Buffer {
   let size = 8;
-  for (const { d, stat } of batch) {
-    let n = 32 + Buffer.byteLength(d.rel);
-    if (stat) for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) n += 2 + t.name.lengthOf(i) + recencySuffix(t, i).length;
-    size += (n + 7) & ~7;
-  }
+  for (const { d } of batch) size += 40 + ((Buffer.byteLength(d.rel) + 7) & ~7);
   const b = Buffer.alloc(size);
   b.writeUInt32LE(batch.length, 0);
   let at = 8;
@@ -42,21 +30,19 @@ function encode(t: UnitTable, batch: Pending[]): Buffer {
     b.writeDoubleLE(d.mtimeMs, at);
     b.writeDoubleLE(d.ctimeMs, at + 8);
     b.writeDoubleLE(d.ino, at + 16);
-    const rl = b.write(d.rel, at + 32);
-    b.writeUInt16LE(rl, at + 24);
+    b.writeUInt32LE(d.rowStart, at + 24);
     b.writeUInt32LE(stat ? d.rowCount : 0, at + 28);
-    let q = at + 32 + rl;
-    if (stat) {
-      for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) {
-        let nl = t.name.copyTo(i, b, q + 2);
-        nl += b.write(recencySuffix(t, i), q + 2 + nl, 'latin1');
-        b.writeUInt16LE(nl, q);
-        q += 2 + nl;
-      }
-    }
-    at = (q + 7) & ~7;
+    const rl = b.write(d.rel, at + 40);
+    b.writeUInt16LE(rl, at + 32);
+    at += 40 + ((rl + 7) & ~7);
   }
   return b;
+}
+
+/** Views of a result buffer (8-aligned records; a copy if the buffer itself is not aligned). */
+function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
+  const b = out.byteOffset % 8 === 0 ? out : Buffer.from(out);
+  return { f64: new Float64Array(b.buffer, b.byteOffset, b.length >>> 3), i32: new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) };
 }
 
 /**
@@ -75,36 +61,36 @@ export function makeNativeReuser(
   /** Indexed directories found in place (unchanged, changed and queued, or unreadable and reported). */
   const handled = new Set<string>();
 
-  function check(p: Pending, out: Buffer, at: number, changed: Changed[], o: WalkOptions): number {
-    const state = out.readInt32LE(at) as State;
-    const dev = out.readDoubleLE(at + 8);
-    const ino = out.readDoubleLE(at + 16);
+  /** One directory's result at byte `at` of `out`; returns where the next one starts. */
+  function check(p: Pending, v: { f64: Float64Array; i32: Int32Array }, at: number, changed: Changed[], o: WalkOptions): number {
+    const w = at >>> 3;
+    const state = v.i32[at >>> 2] as State;
     const abs = p.d.rel === '' ? root : join(root, p.d.rel);
     at += 24;
     if (state === State.Gone) return at;
     handled.add(p.d.rel);
     // Reported once here; a changed parent's re-read then leaves it alone.
-    if (state === State.Error) { o.onError({ path: abs, code: codeOf(out.readInt32LE(at - 20)) }); return at; }
-    const stat: FileStat = { dev, ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
+    if (state === State.Error) { o.onError({ path: abs, code: codeOf(v.i32[(at - 20) >>> 2]) }); return at; }
+    const stat: FileStat = { dev: v.f64[w + 1], ino: v.f64[w + 2], size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
     if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
     if (!p.stat) return accept(p.d, at);
-    let stale = false;
     const { rowStart, rowCount } = p.d;
-    const atimes = new Float64Array(rowCount);
-    for (let k = 0; k < rowCount; k++, at += 40) {
+    // Rows of 40 B: f64 size, atime, mtime, ctime, i32 errno, i32 regular.
+    for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) {
       const i = rowStart + k;
-      const wrote = Math.max(out.readDoubleLE(at + 16), out.readDoubleLE(at + 24));
-      if (out.readInt32LE(at + 32) !== 0 || out.readInt32LE(at + 36) !== 1 || !recencyFileUnchanged(t, i, out.readDoubleLE(at), wrote)) stale = true;
-      atimes[k] = out.readDoubleLE(at + 8);
+      const wrote = Math.max(v.f64[q + 2], v.f64[q + 3]);
+      // A file rewritten in place (the directory did not change): read the directory again.
+      if (v.i32[2 * q + 8] !== 0 || v.i32[2 * q + 9] !== 1 || !recencyFileUnchanged(t, i, v.f64[q], wrote)) {
+        changed.push({ rel: p.d.rel, stat, d: p.d });
+        return at + 40 * rowCount;
+      }
     }
-    // A file rewritten in place (the directory did not change): read the directory again.
-    if (stale) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
-    for (let k = 0; k < rowCount; k++) {
+    for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) {
       const i = rowStart + k;
-      if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = atimes[k]; else t.f64.hdrAtime[i] = atimes[k];
+      if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = v.f64[q + 1]; else t.f64.hdrAtime[i] = v.f64[q + 1];
     }
     r.refreshed += rowCount;
-    return accept(p.d, at);
+    return accept(p.d, at + 40 * rowCount);
   }
 
   function accept(d: DirRecord, at: number): number {
@@ -116,10 +102,12 @@ export function makeNativeReuser(
 
   function verify(batch: Pending[], changed: Changed[], o: WalkOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      native.verify(root, rootIno, encode(t, batch), (status, out) => {
+      const names = t.name.parts();
+      native.verify(root, rootIno, encode(batch), names.bytes, names.start, names.len, t.flags.subarray(0, t.length), (status, out) => {
         if (status !== 0) return reject(Object.assign(new Error(codeOf(status)), { code: codeOf(status) }));
+        const v = viewsOf(out);
         let at = 0;
-        for (const p of batch) at = check(p, out, at, changed, o);
+        for (const p of batch) at = check(p, v, at, changed, o);
         resolve();
       });
     });

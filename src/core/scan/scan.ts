@@ -133,7 +133,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     totals.foreignBytes += d.foreignBytes;
     totals.foreignDisk += d.foreignDisk;
     for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
-    count({ ...d });
+    count(d);
   };
   const native = pickNative(opts.walker);
   const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, opts.reuse.refresh, reused) : undefined;
@@ -167,8 +167,9 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   };
   const completed = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
 
-  if (reuser) {
-    // Rows of directories that changed or vanished since the index was saved go now.
+  if (reuser && reuser.confirmed.includes(0)) {
+    // Rows of directories that changed or vanished since the index was saved go now
+    // (none: nothing to move, the common case of a quiet night).
     const map = table.compact((i) => i >= prevLength || reuser.confirmed[i] === 1);
     for (const d of records) d.rowStart = d.rowCount > 0 ? map[d.rowStart] : 0;
   }

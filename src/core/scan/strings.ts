@@ -8,6 +8,14 @@
  * keeps only its id and the rest: a mirror's URLs share `http://host:80/distfiles/`, so
  * a 65-byte key costs ~15 bytes plus 12 (measured: -48 B per row at 500k entries).
  */
+export interface StringParts {
+  bytes: Buffer;
+  start: Uint32Array;
+  len: Uint32Array;
+  pre?: Uint32Array;
+  prefixes: readonly string[];
+}
+
 export class StringColumn {
   private bytes: Buffer;
   private used = 0;
@@ -36,6 +44,20 @@ export class StringColumn {
     const rest = this.len[i] === 0 ? '' : this.bytes.toString(this.encoding, this.start[i], this.start[i] + this.len[i]);
     const p = this.sharePrefixes ? this.pre[i] : 0;
     return p === 0 ? rest : this.prefixes[p - 1] + rest;
+  }
+
+  /** Row i's shared prefix: its id (0 = none), for grouping rows without decoding them. */
+  prefixId(i: number): number {
+    return this.sharePrefixes ? this.pre[i] : 0;
+  }
+
+  /** The prefix of id `id` (> 0). */
+  prefix(id: number): string {
+    return this.prefixes[id - 1];
+  }
+
+  get prefixCount(): number {
+    return this.prefixes.length;
   }
 
   /** Replaces row i's value (appends the new bytes; the old ones are reclaimed by compact). */
@@ -85,15 +107,29 @@ export class StringColumn {
     return this.len[i] + (p === 0 ? 0 : Buffer.byteLength(this.prefixes[p - 1], this.encoding));
   }
 
-  /** Appends raw bytes as a new row (for loading the index file). */
-  pushRaw(b: Buffer): void {
-    if (this.sharePrefixes) return this.push(b.toString(this.encoding));
-    this.reserve(1, b.length);
-    b.copy(this.bytes, this.used);
-    this.start[this.length] = this.used;
-    this.len[this.length] = b.length;
-    this.used += b.length;
-    this.length++;
+  /** The column as the index file stores it: its arrays as they are, no per-row work. */
+  parts(): StringParts {
+    const n = this.length;
+    return {
+      bytes: this.bytes.subarray(0, this.used), start: this.start.subarray(0, n), len: this.len.subarray(0, n),
+      pre: this.sharePrefixes ? this.pre.subarray(0, n) : undefined, prefixes: this.prefixes,
+    };
+  }
+
+  /**
+   * A column over `parts` in place (views into the mapped index file): loading costs
+   * nothing per row. The first push or set copies what it must grow.
+   */
+  static fromParts(encoding: 'latin1' | 'utf8', sharePrefixes: boolean, p: StringParts): StringColumn {
+    const c = new StringColumn(encoding, 0, 0, sharePrefixes);
+    c.bytes = p.bytes;
+    c.used = p.bytes.length;
+    c.start = p.start;
+    c.len = p.len;
+    if (sharePrefixes) c.pre = p.pre ?? new Uint32Array(p.start.length);
+    for (const x of p.prefixes) c.intern(x);
+    c.length = p.start.length;
+    return c;
   }
 
   /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */
@@ -116,13 +152,13 @@ export class StringColumn {
 
   private reserve(rows: number, bytes: number): void {
     if (this.length + rows > this.start.length) {
-      const cap = Math.max(1024, this.start.length * 2);
+      const cap = Math.max(1024, this.start.length * 2, this.length + rows);
       const s = new Uint32Array(cap); s.set(this.start); this.start = s;
       const l = new Uint32Array(cap); l.set(this.len); this.len = l;
       if (this.sharePrefixes) { const p = new Uint32Array(cap); p.set(this.pre); this.pre = p; }
     }
     if (this.used + bytes > this.bytes.length) {
-      const b = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + bytes));
+      const b = Buffer.allocUnsafe(Math.max(1024, this.bytes.length * 2, this.used + bytes));
       this.bytes.copy(b, 0, 0, this.used);
       this.bytes = b;
     }

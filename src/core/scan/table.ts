@@ -1,5 +1,15 @@
 import { StringColumn } from './strings.js';
 
+/** A table's row columns, as the index file stores them (views, in place). */
+export interface RowColumns {
+  f64: Record<F64Column, Float64Array>;
+  dir: Uint32Array;
+  status: Uint16Array;
+  kind: Uint8Array;
+  reason: Uint8Array;
+  flags: Uint8Array;
+}
+
 /**
  * Columnar storage for scanned cache units. A 1M-entry cache must fit in ~250 bytes
  * per entry, so there is no object per entry: numbers live in growable typed arrays
@@ -79,9 +89,9 @@ export class UnitTable {
   dir: Uint32Array;
   readonly f64: Record<F64Column, Float64Array>;
   /** File stem (or whole name with Flag.RawName); UTF-8, as names can be anything. */
-  readonly name = new StringColumn('utf8', 1024, 24);
+  name = new StringColumn('utf8', 1024, 24);
   /** Cache key (URL) for entries, variants (base key) and unusable entries; '' otherwise. Raw bytes. */
-  readonly key = new StringColumn('latin1', 1024, 24, true);
+  key = new StringColumn('latin1', 1024, 24, true);
   /** Interned directory paths relative to the root ('' = the root itself). */
   readonly dirs: string[] = [];
   private readonly dirIds = new Map<string, number>();
@@ -97,6 +107,8 @@ export class UnitTable {
   }
 
   internDir(rel: string): number {
+    // Built on first use: a table loaded from the index may never get a new row.
+    if (this.dirIds.size < this.dirs.length) this.dirs.forEach((d, i) => this.dirIds.set(d, i));
     let id = this.dirIds.get(rel);
     if (id === undefined) {
       id = this.dirs.length;
@@ -139,10 +151,22 @@ export class UnitTable {
       : this.f64.hdrSize[i] + this.f64.dataSize[i];
   }
 
-  /** An empty table of `length` rows for src/core/index/format.ts to read columns into. */
-  static restore(length: number, dirs: string[]): UnitTable {
-    const t = new UnitTable(Math.max(1024, length));
-    for (const d of dirs) t.internDir(d);
+  /** The row columns cut to `length` (views, no copy), for the index file. */
+  rowColumns(): RowColumns {
+    const n = this.length;
+    const f64 = Object.fromEntries(F64_COLUMNS.map((c) => [c, this.f64[c].subarray(0, n)])) as Record<F64Column, Float64Array>;
+    return { f64, dir: this.dir.subarray(0, n), status: this.status.subarray(0, n), kind: this.kind.subarray(0, n), reason: this.reason.subarray(0, n), flags: this.flags.subarray(0, n) };
+  }
+
+  /** A table over columns loaded from the index file, used in place; growing copies them. */
+  static fromColumns(length: number, dirs: readonly string[], cols: RowColumns, name: StringColumn, key: StringColumn): UnitTable {
+    const t = new UnitTable(0);
+    for (const d of dirs) t.dirs.push(d);
+    t.capacity = length;
+    Object.assign(t.f64, cols.f64);
+    t.dir = cols.dir; t.status = cols.status; t.kind = cols.kind; t.reason = cols.reason; t.flags = cols.flags;
+    t.name = name;
+    t.key = key;
     t.length = length;
     return t;
   }
@@ -172,7 +196,7 @@ export class UnitTable {
   }
 
   private grow(): void {
-    const cap = this.capacity * 2;
+    const cap = Math.max(1024, this.capacity * 2);
     const growU8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
     this.kind = growU8(this.kind);
     this.reason = growU8(this.reason);
