@@ -116,6 +116,7 @@ static void done_read(napi_env env, napi_status status, void *data) {
   napi_delete_reference(env, j->cb);
   napi_delete_async_work(env, j->work);
   free(j->path);
+  free(j->known);
   free(j);
 }
 

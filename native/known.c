@@ -11,8 +11,9 @@ static int cmp_known(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-// Request: u32 count, u32 pad, then per header f64 size, f64 mtimeMs, f64 latest
-// ctime/mtime seen, u16 name length, 6 pad bytes, name, padded to 8.
+// Request: u32 count, u32 pad, then per file f64 size, f64 mtimeMs, f64 latest
+// ctime/mtime seen, u16 name length, u16 pad, u32 slot (its place in the slot area),
+// name, padded to 8.
 known_header *parse_known(const char *req, size_t len, size_t *count) {
   *count = 0;
   if (!req || len < 8) return NULL;
@@ -27,6 +28,7 @@ known_header *parse_known(const char *req, size_t len, size_t *count) {
     memcpy(&k[got].mtime, req + at + 8, 8);
     memcpy(&k[got].changed, req + at + 16, 8);
     memcpy(&nl, req + at + 24, 2);
+    memcpy(&k[got].slot, req + at + 28, 4);
     if (at + 32 + nl > len) break;
     k[got].name = req + at + 32;
     k[got].len = nl;
@@ -38,12 +40,12 @@ known_header *parse_known(const char *req, size_t len, size_t *count) {
   return k;
 }
 
-int unchanged(const known_header *k, size_t kn, const char *name, size_t len, const struct stat *st) {
-  if (kn == 0) return 0;
+const known_header *unchanged(const known_header *k, size_t kn, const char *name, size_t len, const struct stat *st) {
+  if (kn == 0) return NULL;
   known_header key = { .name = name, .len = len };
   const known_header *h = bsearch(&key, k, kn, sizeof *k, cmp_known);
-  if (!h) return 0;
+  if (!h) return NULL;
   double m = cachectl_ms(st->st_mtim), c = cachectl_ms(st->st_ctim);
-  return (double)st->st_size == h->size && m == h->mtime && (c > m ? c : m) <= h->changed;
+  return (double)st->st_size == h->size && m == h->mtime && (c > m ? c : m) <= h->changed ? h : NULL;
 }
 

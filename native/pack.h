@@ -8,7 +8,11 @@
 //   [16] u32 noatime denied (O_NOATIME refused with EPERM at least once)
 //   [20] u32 bytes of the record area
 //   [24] f64 x7 the directory's stat: size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev
-//   [80] records, then the header bytes area
+//   [80] u32 known slots, u32 pad, [88] f64 byte offset of the slot area (0 = none)
+//   [96] records, then the header bytes area, padded to 8, then the slot area
+// Slot area (readDir with `known`, see known.c): per known file, in request slot order,
+//   f64 x7 stat as above and f64 1 when the file was found unchanged (then it has no
+//   record and, for a header, was not read), else 0.
 // Record: u8 type, u8 header state (0 none, 1 read, 2 failed, 3 known: unchanged, not read), u16 name length, i32 errno,
 //   u32 header offset (in the header area), u32 header length, f64 x7 stat as above,
 //   then the name bytes, padded to 8.
@@ -22,7 +26,8 @@
 #include <sys/stat.h>
 
 enum { REC_FILE = 1, REC_DIR = 2, REC_ERROR = 3 };
-#define PACK_HEAD 80
+#define PACK_HEAD 96
+#define SLOT_BYTES 64
 #define REC_HEAD 72
 
 typedef struct {
@@ -30,6 +35,8 @@ typedef struct {
   size_t len, cap;
   char *hdr;
   size_t hlen, hcap;
+  char *slots;
+  size_t nslots;
 } pack;
 
 void pack_init(pack *p);
@@ -41,7 +48,10 @@ void pack_count_vanished(pack *p);
 void pack_set_noatime_denied(pack *p, int denied);
 size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st);
 void pack_error(pack *p, const char *name, int err);
-void pack_mark_known(pack *p, size_t rec);
+/** Room for `n` known-file slots (zeroed: none seen yet). */
+void pack_set_slots(pack *p, size_t n);
+/** Known file `slot` found unchanged: its stat goes to the slot area, no record. */
+void pack_slot(pack *p, uint32_t slot, const struct stat *st);
 void pack_header_result(pack *p, size_t rec, int err, const char *bytes, size_t n);
 /** Joins records and header bytes into one malloc'd block (the pack gives it up). */
 char *pack_finish(pack *p, size_t *out_len);

@@ -198,12 +198,13 @@ void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size
         continue;
       }
       size_t len = strlen(n);
-      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? REC_DIR : REC_FILE, n, len, &st);
-      if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
-      if (unchanged(known, kn, n, len, &st)) {
-        pack_mark_known(p, rec);
+      const known_header *k = S_ISREG(st.st_mode) ? unchanged(known, kn, n, len, &st) : NULL;
+      if (k) {
+        pack_slot(p, k->slot, &st);
         continue;
       }
+      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? REC_DIR : REC_FILE, n, len, &st);
+      if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
       if (names_len + len + 1 > names_cap) {
         names_cap = (names_cap + len + 1) * 2;
         names = realloc(names, names_cap);
@@ -238,6 +239,10 @@ void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expe
   pack_set_dir(p, &dst);
   size_t kn;
   known_header *k = parse_known(known, known_len, &kn);
+  // Slots are numbered by the request; a request's count bounds them.
+  uint32_t slots = 0;
+  if (known && known_len >= 8) memcpy(&slots, known, 4);
+  pack_set_slots(p, kn ? slots : 0);
   list_fd(p, dfd, read_headers, k, kn);
   free(k);
   close(dfd);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { needNative } from '../helpers/tools.js';
@@ -74,5 +74,56 @@ describe.skipIf(!native)(`a changed directory re-read from the index (native: ${
     expect(rows(s)).toEqual(rows(await scan({ root })));
     const i = s.table.key.indexOf(keys[1]);
     expect(s.table.kind[i]).toBe(Kind.Unusable);
+  });
+
+  // Row-level reuse in a changed directory (knownFilesOf): whatever happened beside the
+  // unchanged rows, the result is exactly a full scan's, times included.
+  test.each([
+    ['a hit on an unchanged row (its body atime moves)', async (root: string, keys: string[], header: (k: string) => string) => {
+      await readFile(header(keys[3]).replace(/\.header$/, '.data'));
+    }],
+    ['a body removed by someone else', async (root: string, keys: string[], header: (k: string) => string) => {
+      await unlink(header(keys[1]).replace(/\.header$/, '.data'));
+    }],
+    ['a header removed by someone else', async (root: string, keys: string[], header: (k: string) => string) => {
+      await unlink(header(keys[1]));
+    }],
+    ['a header rewritten by revalidation (temp + rename)', async (root: string, keys: string[], header: (k: string) => string) => {
+      const h = header(keys[2]);
+      await writeFile(`${h}.tmp`, await readFile(h));
+      await rename(`${h}.tmp`, h);
+    }],
+  ])('%s, with a new entry beside it: equals a full scan', async (_name, change) => {
+    const { root, keys, header } = await crowdedDir(6);
+    const state = await tempDir('cachectl-state-');
+    await indexedScan({ root, stateDir: state });
+    let k = 0;
+    let fresh = url('new.tar.xz');
+    while (!entryStemPath(fresh, L).startsWith('A/')) fresh = url(`new-${k++}.tar.xz`);
+    await writeEntry(root, { key: fresh, body: 50, fetchedAt: Date.now() }, L);
+    await change(root, keys, header);
+    const s = await indexedScan({ root, stateDir: state });
+    expect(s.index.readDirs).toBeGreaterThan(0);
+    const full = await scan({ root });
+    expect(rows(s)).toEqual(rows(full));
+    expect(s.files).toBe(full.files);
+    // And the index it saved is exact too: a quiet re-run reads nothing and agrees.
+    const again = await indexedScan({ root, stateDir: state });
+    expect(again.index.readDirs).toBe(0);
+    expect(rows(again)).toEqual(rows(full));
+  });
+
+  test('a body appearing beside a header-only orphan makes the row classified again', async () => {
+    const { root, keys, header } = await crowdedDir(4);
+    const data = header(keys[2]).replace(/\.header$/, '.data');
+    const body = await readFile(data);
+    await unlink(data);
+    const state = await tempDir('cachectl-state-');
+    const before = await indexedScan({ root, stateDir: state });
+    expect(before.table.kind[before.table.key.indexOf(keys[2])]).toBe(Kind.Orphan);
+    await writeFile(data, body); // a new inode: the header's claim no longer holds
+    const s = await indexedScan({ root, stateDir: state });
+    expect(rows(s)).toEqual(rows(await scan({ root })));
+    expect(s.table.kind[s.table.key.indexOf(keys[2])]).toBe(Kind.Unusable);
   });
 });

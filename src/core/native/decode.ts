@@ -3,7 +3,7 @@ import { parseHeader } from '../format/header.js';
 import type { FileStat, WalkedFile } from '../scan/walk.js';
 
 /** Offsets of native/pack.h. */
-const PACK_HEAD = 80;
+const PACK_HEAD = 96;
 const REC_HEAD = 72;
 const REC_FILE = 1;
 const REC_DIR = 2;
@@ -36,8 +36,12 @@ export interface DecodedDir {
   readonly errors: { name: string; code: string }[];
   /** Headers longer than one read (keys over ~3.5 KiB): the caller reads them itself. */
   readonly longHeaders: number[];
-  /** Headers the caller said it knows, found unchanged and not read (`files` indexes). */
-  readonly knownHeaders: number[];
+  /**
+   * readDir with `known` (native/known.c): per known file, in request order, 8 f64: its
+   * stat (size, blocks, atime, mtime, ctime, ino, dev) and 1 if it was found unchanged
+   * (then it is not in `files`, and a header was not read), else 0. null without `known`.
+   */
+  slots: Float64Array | null;
   readonly others: number;
   readonly vanished: number;
   readonly noatimeDenied: boolean;
@@ -57,9 +61,11 @@ export function decodeDir(buf: Buffer): DecodedDir {
   const headerArea = PACK_HEAD + buf.readUInt32LE(20);
   const out: DecodedDir = {
     status, stat: status === 0 ? statAt(f64, 3) : null,
-    files: [], subdirs: [], errors: [], longHeaders: [], knownHeaders: [],
+    files: [], subdirs: [], errors: [], longHeaders: [], slots: null as Float64Array | null,
     others: buf.readUInt32LE(4), vanished: buf.readUInt32LE(8), noatimeDenied: buf.readUInt32LE(16) === 1,
   };
+  const slotCount = buf.readUInt32LE(80);
+  if (slotCount > 0) out.slots = f64.subarray(buf.readDoubleLE(88) / 8, buf.readDoubleLE(88) / 8 + slotCount * 8);
   let at = PACK_HEAD;
   for (let r = 0; r < records; r++) {
     const type = buf[at];
@@ -78,7 +84,6 @@ export function decodeDir(buf: Buffer): DecodedDir {
       const stat = statAt(f64, (at + 16) >>> 3);
       const hstate = buf[at + 1];
       if (hstate === 0) out.files.push({ name, stat });
-      else if (hstate === 3) { out.knownHeaders.push(out.files.length); out.files.push({ name, stat }); }
       else if (hstate === 2) out.files.push({ name, stat, header: { ok: false, code: codeOf(buf.readInt32LE(at + 4)) } });
       else {
         const off = headerArea + buf.readUInt32LE(at + 8);

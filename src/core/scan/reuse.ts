@@ -10,8 +10,6 @@ export type Refresh = 'lstat' | 'none';
 export interface Reuser {
   /** The portable walker's per-directory hook (the native reuser walks by itself). */
   tryReuse?(rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void): void;
-  /** Rows of the loaded table confirmed by an unchanged directory. */
-  readonly confirmed: Uint8Array;
   reusedDirs: number;
   refreshed: number;
 }
@@ -37,10 +35,9 @@ export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, on
   const t: UnitTable = prev.table;
   const byRel = new Map(prev.meta.dirs.map((d) => [d.rel, d]));
   const children = childrenOf(prev.meta.dirs);
-  const r: Reuser = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, tryReuse };
+  const r: Reuser = { reusedDirs: 0, refreshed: 0, tryReuse };
 
   function accept(d: DirRecord, cb: (subdirs: string[]) => void): void {
-    r.confirmed.fill(1, d.rowStart, d.rowStart + d.rowCount);
     r.reusedDirs++;
     onDir(d);
     cb(children.get(d.rel) ?? []);

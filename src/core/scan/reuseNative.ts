@@ -6,7 +6,7 @@ import { codeOf } from '../native/decode.js';
 import { Flag } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readNative } from './walkNative.js';
-import { knownHeadersOf } from './knownHeaders.js';
+import { knownFilesOf } from './knownHeaders.js';
 import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
@@ -57,7 +57,7 @@ export function makeNativeReuser(
   native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void,
 ): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
   const t = prev.table;
-  const r = { confirmed: new Uint8Array(t.length), reusedDirs: 0, refreshed: 0, walk };
+  const r = { reusedDirs: 0, refreshed: 0, walk };
   /** Indexed directories found in place (unchanged, changed and queued, or unreadable and reported). */
   const handled = new Set<string>();
 
@@ -94,7 +94,6 @@ export function makeNativeReuser(
   }
 
   function accept(d: DirRecord, at: number): number {
-    r.confirmed.fill(1, d.rowStart, d.rowStart + d.rowCount);
     r.reusedDirs++;
     onDir(d);
     return at;
@@ -122,8 +121,8 @@ export function makeNativeReuser(
         while (active < JOBS && list.length > 0) {
           const { rel, stat, d } = list.pop()!;
           active++;
-          // A changed directory: its unchanged headers are rebuilt from the index, not read.
-          const known = d && o.readHeaders ? knownHeadersOf(t, d) : undefined;
+          // A changed directory: its rows still true are kept, unchanged headers are not read.
+          const known = d && o.readHeaders ? knownFilesOf(t, d) : undefined;
           readNative(native, rel === '' ? root : join(root, rel), rel, stat, o.readHeaders, d === undefined, {
             onDir: o.onDir, onError: o.onError, onVanished: o.onVanished,
             // New since the index (or gone at the check and back since): read it whole.

@@ -10,6 +10,7 @@ import { noopLog, type Log } from '../log.js';
 import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { makeReuser, type Refresh } from './reuse.js';
+import { regroup } from './regroup.js';
 import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
 
@@ -110,7 +111,6 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
   log.debug?.(`scanning ${root} as ${format}`);
   const table = opts.reuse?.index.table ?? new UnitTable(1 << 14);
-  const prevLength = table.length;
   const totals: ClassifyTotals = { foreignFiles: 0, foreignBytes: 0, foreignDisk: 0, foreignSamples: [], headerErrors: [], vanished: 0 };
   const errors: WalkError[] = [];
   const progress: ScanProgress = { files: 0, directories: 0, bytes: 0 };
@@ -157,8 +157,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
       else classifyFilesDir(dir, table);
       count({
         rel: dir.rel, mtimeMs: dir.stat?.mtimeMs ?? 0, ctimeMs: dir.stat?.ctimeMs ?? 0, ino: dir.stat?.ino ?? 0,
-        rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
-        files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
+        rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs, keptRows: dir.kept?.rows,
+        files: dir.files.length + (dir.kept?.files ?? 0), bytes: dir.files.reduce((a, f) => a + f.stat.size, dir.kept?.bytes ?? 0),
         dirDisk: dir.stat ? dir.stat.blocks * 512 : 0, others: dir.others,
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
         foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
@@ -167,12 +167,9 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   };
   const completed = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
 
-  if (reuser && reuser.confirmed.includes(0)) {
-    // Rows of directories that changed or vanished since the index was saved go now
-    // (none: nothing to move, the common case of a quiet night).
-    const map = table.compact((i) => i >= prevLength || reuser.confirmed[i] === 1);
-    for (const d of records) d.rowStart = d.rowCount > 0 ? map[d.rowStart] : 0;
-  }
+  // Rows of directories that changed or vanished since the index was saved go now, and
+  // rows kept in changed directories join their directory's new ones.
+  if (reuser) regroup(table, records);
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
   return {
     root, format, table, startedAt, rootIno: rootStat.ino, dirRecords: records,

@@ -24,6 +24,8 @@ export class StringColumn {
   /** Per row: index into `prefixes` + 1 (0 = none). Only with sharePrefixes. */
   private pre: Uint32Array;
   private readonly prefixes: string[] = [];
+  /** Bits: 1 = row arrays, 2 = bytes are still the index file's, exactly full. */
+  private loaded = 0;
   private readonly prefixIds = new Map<string, number>();
   length = 0;
 
@@ -129,7 +131,28 @@ export class StringColumn {
     if (sharePrefixes) c.pre = p.pre ?? new Uint32Array(p.start.length);
     for (const x of p.prefixes) c.intern(x);
     c.length = p.start.length;
+    c.loaded = 3;
     return c;
+  }
+
+  /**
+   * Rows in the order `perm` (new row k = old row perm[k]). The bytes stay where they are;
+   * once over half of them belong to no row, the live ones are copied together.
+   */
+  permute(perm: Int32Array): void {
+    const n = perm.length;
+    const cap = Math.max(1024, n);
+    const start = new Uint32Array(cap), len = new Uint32Array(cap), pre = new Uint32Array(this.sharePrefixes ? cap : 0);
+    let live = 0;
+    for (let k = 0; k < n; k++) {
+      const r = perm[k];
+      start[k] = this.start[r];
+      live += len[k] = this.len[r];
+      if (this.sharePrefixes) pre[k] = this.pre[r];
+    }
+    this.start = start; this.len = len; this.pre = pre;
+    this.length = n;
+    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
   }
 
   /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */
@@ -151,16 +174,20 @@ export class StringColumn {
   }
 
   private reserve(rows: number, bytes: number): void {
+    // A column loaded from the index is exactly full: each part grows by 1/8 once (see UnitTable.grow).
     if (this.length + rows > this.start.length) {
-      const cap = Math.max(1024, this.start.length * 2, this.length + rows);
+      const cap = Math.max(1024, Math.ceil(this.start.length * (this.loaded & 1 ? 1.125 : 2)), this.length + rows);
       const s = new Uint32Array(cap); s.set(this.start); this.start = s;
       const l = new Uint32Array(cap); l.set(this.len); this.len = l;
       if (this.sharePrefixes) { const p = new Uint32Array(cap); p.set(this.pre); this.pre = p; }
+      this.loaded &= ~1;
     }
     if (this.used + bytes > this.bytes.length) {
-      const b = Buffer.allocUnsafe(Math.max(1024, this.bytes.length * 2, this.used + bytes));
+      const b = Buffer.allocUnsafe(Math.max(1024, Math.ceil(this.bytes.length * (this.loaded & 2 ? 1.125 : 2)), this.used + bytes));
       this.bytes.copy(b, 0, 0, this.used);
       this.bytes = b;
+      this.loaded &= ~2;
     }
   }
+
 }

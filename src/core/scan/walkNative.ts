@@ -1,15 +1,9 @@
 import { constants } from 'node:os';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf, decodeDir, forEachTreeDir, type DecodedDir } from '../native/decode.js';
-import { markNoAtimeDenied, readHeader, type HeaderReadResult } from './readHeader.js';
+import { markNoAtimeDenied, readHeader } from './readHeader.js';
 import type { FileStat, WalkedDir, WalkedFile, WalkError } from './walk.js';
-
-/** Headers an index already holds: the request for the native side, and how to rebuild one. */
-export interface KnownHeaders {
-  readonly request: Buffer;
-  /** The header of `name` as the index knows it, given the directory as read now; null = read it. */
-  resolve(name: string, files: readonly WalkedFile[]): HeaderReadResult | null;
-}
+import type { KnownFiles } from './knownHeaders.js';
 
 export interface NativeDirSink {
   onDir(dir: WalkedDir): void;
@@ -31,7 +25,7 @@ export interface NativeDirSink {
  */
 export function readNative(
   native: NativeBinding, abs: string, rel: string, dirStat: FileStat | null, readHeaders: boolean, tree: boolean,
-  sink: NativeDirSink, done: () => void, known?: KnownHeaders,
+  sink: NativeDirSink, done: () => void, known?: KnownFiles,
 ): void {
   const dev = dirStat ? dirStat.dev : -1;
   const ino = dirStat ? dirStat.ino : -1;
@@ -51,7 +45,7 @@ export function readNative(
   });
 }
 
-function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void, known?: KnownHeaders): void {
+function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void, known?: KnownFiles): void {
   if (d.noatimeDenied) markNoAtimeDenied();
   if (d.status !== 0) {
     if (d.status === constants.errno.ENOENT) sink.onVanished();
@@ -66,25 +60,31 @@ function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null,
     subdirs.push(s.name);
     if (queueSubdirs) sink.onSubdir(rel === '' ? s.name : `${rel}/${s.name}`, s.stat);
   }
+  let files = d.files;
+  let kept: { rows: number[]; files: number; bytes: number } | undefined;
+  const slow = [...d.longHeaders];
+  if (known) {
+    const diff = known.diff(d.files, d.slots);
+    let keptFiles = 0, bytes = 0;
+    for (let k = 0; d.slots && k < d.slots.length; k += 8) if (d.slots[k + 7] === 1) { keptFiles++; bytes += d.slots[k]; }
+    // Unchanged files of rows not kept are in `rest`: counted there, not twice.
+    for (let k = d.files.length; k < diff.rest.length; k++) { keptFiles--; bytes -= diff.rest[k].stat.size; }
+    kept = { rows: diff.kept, files: keptFiles, bytes };
+    files = diff.rest;
+    slow.push(...diff.slow);
+  }
   const finish = (): void => {
-    sink.onDir({ rel, stat: d.stat ?? dirStat, files: d.files, subdirs, others: d.others });
+    sink.onDir({ rel, stat: d.stat ?? dirStat, files, subdirs, others: d.others, kept });
     done();
   };
-  const slow = [...d.longHeaders];
-  for (const i of d.knownHeaders) {
-    const f = d.files[i];
-    const header = known?.resolve(f.name, d.files) ?? null;
-    if (header) d.files[i] = { name: f.name, stat: f.stat, header };
-    else slow.push(i);
-  }
   if (slow.length === 0) return finish();
   // Keys longer than one 4 KiB read, headers the index could not vouch for: rare, read
   // those few the portable way.
   let waiting = slow.length;
   for (const i of slow) {
-    const f = d.files[i];
+    const f = files[i];
     readHeader(prefix + f.name, (header) => {
-      d.files[i] = { name: f.name, stat: f.stat, header } satisfies WalkedFile;
+      files[i] = { name: f.name, stat: f.stat, header } satisfies WalkedFile;
       if (--waiting === 0) finish();
     });
   }

@@ -1,0 +1,34 @@
+import type { DirRecord } from '../index/format.js';
+import type { UnitTable } from './table.js';
+
+/** A record's rows in table order: rows kept in place (a changed directory read against the index), then its own range. */
+function rowsOf(d: DirRecord): { first: number; rows: readonly number[] | null } {
+  const kept = d.keptRows ?? [];
+  return { first: kept.length > 0 ? kept[0] : d.rowStart, rows: kept.length > 0 ? kept : null };
+}
+
+/**
+ * After a scan that started from the index, puts each directory's rows together again
+ * and drops the rows no directory claims any more (those of changed or vanished
+ * directories). Directories keep their order in the table, so a quiet night (nothing
+ * changed) is the identity and moves nothing; otherwise every column is permuted once.
+ * Sets each record's rowStart/rowCount to its rows' new place.
+ */
+export function regroup(table: UnitTable, records: DirRecord[]): void {
+  const order = records.map((d, k) => ({ d, k, ...rowsOf(d) }));
+  order.sort((a, b) => a.first - b.first || a.k - b.k);
+  let total = 0;
+  for (const { d } of order) total += (d.keptRows?.length ?? 0) + d.rowCount;
+  const perm = new Int32Array(total);
+  let w = 0;
+  let identity = total === table.length;
+  for (const { d, rows } of order) {
+    const start = w;
+    if (rows) for (const r of rows) { identity &&= r === w; perm[w++] = r; }
+    for (let r = d.rowStart; r < d.rowStart + d.rowCount; r++) { identity &&= r === w; perm[w++] = r; }
+    d.rowStart = d.rowCount + (rows?.length ?? 0) > 0 ? start : 0;
+    d.rowCount = w - start;
+    delete d.keptRows;
+  }
+  if (!identity) table.permute(perm);
+}
