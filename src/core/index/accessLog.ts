@@ -62,13 +62,20 @@ export async function applyAccessLogs(
   table: UnitTable, files: readonly string[], prev: Record<string, LogPosition>, opts: { format?: string } = {},
 ): Promise<AccessLogResult> {
   const parse = opts.format ? compileLogFormat(opts.format) : defaultParser();
-  const byPath = new Map<string, number[]>();
-  for (let i = 0; i < table.length; i++) {
-    if (table.kind[i] !== Kind.Entry) continue;
-    const p = keyPath(table.key.get(i));
-    const rows = byPath.get(p);
-    if (rows) rows.push(i); else byPath.set(p, [i]);
-  }
+  // Built at the first request only: decoding every key costs ~1 s at 500k entries, for
+  // nothing when the logs have no new lines since the last run.
+  let map: Map<string, number[]> | undefined;
+  const byPath = (): Map<string, number[]> => {
+    if (map) return map;
+    map = new Map();
+    for (let i = 0; i < table.length; i++) {
+      if (table.kind[i] !== Kind.Entry) continue;
+      const p = keyPath(table.key.get(i));
+      const rows = map.get(p);
+      if (rows) rows.push(i); else map.set(p, [i]);
+    }
+    return map;
+  };
   const r: AccessLogResult = { lines: 0, hits: 0, matched: 0, garbage: 0, files: [], positions: {} };
   for (const path of files) {
     let st;
@@ -105,7 +112,7 @@ export async function applyAccessLogs(
       if (!hit) { r.garbage++; continue; }
       if (hit.status >= 400) continue;
       r.hits++;
-      const rows = byPath.get(`${hit.path}?${hit.query}`) ?? byPath.get(hit.path);
+      const rows = byPath().get(`${hit.path}?${hit.query}`) ?? byPath().get(hit.path);
       if (!rows) continue;
       for (const i of rows) {
         r.matched++;

@@ -98,7 +98,8 @@ export function encodeIndex(input: MetaInput, t: UnitTable): Buffer[] {
   const keys = t.key.parts();
   const paths = t.dirs.slice();
   const ids = new Map(paths.map((p, i) => [p, i]));
-  const recs = input.dirs;
+  // By path: the native reuser checks them in that order (neighbours share open ancestors).
+  const recs = [...input.dirs].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const cols = DIR_COLUMNS.map(() => new Float64Array(recs.length));
   const hasRecord = new Set(recs.map((d) => d.rel));
   const extraSubdirs: Record<number, string[]> = {};

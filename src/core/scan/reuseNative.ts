@@ -15,7 +15,7 @@ const JOBS = 4;
 const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3 }
 
 /** A directory to check, and whether its rows' recency files are stat-ed too. */
-interface Pending { d: DirRecord; stat: boolean }
+interface Pending { d: DirRecord; stat: boolean; handled?: boolean }
 /** A directory to read again: `d` = its index record (changed), none = new since the index (read whole). */
 interface Changed { rel: string; stat: FileStat; d?: DirRecord }
 
@@ -58,19 +58,27 @@ export function makeNativeReuser(
 ): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
   const t = prev.table;
   const r = { reusedDirs: 0, refreshed: 0, walk };
-  /** Indexed directories found in place (unchanged, changed and queued, or unreadable and reported). */
-  const handled = new Set<string>();
+  /**
+   * Indexed directories found in place (unchanged, changed and queued, or unreadable and
+   * reported): flagged on their Pending; the set of paths is built only if a directory
+   * is read again (a quiet night builds no 66k-string set).
+   */
+  let handledSet: Set<string> | undefined;
+  let all: Pending[] = [];
+  const handled = (rel: string): boolean => (handledSet ??= new Set(all.filter((p) => p.handled).map((p) => p.d.rel))).has(rel);
 
   /** One directory's result at byte `at` of `out`; returns where the next one starts. */
   function check(p: Pending, v: { f64: Float64Array; i32: Int32Array }, at: number, changed: Changed[], o: WalkOptions): number {
     const w = at >>> 3;
     const state = v.i32[at >>> 2] as State;
-    const abs = p.d.rel === '' ? root : join(root, p.d.rel);
     at += 24;
     if (state === State.Gone) return at;
-    handled.add(p.d.rel);
+    p.handled = true;
     // Reported once here; a changed parent's re-read then leaves it alone.
-    if (state === State.Error) { o.onError({ path: abs, code: codeOf(v.i32[(at - 20) >>> 2]) }); return at; }
+    if (state === State.Error) {
+      o.onError({ path: p.d.rel === '' ? root : join(root, p.d.rel), code: codeOf(v.i32[(at - 20) >>> 2]) });
+      return at;
+    }
     const stat: FileStat = { dev: v.f64[w + 1], ino: v.f64[w + 2], size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
     if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
     if (!p.stat) return accept(p.d, at);
@@ -126,7 +134,7 @@ export function makeNativeReuser(
           readNative(native, rel === '' ? root : join(root, rel), rel, stat, o.readHeaders, d === undefined, {
             onDir: o.onDir, onError: o.onError, onVanished: o.onVanished,
             // New since the index (or gone at the check and back since): read it whole.
-            onSubdir: (child, st) => { if (!handled.has(child)) list.push({ rel: child, stat: st }); },
+            onSubdir: (child, st) => { if (!handled(child)) list.push({ rel: child, stat: st }); },
           }, () => { active--; pump(); }, known);
         }
         if (active === 0 && list.length === 0) resolve(true);
@@ -136,9 +144,11 @@ export function makeNativeReuser(
   }
 
   async function walk(o: WalkOptions): Promise<boolean> {
-    const pending: Pending[] = prev.meta.dirs.map((d) => ({ d, stat: refresh === 'lstat' && d.rowCount > 0 }));
-    // Sorted by path: neighbours share their open ancestors in native/dirwalk.c.
-    pending.sort((a, b) => (a.d.rel < b.d.rel ? -1 : a.d.rel > b.d.rel ? 1 : 0));
+    const pending: Pending[] = (all = prev.meta.dirs.map((d) => ({ d, stat: refresh === 'lstat' && d.rowCount > 0 })));
+    // Sorted by path: neighbours share their open ancestors in native/dirwalk.c. The index
+    // is saved in that order, so this is usually one pass that finds it sorted.
+    const before = (a: Pending, b: Pending): number => (a.d.rel < b.d.rel ? -1 : a.d.rel > b.d.rel ? 1 : 0);
+    if (!pending.every((p, k) => k === 0 || before(pending[k - 1], p) <= 0)) pending.sort(before);
     const changed: Changed[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
