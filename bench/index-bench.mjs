@@ -233,8 +233,8 @@ for (let i = 0; i < runs; i++) {
   const limit = disk - 64 * 1024;
   const r = await timed('7 prune (a few go)', process.execPath, cachectl('prune', '--format', 'apache', '--json', '--state-dir', stateDir, '--limit', String(limit), root), { capture: true, allowFail: true });
   const j = JSON.parse(r.stdout);
-  pruneRes.push({ seconds: r.seconds, scanMs: j.scanMs, durationMs: j.durationMs, removed: j.removed.entries, index: j.index, targetMet: j.targetMet, code: r.code });
-  log(`  prune: removed ${j.removed.entries}, scanMs ${j.scanMs}, durationMs ${j.durationMs}, index ${JSON.stringify(j.index)}`);
+  pruneRes.push({ seconds: r.seconds, scanMs: j.scanMs, firstDeletionMs: j.firstDeletionMs, durationMs: j.durationMs, removed: j.removed.entries, index: j.index, targetMet: j.targetMet, code: r.code });
+  log(`  prune: removed ${j.removed.entries}, scanMs ${j.scanMs}, firstDeletionMs ${j.firstDeletionMs}, durationMs ${j.durationMs}, index ${JSON.stringify(j.index)}`);
   push('prune', r);
   disk = j.after.bytes;
 }
@@ -285,7 +285,7 @@ console.log(`\nratios: full scan/find ${fmtX(fullS / med('find'))}, full scan/ht
 console.log(`peak RSS per entry: full scan ${(rssFull / entries).toFixed(0)} B, indexed re-run ${(rssIdx / entries).toFixed(0)} B, access-log re-run ${(rssMax('log') / entries).toFixed(0)} B`);
 console.log(`index use (nothing changed): ${JSON.stringify(probeIndex)}`);
 console.log(`step 5 equality with a full scan: ${equality.map((e) => (e.same ? 'equal' : 'DIFFERENT')).join(', ')}; mutations ${JSON.stringify(mutations)}`);
-console.log(`step 7 prune: ${pruneRes.map((p) => `${fmtS(p.seconds)} s total, scanMs ${p.scanMs}, durationMs ${p.durationMs}, removed ${p.removed}`).join('; ')}`);
+console.log(`step 7 prune: ${pruneRes.map((p) => `${fmtS(p.seconds)} s total, first deletion at ${p.firstDeletionMs} ms (process start excluded), scanMs ${p.scanMs}, durationMs ${p.durationMs}, removed ${p.removed}`).join('; ')}`);
 if (half) console.log(`step 8: ${JSON.stringify(half)}`);
 console.log(`total bench time ${((Date.now() - T0) / 1000).toFixed(0)} s`);
 if (values.json) {

@@ -133,14 +133,14 @@ const st = (mtimeMs: number, size: number, ino = 1000): Stats =>
   ({ isFile: () => true, isDirectory: () => false, size, blocks: Math.ceil(size / 512), mtimeMs, atimeMs: mtimeMs, ctimeMs: mtimeMs, ino, dev: 42 }) as unknown as Stats;
 
 /** One directory holding `name` with `bytes` (and maybe a body), classified and planned. */
-function planFor(name: string, bytes: Buffer, ageMs: number, withData: boolean, pressure: boolean) {
+async function planFor(name: string, bytes: Buffer, ageMs: number, withData: boolean, pressure: boolean) {
   const table = new UnitTable(8);
   const totals: ClassifyTotals = { foreignFiles: 0, foreignBytes: 0, foreignDisk: 0, foreignSamples: [], headerErrors: [], vanished: 0 };
   const files = [{ name, stat: st(NOW - ageMs, bytes.length), header: { ok: true as const, header: parseHeader(bytes), bytes } }];
   if (withData) files.push({ name: name.replace(/\.header$/, '.data'), stat: st(NOW - ageMs, 5000, 77), header: undefined as never });
   classifyApacheDir({ rel: 'A/b', stat: null, files, subdirs: [], others: 0 }, table, totals);
   const snap = { table, startedAt: NOW } as unknown as Snapshot;
-  const plan = buildPlan(snap, {
+  const plan = await buildPlan(snap, {
     usage: 'apparent', order: 'atime', now: NOW, needBytes: pressure ? 1 : 0, needEntries: 0, needFree: 0,
     expiredFirst: true, keepNewerThan: 0, tempMaxAge: 6 * 3600e3, orphanMinAge: 3600e3, round: 0,
   });
@@ -150,25 +150,25 @@ function planFor(name: string, bytes: Buffer, ageMs: number, withData: boolean, 
 describe('garbage alone never makes a file deletable', () => {
   const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 500 }).map((a) => Buffer.from(a)), fc.tuple(validHeader, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([h, ms]) => ms.reduce(mutate, h)));
 
-  test('a young header of any content, with no size pressure, is never planned', () => {
-    fc.assert(fc.property(anyBytes, fc.integer({ min: 0, max: 3600e3 - 1 }), fc.boolean(), (bytes, age, withData) => {
+  test('a young header of any content, with no size pressure, is never planned', async () => {
+    await fc.assert(fc.asyncProperty(anyBytes, fc.integer({ min: 0, max: 3600e3 - 1 }), fc.boolean(), async (bytes, age, withData) => {
       cases++;
-      ok(planFor('XyZ.header', bytes, age, withData, false).plan.steps.length === 0, 'a young header was planned', bytes);
+      ok((await planFor('XyZ.header', bytes, age, withData, false)).plan.steps.length === 0, 'a young header was planned', bytes);
     }), params(3_000));
   });
 
-  test('an old one is planned only as dead weight (unusable/orphan), never as a servable entry on its own say', () => {
-    fc.assert(fc.property(anyBytes, fc.integer({ min: 3600e3, max: 400 * 86400e3 }), fc.boolean(), (bytes, age, withData) => {
+  test('an old one is planned only as dead weight (unusable/orphan), never as a servable entry on its own say', async () => {
+    await fc.assert(fc.asyncProperty(anyBytes, fc.integer({ min: 3600e3, max: 400 * 86400e3 }), fc.boolean(), async (bytes, age, withData) => {
       cases++;
-      const { plan } = planFor('XyZ.header', bytes, age, withData, false);
+      const { plan } = await planFor('XyZ.header', bytes, age, withData, false);
       ok(plan.steps.every((s) => s.reason === 'unusable' || s.reason === 'orphan'), 'planned as more than dead weight', bytes);
     }), params(3_000));
   });
 
-  test('garbage in a file that is not named like a cache file is never even a unit', () => {
-    fc.assert(fc.property(anyBytes, fc.constantFrom('README', 'x.header.bak', '.htaccess', 'aptmp12345', 'X.hdr', 'Y.header~'), (bytes, name) => {
+  test('garbage in a file that is not named like a cache file is never even a unit', async () => {
+    await fc.assert(fc.asyncProperty(anyBytes, fc.constantFrom('README', 'x.header.bak', '.htaccess', 'aptmp12345', 'X.hdr', 'Y.header~'), async (bytes, name) => {
       cases++;
-      const { plan, table, totals } = planFor(name, bytes, 400 * 86400e3, false, true);
+      const { plan, table, totals } = await planFor(name, bytes, 400 * 86400e3, false, true);
       ok(plan.steps.length === 0 && table.length === 0 && totals.foreignFiles === 1, `${name} became a unit`, bytes);
     }), params(3_000));
   });

@@ -31,7 +31,7 @@ export async function swapScenario(names = ['passwd', 'shadow', 'victim.tar.gz']
   }
   await new Promise((r) => setTimeout(r, 20));
   const snap = await scan({ root, format: 'files' });
-  const plan = buildPlan(snap, {
+  const plan = await buildPlan(snap, {
     usage: 'apparent', order: 'atime', now: Date.now(), needBytes: 0, needEntries: snap.table.length, needFree: 0,
     expiredFirst: false, keepNewerThan: 0, tempMaxAge: 6 * 3600e3, orphanMinAge: 3600e3, round: 0,
   });

@@ -40,10 +40,10 @@ describe('the eviction plan', () => {
       { name: 'cold', fetched: 20 },
     ]);
     const s = await scan({ root });
-    const plan = buildPlan(s, base({ now, needBytes: 10_000 }));
+    const plan = await buildPlan(s, base({ now, needBytes: 10_000 }));
     expect(urlsOf(s, plan).map((u) => u.split('/').pop())).toEqual(['coldest?', 'cold?', 'cold-new?', 'revalidated?', 'hot-old?']);
     // --order mtime ignores the read of hot-old: it is then the oldest write.
-    const byWrite = buildPlan(s, base({ now, order: 'mtime', needBytes: 1 }));
+    const byWrite = await buildPlan(s, base({ now, order: 'mtime', needBytes: 1 }));
     expect(urlsOf(s, byWrite)).toEqual([`lru:${url('hot-old')}`]);
   });
 
@@ -54,7 +54,7 @@ describe('the eviction plan', () => {
       { name: 'small', fetched: 10, size: 1000 }, { name: 'big', fetched: 10, size: 5000 }, { name: 'newer', fetched: 3 },
     ]);
     const s = await scan({ root });
-    const plan = buildPlan(s, base({ now, needBytes: 4000 }));
+    const plan = await buildPlan(s, base({ now, needBytes: 4000 }));
     expect(urlsOf(s, plan)).toEqual([`lru:${url('big')}`]);
     expect(plan.met).toBe(true);
     expect(Math.round((now - plan.tailLastUse!) / DAY)).toBe(10);
@@ -65,7 +65,7 @@ describe('the eviction plan', () => {
     const now = Date.now();
     const f = await writeEveryKind(root, now);
     const s = await scan({ root });
-    const plan = buildPlan(s, base({ now }));
+    const plan = await buildPlan(s, base({ now }));
     const got = urlsOf(s, plan);
     expect(got).toEqual(expect.arrayContaining(['temp:aptmpOld123', `orphan:${url('missing-body')}`, `unusable:${url('restored')}`]));
     expect(got.some((u) => u.startsWith('orphan:') && u.endsWith('.data'))).toBe(true);
@@ -83,8 +83,8 @@ describe('the eviction plan', () => {
       { name: 'fresh-but-cold', fetched: 10, maxAge: 365 * DAY },
     ]);
     const s = await scan({ root });
-    expect(urlsOf(s, buildPlan(s, base({ now, needBytes: 1 })))).toEqual([`lru:${url('fresh-but-cold')}`]);
-    expect(urlsOf(s, buildPlan(s, base({ now, needBytes: 1, expiredFirst: true })))).toEqual([`expired:${url('expired-but-hot')}`]);
+    expect(urlsOf(s, await buildPlan(s, base({ now, needBytes: 1 })))).toEqual([`lru:${url('fresh-but-cold')}`]);
+    expect(urlsOf(s, await buildPlan(s, base({ now, needBytes: 1, expiredFirst: true })))).toEqual([`expired:${url('expired-but-hot')}`]);
   });
 
   test('vary group: each variant is an entry; the index goes with the last variant only', async () => {
@@ -96,9 +96,9 @@ describe('the eviction plan', () => {
     ], L);
     await lruTree(root, now, [{ name: 'other', fetched: 1 }]);
     const s = await scan({ root });
-    const one = buildPlan(s, base({ now, needBytes: 1 }));
+    const one = await buildPlan(s, base({ now, needBytes: 1 }));
     expect(one.steps).toHaveLength(1);
-    const two = buildPlan(s, base({ now, needBytes: 1500 }));
+    const two = await buildPlan(s, base({ now, needBytes: 1500 }));
     expect(s.table.files(two.steps[0].row)[0]).toContain('.header.vary/');
     expect(s.table.files(two.steps[1].row)[0]).toContain('.header.vary/');
     expect(two.steps).toHaveLength(3);
@@ -113,7 +113,7 @@ describe('the eviction plan', () => {
     const s = await scan({ root });
     const a = s.table.key.indexOf(url('a'));
     s.table.f64.changed[a] = s.startedAt + 5; // its files changed after the scan began
-    expect(urlsOf(s, buildPlan(s, base({ now, needBytes: 1 })))).toEqual([`lru:${url('b')}`]);
+    expect(urlsOf(s, await buildPlan(s, base({ now, needBytes: 1 })))).toEqual([`lru:${url('b')}`]);
   });
 
   test('--keep-newer-than protects recent entries and reports the target as missed', async () => {
@@ -121,7 +121,7 @@ describe('the eviction plan', () => {
     const now = Date.now();
     await lruTree(root, now, [{ name: 'old', fetched: 30 }, { name: 'recent', fetched: 0.5 }]);
     const s = await scan({ root });
-    const plan = buildPlan(s, base({ now, needBytes: 1_000_000, keepNewerThan: DAY }));
+    const plan = await buildPlan(s, base({ now, needBytes: 1_000_000, keepNewerThan: DAY }));
     expect(urlsOf(s, plan)).toEqual([`lru:${url('old')}`]);
     expect(plan).toMatchObject({ met: false, guarded: 1 });
   });
@@ -131,7 +131,7 @@ describe('the eviction plan', () => {
     const now = Date.now();
     await lruTree(root, now, [{ name: 'a', fetched: 3 }, { name: 'b', fetched: 2 }, { name: 'c', fetched: 1 }]);
     const s = await scan({ root });
-    expect(urlsOf(s, buildPlan(s, base({ now, needEntries: 2 })))).toEqual([`lru:${url('a')}`, `lru:${url('b')}`]);
+    expect(urlsOf(s, await buildPlan(s, base({ now, needEntries: 2 })))).toEqual([`lru:${url('a')}`, `lru:${url('b')}`]);
   });
 
   test('-R rounding counts each file rounded up', async () => {
@@ -139,7 +139,7 @@ describe('the eviction plan', () => {
     const now = Date.now();
     await lruTree(root, now, [{ name: 'a', fetched: 3, size: 10 }, { name: 'b', fetched: 2, size: 10 }]);
     const s = await scan({ root });
-    const plan = buildPlan(s, base({ now, round: 4096, needBytes: 8193 }));
+    const plan = await buildPlan(s, base({ now, round: 4096, needBytes: 8193 }));
     expect(plan.steps.map((x) => x.bytes)).toEqual([8192, 8192]);
   });
 
@@ -148,7 +148,7 @@ describe('the eviction plan', () => {
     const now = Date.now();
     await lruTree(root, now, [{ name: 'a', fetched: 3 }, { name: 'b', fetched: 2 }, { name: 'c', fetched: 1 }]);
     const s = await scan({ root });
-    const plan = buildPlan(s, base({ now, needBytes: 10_000 }));
+    const plan = await buildPlan(s, base({ now, needBytes: 10_000 }));
     const [first, second] = plan.steps.map((st) => s.table.files(st.row).map((f) => join(root, f)));
     await new Promise((r) => setTimeout(r, 20));
     await writeFile(first[0], await (await import('node:fs/promises')).readFile(first[0])); // revalidation rewrites the header

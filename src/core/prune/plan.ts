@@ -2,6 +2,17 @@ import type { Snapshot } from '../scan/scan.js';
 import { Flag, Kind } from '../scan/table.js';
 import { lastUse, type RecencyOrder } from '../recency.js';
 import type { EvictReason } from './types.js';
+import { LruQueue } from './lruQueue.js';
+
+/**
+ * Lazy recency (see lruQueue.ts): rows whose access times came from the index unchecked,
+ * and how to check a batch of them (refreshes the table's columns in place; false = the
+ * row changed since the index and must not go).
+ */
+export interface Freshness {
+  readonly stale: Uint8Array;
+  readonly freshen: (rows: number[]) => Promise<boolean[]>;
+}
 
 export interface PlanInput {
   readonly usage: 'disk' | 'apparent';
@@ -31,6 +42,8 @@ export interface Plan {
   readonly changedDuringScan: number;
   /** Last use of the least recently used entry that stays, or null. */
   readonly tailLastUse: number | null;
+  /** Rows whose recency was checked lazily (Freshness), and those dropped as changed since the index. */
+  readonly checked: number;
 }
 
 /** Size of one unit in the chosen accounting, each file rounded up separately. */
@@ -70,7 +83,7 @@ function varyGroups(s: Snapshot): { indexOf: Map<number, number>; remaining: Map
  * Entries changed after the scan started are never victims (htcacheclean's "future"
  * phase evicts exactly those first).
  */
-export function buildPlan(s: Snapshot, p: PlanInput): Plan {
+export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): Promise<Plan> {
   const t = s.table;
   const steps: PlanStep[] = [];
   let needBytes = p.needBytes, needEntries = p.needEntries, needFree = p.needFree;
@@ -120,13 +133,27 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
     const ka = t.key.get(a) + t.name.get(a), kb = t.key.get(b) + t.name.get(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   };
-  const order = Uint32Array.from(cand).sort((a, b) =>
-    (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a] || byKey(a, b));
+  const before = (a: number, b: number): boolean =>
+    ((p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a] || byKey(a, b)) < 0;
+  const queue = new LruQueue(cand, {
+    before,
+    stale: fresh?.stale,
+    freshen: fresh && (async (rows) => {
+      const ok = await fresh.freshen(rows);
+      return rows.map((i, k) => {
+        use[i] = lastUse(t, i, p.order);
+        if (!ok[k]) { changed++; return false; }
+        if (use[i] > guardLine) { guarded++; return false; }
+        return true;
+      });
+    }),
+  });
 
   const { indexOf, remaining } = varyGroups(s);
   const evicted = new Uint8Array(t.length);
-  for (const i of order) {
-    if (!pressure()) break;
+  while (pressure()) {
+    const i = await queue.next();
+    if (i === null) break;
     take(i, p.expiredFirst && isExpired(i) ? 'expired' : 'lru');
     evicted[i] = 1;
     // The index goes with its last variant (never on its stored expiry: httpd bug 53767).
@@ -138,10 +165,13 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
     }
   }
 
-  let tail: number | null = null;
-  for (let i = 0; i < t.length; i++) {
+  // The tail: the next row the queue would give (exact), or an entry that was never a
+  // candidate (guarded or changed: recent by definition) if none is left.
+  const next = await queue.peek();
+  let tail: number | null = next === null ? null : use[next];
+  for (let i = 0; next === null && i < t.length; i++) {
     if (t.kind[i] === Kind.Entry && !evicted[i] && (tail === null || use[i] < tail)) tail = use[i];
   }
   const met = !pressure();
-  return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail };
+  return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail, checked: queue.checked };
 }

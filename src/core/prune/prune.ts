@@ -6,6 +6,7 @@ import { filesystemOf } from '../report.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { noopLog } from '../log.js';
 import { buildPlan, unitSize } from './plan.js';
+import { freshnessOf } from './freshen.js';
 import { evict } from './evict.js';
 import type { EvictReason, PruneOptions, PruneResult, ReasonTally, Victim } from './types.js';
 import { UsageError } from '../errors.js';
@@ -42,6 +43,8 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   const snap = await indexedScan({
     root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
     stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
+    // Access times are checked only for the rows that reach the front of the queue.
+    recency: 'lazy', deferSave: true,
   });
   const scanMs = Date.now() - t0;
   const now = o.now ?? Date.now();
@@ -62,7 +65,8 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     if (!fs) throw new UsageError(`--min-free needs statfs, which failed on ${snap.root}`);
     minFreeBytes = 'percent' in o.minFree ? Math.ceil((o.minFree.percent / 100) * fs.size) : o.minFree.bytes;
   }
-  const plan = buildPlan(snap, {
+  const native = pickNative(o.walker);
+  const plan = await buildPlan(snap, {
     usage, order: o.order ?? 'atime', now, round,
     needBytes: o.limit === undefined ? 0 : Math.max(0, bytes - o.limit),
     needEntries: o.maxEntries === undefined ? 0 : Math.max(0, entries - o.maxEntries),
@@ -71,15 +75,17 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     keepNewerThan: o.keepNewerThan ?? 0,
     tempMaxAge: o.tempMaxAge ?? DEFAULT_TEMP_MAX_AGE,
     orphanMinAge: o.orphanMinAge ?? DEFAULT_ORPHAN_MIN_AGE,
-  });
-  log.debug?.(`plan: ${plan.steps.length} units, target ${plan.met ? 'reachable' : 'not reachable'}`);
+  }, freshnessOf(snap, native));
+  log.debug?.(`plan: ${plan.steps.length} units, target ${plan.met ? 'reachable' : 'not reachable'}, ${plan.checked} access times checked lazily`);
 
+  const firstDeletionMs = Date.now() - t0;
   const done = snap.interrupted
     ? { done: [], files: 0, alreadyGone: 0, skippedChanged: 0, emptyDirsRemoved: 0, errors: [], interrupted: true }
     : await evict(snap, plan.steps, {
       dryRun: o.dryRun ?? false, nice: o.nice ?? false, removeEmptyDirs: o.removeEmptyDirs ?? false, signal: o.signal,
-      native: pickNative(o.walker),
+      native,
     });
+  const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
 
   const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
   let removedBytes = 0, removedEntries = 0;
@@ -106,6 +112,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
     errors: [...snap.errors, ...done.errors],
     interrupted: done.interrupted || snap.interrupted,
-    filesystem: fs, scanMs, durationMs: Date.now() - t0, index: snap.index,
+    filesystem: fs, scanMs, firstDeletionMs, durationMs: Date.now() - t0, index,
   };
 }

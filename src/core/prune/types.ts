@@ -84,6 +84,8 @@ export interface PruneResult {
   readonly filesystem: Filesystem | null;
   readonly scanMs: number;
   readonly durationMs: number;
+  /** From the start to the first deletion (the plan is ready and evict begins). */
+  readonly firstDeletionMs: number;
   /** How the persisted index was used (absent without a state dir). */
   readonly index?: IndexInfo;
 }

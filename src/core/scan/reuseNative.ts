@@ -20,7 +20,7 @@ interface Pending { d: DirRecord; stat: boolean; handled?: boolean }
 interface Changed { rel: string; stat: FileStat; d?: DirRecord }
 
 /** The request of native/verify.c: directories only; the names are read from the column in place. */
-function encode(batch: Pending[]): Buffer {
+export function encodeVerify(batch: readonly { d: Pick<DirRecord, 'rel' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'rowStart' | 'rowCount'>; stat: boolean }[]): Buffer {
   let size = 8;
   for (const { d } of batch) size += 40 + ((Buffer.byteLength(d.rel) + 7) & ~7);
   const b = Buffer.alloc(size);
@@ -40,7 +40,7 @@ function encode(batch: Pending[]): Buffer {
 }
 
 /** Views of a result buffer (8-aligned records; a copy if the buffer itself is not aligned). */
-function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
+export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
   const b = out.byteOffset % 8 === 0 ? out : Buffer.from(out);
   return { f64: new Float64Array(b.buffer, b.byteOffset, b.length >>> 3), i32: new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) };
 }
@@ -110,7 +110,7 @@ export function makeNativeReuser(
   function verify(batch: Pending[], changed: Changed[], o: WalkOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       const names = t.name.parts();
-      native.verify(root, rootIno, encode(batch), names.bytes, names.start, names.len, t.flags.subarray(0, t.length), (status, out) => {
+      native.verify(root, rootIno, encodeVerify(batch), names.bytes, names.start, names.len, t.flags.subarray(0, t.length), (status, out) => {
         if (status !== 0) return reject(Object.assign(new Error(codeOf(status)), { code: codeOf(status) }));
         const v = viewsOf(out);
         let at = 0;

@@ -29,7 +29,7 @@ export interface ScanOptions {
   /** Injected clock (ms), so tests are exact. */
   readonly now?: number;
   /** Start from a persisted index: only changed directories are read again. */
-  readonly reuse?: { index: LoadedIndex; refresh: Refresh };
+  readonly reuse?: { index: LoadedIndex; refresh: Refresh; markStale?: boolean };
 }
 
 export interface ScanProgress {
@@ -63,6 +63,11 @@ export interface Snapshot {
   readonly dirRecords: DirRecord[];
   /** Set when the scan started from a persisted index. */
   readonly reuse?: { reusedDirs: number; readDirs: number; refreshed: number };
+  /**
+   * With reuse.markStale (refresh 'none'): rows whose access times came from the index
+   * unchecked (1), lower bounds of their last use; prune checks them lazily (lruQueue.ts).
+   */
+  readonly staleRecency?: Uint8Array;
 }
 
 /** Checks that `root` is a directory we can use and returns its real path. */
@@ -115,6 +120,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const errors: WalkError[] = [];
   const progress: ScanProgress = { files: 0, directories: 0, bytes: 0 };
   const records: DirRecord[] = [];
+  /** Records taken from the index unchanged (their rows' times unchecked with refresh 'none'). */
+  const fromIndex: DirRecord[] = [];
   let dirDisk = 0;
   let others = 0;
   let vanished = 0;
@@ -133,6 +140,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     totals.foreignBytes += d.foreignBytes;
     totals.foreignDisk += d.foreignDisk;
     for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
+    fromIndex.push(d);
     count(d);
   };
   const native = pickNative(opts.walker);
@@ -170,6 +178,11 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   // Rows of directories that changed or vanished since the index was saved go now, and
   // rows kept in changed directories join their directory's new ones.
   if (reuser) regroup(table, records);
+  let staleRecency: Uint8Array | undefined;
+  if (opts.reuse?.markStale && opts.reuse.refresh === 'none') {
+    staleRecency = new Uint8Array(table.length);
+    for (const d of fromIndex) staleRecency.fill(1, d.rowStart, d.rowStart + d.rowCount);
+  }
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
   return {
     root, format, table, startedAt, rootIno: rootStat.ino, dirRecords: records,
@@ -183,6 +196,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     errors,
     interrupted: !completed,
     reader: native ? 'native' : opts.walker === 'portable' ? 'portable' : `portable (native reader ${nativeState().reason})`,
+    staleRecency,
     reuse: reuser ? { reusedDirs: reuser.reusedDirs, readDirs: records.length - reuser.reusedDirs, refreshed: reuser.refreshed } : undefined,
   };
 }

@@ -1,0 +1,75 @@
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DirRecord } from '../index/format.js';
+import type { NativeBinding } from '../native/load.js';
+import { encodeVerify, viewsOf } from '../scan/reuseNative.js';
+import { recencyFileUnchanged } from '../scan/reuse.js';
+import type { Snapshot } from '../scan/scan.js';
+import { Flag, type UnitTable } from '../scan/table.js';
+import type { Freshness } from './plan.js';
+
+/** Rows per native call, and calls at once (libuv's 4 threads). */
+const CHUNK = 256;
+const JOBS = 4;
+
+/** Stores a fresh access time for row i, if its recency file is still the one the index saw. */
+function refresh(t: UnitTable, i: number, size: number, wrote: number, atime: number): boolean {
+  if (!recencyFileUnchanged(t, i, size, wrote)) return false;
+  if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = atime; else t.f64.hdrAtime[i] = atime;
+  return true;
+}
+
+/**
+ * How prune checks the rows whose access times came from the index (lazy recency, see
+ * lruQueue.ts): one fstatat of each row's recency file, natively through verify.c (each
+ * row as a one-row directory request: the directory must still be the one the scan
+ * saw), else with lstat. A row whose directory or file changed since is not evicted.
+ */
+export function freshnessOf(snap: Snapshot, native: NativeBinding | null): Freshness | undefined {
+  const stale = snap.staleRecency;
+  if (!stale || !stale.includes(1)) return undefined;
+  const t = snap.table;
+  let byRel: Map<string, DirRecord> | undefined;
+  const recordOf = (i: number) => (byRel ??= new Map(snap.dirRecords.map((d) => [d.rel, d]))).get(t.dirs[t.dir[i]]);
+
+  const nativeChunk = (rows: number[]): Promise<boolean[]> => new Promise((resolve, reject) => {
+    const reqs = rows.map((i) => {
+      const d = recordOf(i);
+      return { d: { rel: d?.rel ?? '\0', mtimeMs: d?.mtimeMs ?? -1, ctimeMs: d?.ctimeMs ?? -1, ino: d?.ino ?? -1, rowStart: i, rowCount: 1 }, stat: true };
+    });
+    const names = t.name.parts();
+    native!.verify(snap.root, snap.rootIno, encodeVerify(reqs), names.bytes, names.start, names.len, t.flags.subarray(0, t.length), (status, out) => {
+      if (status !== 0) return reject(Object.assign(new Error(`cannot check ${snap.root}`), { code: status }));
+      const v = viewsOf(out);
+      let at = 0;
+      resolve(rows.map((i) => {
+        const same = v.i32[at >>> 2] === 0;
+        at += 24;
+        if (!same) return false;
+        const q = at >>> 3;
+        at += 40;
+        return v.i32[2 * q + 8] === 0 && v.i32[2 * q + 9] === 1 && refresh(t, i, v.f64[q], Math.max(v.f64[q + 2], v.f64[q + 3]), v.f64[q + 1]);
+      }));
+    });
+  });
+
+  const portableChunk = (rows: number[]): Promise<boolean[]> => Promise.all(rows.map(async (i) => {
+    const st = await lstat(join(snap.root, t.files(i).at(-1)!)).catch(() => null);
+    return st !== null && st.isFile() && refresh(t, i, st.size, Math.max(st.ctimeMs, st.mtimeMs), st.atimeMs);
+  }));
+
+  const freshen = async (rows: number[]): Promise<boolean[]> => {
+    const chunks: number[][] = [];
+    for (let k = 0; k < rows.length; k += CHUNK) chunks.push(rows.slice(k, k + CHUNK));
+    const out: boolean[][] = new Array(chunks.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(JOBS, chunks.length) }, async () => {
+      while (next < chunks.length) {
+        const k = next++;
+        out[k] = await (native ? nativeChunk(chunks[k]) : portableChunk(chunks[k]));
+      }
+    }));
+    return out.flat();
+  };
+  return { stale, freshen };
+}
