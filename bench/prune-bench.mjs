@@ -15,11 +15,14 @@
 //   --cold                      drop the page cache before each timed command (root)
 //   --cachectl PATH             the CLI to time (default bin/cachectl.js of this checkout)
 //   --json FILE                 also write the results as JSON
+//   --index                     a warm persisted index (built untimed with `report --state-dir`),
+//                               as a daily cron run has; default: --no-index (a full scan each time)
 //
 // The real prune deletes half the tree, so it invalidates the tree's marker: the next
 // benchmark regenerates it.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTree, defaultTreeDir, invalidateTree } from './gen-tree.mjs';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     cold: { type: 'boolean', default: false },
     cachectl: { type: 'string', default: join(repo, 'bin/cachectl.js') },
     json: { type: 'string' },
+    index: { type: 'boolean', default: false },
   },
 });
 const entries = Number(values.entries);
@@ -52,7 +56,8 @@ const htLimit = String(half);
 
 const help = spawnSync(process.execPath, [values.cachectl, 'prune', '--help'], { encoding: 'utf8' });
 if (help.status !== 0) throw new Error(`${values.cachectl} has no prune command yet:\n${help.stderr}`);
-const extra = help.stdout.includes('--no-index') ? ['--no-index'] : [];
+const stateDir = values.index ? mkdtempSync(join(tmpdir(), 'cachectl-prune-bench-state-')) : null;
+const extra = stateDir ? ['--state-dir', stateDir] : help.stdout.includes('--no-index') ? ['--no-index'] : [];
 const pruneArgs = (dry) => [values.cachectl, 'prune', root, '--limit', String(half), '--usage', 'apparent', '--format', 'apache', '--json', ...extra, ...(dry ? ['--dry-run'] : [])];
 
 async function timed(name, cmd, args, opts = {}) {
@@ -67,7 +72,7 @@ async function timed(name, cmd, args, opts = {}) {
 function pruneSummary(r) {
   if (r.code !== 0 && r.code !== 4) throw new Error(`cachectl prune exited ${r.code}:\n${r.stderr.slice(-2000)}`);
   const j = JSON.parse(r.stdout);
-  return { before: j.before, after: j.after, removed: j.removed?.entries ?? j.plan?.length, targetMet: j.targetMet, scanMs: j.scanMs, durationMs: j.durationMs };
+  return { before: j.before, after: j.after, removed: j.removed?.entries ?? j.plan?.length, targetMet: j.targetMet, scanMs: j.scanMs, firstDeletionMs: j.firstDeletionMs, durationMs: j.durationMs };
 }
 
 const info = machine();
@@ -77,6 +82,11 @@ if (!values.cold) {
   spawnSync('find', [root, '-printf', '%s\n'], { stdio: 'ignore' });
 }
 
+if (stateDir) {
+  const b = spawnSync(process.execPath, [values.cachectl, 'report', root, '--format', 'apache', '--json', '--state-dir', stateDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (b.status !== 0) throw new Error('could not build the index');
+  console.error(`index built in ${stateDir} (untimed)`);
+}
 const dry = await timed('cachectl dry run', process.execPath, pruneArgs(true), { captureStdout: true });
 const drySum = pruneSummary(dry);
 const ht = await timed('htcacheclean dry run', HTCACHECLEAN, ['-D', '-v', '-p', root, '-l', htLimit], { timeoutSeconds: timeout });
@@ -100,11 +110,12 @@ const rows = [['command', 'seconds', 'CPU s', 'peak RSS', 'entries removed']];
 rows.push(['cachectl prune --dry-run', fmtS(dry.seconds), fmtS(dry.cpu), fmtMiB(dry.maxRss), drySum.removed]);
 rows.push(['htcacheclean -D', htText, ht.timedOut ? '-' : fmtS(ht.cpu), fmtMiB(ht.maxRss), htDeleted ? `${htDeleted.total} (${htDeleted.expired} expired, ${htDeleted.fresh} fresh)` : '-']);
 if (real) rows.push(['cachectl prune (real)', fmtS(real.seconds), fmtS(real.cpu), fmtMiB(real.maxRss), real.removed]);
-console.log(`\n${entries} entries, ${(tree.bytes / 2 ** 20).toFixed(0)} MiB apparent, pruned to half (${half} B), ${values.cold ? 'cold' : 'warm'}, ${info.date}, ${info.cpus} CPUs, node ${info.node}`);
+if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+console.log(`\n${entries} entries, ${(tree.bytes / 2 ** 20).toFixed(0)} MiB apparent, pruned to half (${half} B), ${values.cold ? 'cold' : 'warm'}${stateDir ? ', warm index' : ', no index'}, ${info.date}, ${info.cpus} CPUs, node ${info.node}`);
 console.log(table(rows));
 console.log(`\ncachectl dry run / htcacheclean dry run: ${ht.timedOut ? `< ${fmtX(ratio)} (htcacheclean killed at ${timeout} s; it is at least ${(ht.seconds / dry.seconds).toFixed(0)}x slower)` : fmtX(ratio)}`);
 console.log(`cachectl dry run: before ${drySum.before.entries} entries / ${drySum.before.bytes} B -> after ${drySum.after.entries} / ${drySum.after.bytes} B, target met: ${drySum.targetMet}`);
-if (real) console.log(`real prune: removed ${real.removed} entries in ${fmtS(real.seconds)} s (scan ${(real.scanMs / 1000).toFixed(1)} s), after ${real.after.bytes} B, target met: ${real.targetMet}`);
+if (real) console.log(`real prune: removed ${real.removed} entries in ${fmtS(real.seconds)} s (scan ${(real.scanMs / 1000).toFixed(1)} s, first deletion at ${((real.firstDeletionMs ?? 0) / 1000).toFixed(1)} s), after ${real.after.bytes} B, target met: ${real.targetMet}`);
 if (values.json) {
   writeFileSync(values.json, JSON.stringify({
     machine: info, entries, bytes: tree.bytes, limit: half, mode: values.cold ? 'cold' : 'warm',

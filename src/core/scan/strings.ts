@@ -176,14 +176,14 @@ export class StringColumn {
   private reserve(rows: number, bytes: number): void {
     // A column loaded from the index is exactly full: each part grows by 1/8 once (see UnitTable.grow).
     if (this.length + rows > this.start.length) {
-      const cap = Math.max(1024, Math.ceil(this.start.length * (this.loaded & 1 ? 1.125 : 2)), this.length + rows);
+      const cap = Math.max(1024, Math.ceil(this.start.length * (this.loaded & 1 ? 1.125 : this.start.length < 1 << 18 ? 2 : 1.5)), this.length + rows);
       const s = new Uint32Array(cap); s.set(this.start); this.start = s;
       const l = new Uint32Array(cap); l.set(this.len); this.len = l;
       if (this.sharePrefixes) { const p = new Uint32Array(cap); p.set(this.pre); this.pre = p; }
       this.loaded &= ~1;
     }
     if (this.used + bytes > this.bytes.length) {
-      const b = Buffer.allocUnsafe(Math.max(1024, Math.ceil(this.bytes.length * (this.loaded & 2 ? 1.125 : 2)), this.used + bytes));
+      const b = Buffer.allocUnsafe(Math.max(1024, Math.ceil(this.bytes.length * (this.loaded & 2 ? 1.125 : this.bytes.length < 8 << 20 ? 2 : 1.5)), this.used + bytes));
       this.bytes.copy(b, 0, 0, this.used);
       this.bytes = b;
       this.loaded &= ~2;
