@@ -36,7 +36,17 @@ static char *get_path(napi_env env, napi_value v) {
   return s;
 }
 
+// readDirs: `known` holds the batch request (see read_batch_dirs).
+static void read_batch_dirs(blob *out, const char *req, size_t len, int read_headers);
+
 static void run(read_job *j) {
+  if (j->tree == 2) {
+    blob b = { 0 };
+    read_batch_dirs(&b, j->known, j->known_len, j->headers);
+    j->out = b.buf ? b.buf : malloc(1);
+    j->out_len = b.len;
+    return;
+  }
   if (j->tree) {
     blob b = { 0 };
     cachectl_read_tree(&b, j->path, j->dev, j->ino, j->headers);
@@ -136,6 +146,59 @@ static napi_value queue_read(napi_env env, napi_callback_info info, int tree) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (!tree && argc >= 6) j->known = copy_buffer(env, argv[5], &j->known_len);
   if (!queue_job(env, argv[4], "cachectl.readDir", exec_read, done_read, j, &j->work, &j->cb)) napi_throw_error(env, NULL, "cannot queue readDir");
+  return NULL;
+}
+
+// readDirs(request, readHeaders, cb): several directories in one thread-pool job (a
+// changed directory of the index each; one job per directory cost ~150 us of main-thread
+// time, 0.6 s for the 4092 directories a 1% change touches at 500k entries).
+// Request: u32 count, u32 pad, then per directory f64 dev, f64 ino, u32 path length,
+// u32 known length, the absolute path, the `known` request (known.c), padded to 8.
+// Result: one tree segment (pack.h) per directory, in request order, rel = "".
+static void read_batch_dirs(blob *out, const char *req, size_t len, int read_headers) {
+  uint32_t n;
+  if (len < 8) return;
+  memcpy(&n, req, 4);
+  size_t at = 8;
+  for (uint32_t i = 0; i < n && at + 24 <= len; i++) {
+    double dev, ino;
+    uint32_t pl, kl;
+    memcpy(&dev, req + at, 8);
+    memcpy(&ino, req + at + 8, 8);
+    memcpy(&pl, req + at + 16, 4);
+    memcpy(&kl, req + at + 20, 4);
+    if (at + 24 + (size_t)pl + kl > len) break;
+    char *path = strndup(req + at + 24, pl);
+    if (!path) abort();
+    pack p;
+    pack_init(&p);
+    cachectl_read_dir(&p, path, dev, ino, read_headers, kl ? req + at + 24 + pl : NULL, kl);
+    pack_set_noatime_denied(&p, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED));
+    size_t plen;
+    char *packed = pack_finish(&p, &plen);
+    blob_segment(out, "", packed, plen);
+    free(packed);
+    free(path);
+    at = (at + 24 + pl + kl + 7) & ~(size_t)7;
+  }
+}
+
+static napi_value read_dirs(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  bool headers = false;
+  read_job *j = calloc(1, sizeof *j);
+  if (!j) abort();
+  j->tree = 2;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
+      !(j->known = copy_buffer(env, argv[0], &j->known_len)) || napi_get_value_bool(env, argv[1], &headers) != napi_ok) {
+    free(j->known);
+    free(j);
+    napi_throw_type_error(env, NULL, "readDirs(request, readHeaders, cb)");
+    return NULL;
+  }
+  j->headers = headers;
+  if (!queue_job(env, argv[2], "cachectl.readDirs", exec_read, done_read, j, &j->work, &j->cb)) napi_throw_error(env, NULL, "cannot queue readDirs");
   return NULL;
 }
 
@@ -283,6 +346,7 @@ NAPI_MODULE_INIT() {
     { "evict", NULL, evict, NULL, NULL, NULL, napi_enumerable, NULL },
     { "verify", NULL, verify, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readTree", NULL, read_tree, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "readDirs", NULL, read_dirs, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirSync", NULL, read_dir_sync, NULL, NULL, NULL, napi_enumerable, NULL },
     { "mapFile", NULL, cachectl_map_file, NULL, NULL, NULL, napi_enumerable, NULL },
     { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },

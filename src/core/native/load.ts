@@ -11,6 +11,8 @@ export interface NativeBinding {
   /** Check a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
   verify(root: string, rootIno: number, request: Buffer, nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
     cb: (status: number, result: Buffer) => void): void;
+  /** Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment each, in order. */
+  readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
   mapFile(path: string): ArrayBuffer | number;
   readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;

@@ -5,12 +5,14 @@ import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
 import { Flag } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
-import { readNative } from './walkNative.js';
+import { readBatch, readNative, type BatchDir } from './walkNative.js';
 import { knownFilesOf } from './knownHeaders.js';
 import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
 const BATCH = 1024;
+/** Changed directories re-read per job. */
+const BATCH_READ = 32;
 const JOBS = 4;
 const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3 }
 
@@ -120,22 +122,37 @@ export function makeNativeReuser(
     });
   }
 
-  /** Reads changed directories one by one (pinned), and directories new since the index whole. */
+  /**
+   * Reads changed directories again (pinned, BATCH_READ per job) and directories new since
+   * the index whole (a tree job each).
+   */
   function reread(list: Changed[], o: WalkOptions): Promise<boolean> {
     return new Promise((resolve) => {
       let active = 0;
+      const sink = {
+        onDir: o.onDir, onError: o.onError, onVanished: o.onVanished,
+        // New since the index (or gone at the check and back since): read it whole.
+        onSubdir: (child: string, st: FileStat) => { if (!handled(child)) list.push({ rel: child, stat: st }); },
+      };
+      const abs = (rel: string) => (rel === '' ? root : join(root, rel));
       const pump = (): void => {
         if (o.signal?.aborted) { if (active === 0) resolve(false); return; }
         while (active < JOBS && list.length > 0) {
-          const { rel, stat, d } = list.pop()!;
           active++;
+          const next = (): void => { active--; pump(); };
+          const top = list[list.length - 1];
+          if (top.d === undefined) {
+            list.pop();
+            readNative(native, abs(top.rel), top.rel, top.stat, o.readHeaders, true, sink, next);
+            continue;
+          }
           // A changed directory: its rows still true are kept, unchanged headers are not read.
-          const known = d && o.readHeaders ? knownFilesOf(t, d) : undefined;
-          readNative(native, rel === '' ? root : join(root, rel), rel, stat, o.readHeaders, d === undefined, {
-            onDir: o.onDir, onError: o.onError, onVanished: o.onVanished,
-            // New since the index (or gone at the check and back since): read it whole.
-            onSubdir: (child, st) => { if (!handled(child)) list.push({ rel: child, stat: st }); },
-          }, () => { active--; pump(); }, known);
+          const batch: BatchDir[] = [];
+          while (batch.length < BATCH_READ && list.length > 0 && list[list.length - 1].d !== undefined) {
+            const { rel, stat, d } = list.pop()!;
+            batch.push({ abs: abs(rel), rel, stat, known: o.readHeaders ? knownFilesOf(t, d!) : undefined });
+          }
+          readBatch(native, batch, o.readHeaders, sink, next);
         }
         if (active === 0 && list.length === 0) resolve(true);
       };

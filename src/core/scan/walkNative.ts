@@ -45,6 +45,42 @@ export function readNative(
   });
 }
 
+/** A directory for readBatch: where it is, what the parent saw, and its index rows' files. */
+export interface BatchDir { abs: string; rel: string; stat: FileStat; known?: KnownFiles }
+
+/**
+ * Several directories (changed ones of the index, each pinned to the inode just seen) in
+ * one thread-pool job; each is then handled as readNative's single-directory read is.
+ */
+export function readBatch(native: NativeBinding, dirs: readonly BatchDir[], readHeaders: boolean, sink: NativeDirSink, done: () => void): void {
+  let size = 8;
+  const paths = dirs.map((x) => Buffer.from(x.abs));
+  dirs.forEach((x, k) => { size += (24 + paths[k].length + (x.known?.request.length ?? 0) + 7) & ~7; });
+  const req = Buffer.alloc(size);
+  req.writeUInt32LE(dirs.length, 0);
+  let at = 8;
+  dirs.forEach((x, k) => {
+    req.writeDoubleLE(x.stat.dev, at);
+    req.writeDoubleLE(x.stat.ino, at + 8);
+    req.writeUInt32LE(paths[k].length, at + 16);
+    req.writeUInt32LE(x.known?.request.length ?? 0, at + 20);
+    paths[k].copy(req, at + 24);
+    x.known?.request.copy(req, at + 24 + paths[k].length);
+    at = (at + 24 + paths[k].length + (x.known?.request.length ?? 0) + 7) & ~7;
+  });
+  native.readDirs(req, readHeaders, (packed) => {
+    let waiting = 1;
+    const settle = (): void => { if (--waiting === 0) done(); };
+    let k = 0;
+    forEachTreeDir(packed, (_sub, d) => {
+      const x = dirs[k++];
+      waiting++;
+      emit(d, x.abs, x.rel, x.stat, sink, true, settle, x.known);
+    });
+    settle();
+  });
+}
+
 function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void, known?: KnownFiles): void {
   if (d.noatimeDenied) markNoAtimeDenied();
   if (d.status !== 0) {
