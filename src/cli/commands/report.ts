@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { indexedScan } from '../../core/index/indexedScan.js';
 import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
-import { buildReport } from '../../core/report.js';
+import { buildReport, streamReport } from '../../core/report.js';
 import { formatOption, jsonOption, parser } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { renderReport } from '../output/reportText.js';
@@ -31,12 +31,23 @@ export function registerReport(program: Command, ctx: CliContext): void {
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {
   const progress = scanProgress(ctx);
-  const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env) });
-  progress.done();
-  const now = Date.now();
-  const report = await buildReport(snap, { now, top: o.top });
+  const index = indexOptionsFrom(o, ctx.env);
+  const scanOpts = { root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update };
+  let report, interrupted;
+  let now = Date.now();
+  if (!index.stateDir) {
+    // No index to save: the rows are summed directory by directory and dropped.
+    ({ interrupted, ...report } = await streamReport({ ...scanOpts, now, top: o.top }));
+    progress.done();
+  } else {
+    const snap = await indexedScan({ ...scanOpts, ...index });
+    progress.done();
+    now = Date.now();
+    report = await buildReport(snap, { now, top: o.top });
+    interrupted = snap.interrupted;
+  }
   if (o.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
   else ctx.out(renderReport(report, colors(ctx, 'out'), now));
-  if (snap.interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
+  if (interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
   else if (report.errors.length) ctx.exitCode = 1;
 }

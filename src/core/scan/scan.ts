@@ -28,6 +28,11 @@ export interface ScanOptions {
   readonly walker?: 'auto' | 'native' | 'portable';
   /** Injected clock (ms), so tests are exact. */
   readonly now?: number;
+  /**
+   * Rows are handed here after each directory and then dropped (not with `reuse`): the
+   * snapshot's table ends empty. For summaries that need no table (streamReport).
+   */
+  readonly rowSink?: (table: UnitTable, format: CacheFormat) => void;
   /** Start from a persisted index: only changed directories are read again. */
   readonly reuse?: { index: LoadedIndex; refresh: Refresh; markStale?: boolean };
 }
@@ -123,6 +128,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   /** Records taken from the index unchanged (their rows' times unchecked with refresh 'none'). */
   const fromIndex: DirRecord[] = [];
   let dirDisk = 0;
+  let layout: Layout | null = null;
   let others = 0;
   let vanished = 0;
 
@@ -171,6 +177,11 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
         foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
       });
+      if (opts.rowSink && !opts.reuse) {
+        opts.rowSink(table, format);
+        if (format === 'apache') layout ??= detectLayout(table);
+        table.clear();
+      }
     },
   };
   const completed = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
@@ -186,7 +197,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
   return {
     root, format, table, startedAt, rootIno: rootStat.ino, dirRecords: records,
-    layout: format === 'apache' ? detectLayout(table) : null,
+    layout: format === 'apache' ? layout ?? detectLayout(table) : null,
     finishedAt: Date.now(),
     files: progress.files,
     directories: progress.directories,

@@ -48,6 +48,12 @@ export class StringColumn {
     return p === 0 ? rest : this.prefixes[p - 1] + rest;
   }
 
+  /** Drops every row; interned prefixes stay (their ids remain valid). */
+  clear(): void {
+    this.length = 0;
+    this.used = 0;
+  }
+
   /** Row i's shared prefix: its id (0 = none), for grouping rows without decoding them. */
   prefixId(i: number): number {
     return this.sharePrefixes ? this.pre[i] : 0;

@@ -1,73 +1,13 @@
 import { StringColumn } from './strings.js';
+import { F64_COLUMNS, Flag, type F64Column, type Kind, type RowColumns } from './tableTypes.js';
 
-/** A table's row columns, as the index file stores them (views, in place). */
-export interface RowColumns {
-  f64: Record<F64Column, Float64Array>;
-  dir: Uint32Array;
-  status: Uint16Array;
-  kind: Uint8Array;
-  reason: Uint8Array;
-  flags: Uint8Array;
-}
+export * from './tableTypes.js';
 
 /**
  * Columnar storage for scanned cache units. A 1M-entry cache must fit in ~250 bytes
  * per entry, so there is no object per entry: numbers live in growable typed arrays
  * and strings (key, file stem) in two plain arrays. Row i of every column is unit i.
  */
-
-export const enum Kind {
-  /** A servable entry: header (+ body); variants carry Flag.Variant. */
-  Entry = 0,
-  /** A format 5 vary index with its `.header.vary/` directory. */
-  VaryIndex = 1,
-  /** Body without header, header whose body is missing, stray body, index without variants. */
-  Orphan = 2,
-  /** httpd will never serve it: body inode/device mismatch, unknown format, corrupt header. */
-  Unusable = 3,
-  /** In-flight temp file (mod_cache_disk `aptmpXXXXXX`; partial downloads in files mode). */
-  Temp = 4,
-}
-
-export const KIND_NAMES = ['entry', 'vary-index', 'orphan', 'unusable', 'temp'] as const;
-export type KindName = (typeof KIND_NAMES)[number];
-
-export const enum Flag {
-  HasHeader = 1,
-  HasData = 2,
-  /** A variant below some `X.header.vary/` directory. */
-  Variant = 4,
-  /** has_body bit of the header. */
-  HasBody = 8,
-  /** header_only bit (a cached HEAD response). */
-  HeaderOnly = 16,
-  /** `name` is a whole file name (temp files, files mode), not a stem + .header/.data. */
-  RawName = 32,
-}
-
-export const REASONS = [
-  '',
-  'data-without-header',
-  'header-without-data',
-  'stray-data',
-  'vary-without-variants',
-  'inode-mismatch',
-  'unknown-format',
-  'corrupt-header',
-] as const;
-export type Reason = (typeof REASONS)[number];
-
-export const F64_COLUMNS = [
-  'hdrSize', 'hdrDisk', 'dataSize', 'dataDisk',
-  /** File times in ms since the epoch (lstat). */
-  'hdrMtime', 'hdrAtime', 'dataMtime', 'dataAtime',
-  /** Latest ctime/mtime of the unit's files: any write or rename moves it. */
-  'changed',
-  /** apr_time_t fields of the header, in µs since the epoch (0 when absent). */
-  'expire', 'date', 'requestTime', 'responseTime',
-] as const;
-export type F64Column = (typeof F64_COLUMNS)[number];
-
 export interface UnitRow {
   kind: Kind;
   reason?: number;
@@ -132,6 +72,13 @@ export class UnitTable {
     this.name.push(row.name);
     this.key.push(row.key ?? '');
     return i;
+  }
+
+  /** Drops every row (interned directories and key prefixes stay: ids remain valid). */
+  clear(): void {
+    this.length = 0;
+    this.name.clear();
+    this.key.clear();
   }
 
   /** Relative paths of the unit's files, header first (the order httpd expects them gone). */
