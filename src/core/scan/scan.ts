@@ -133,7 +133,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   let vanished = 0;
 
   const count = (d: DirRecord): void => {
-    records.push(d);
+    // Streaming (rowSink): rows are dropped, so records (only the index needs them) are too.
+    if (!opts.rowSink || opts.reuse) records.push(d);
     if (d.rel !== '') progress.directories++;
     dirDisk += d.dirDisk;
     others += d.others;

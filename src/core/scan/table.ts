@@ -74,11 +74,13 @@ export class UnitTable {
     return i;
   }
 
-  /** Drops every row (interned directories and key prefixes stay: ids remain valid). */
+  /** Drops every row and interned directory (key prefixes stay: their ids remain valid). */
   clear(): void {
     this.length = 0;
     this.name.clear();
     this.key.clear();
+    this.dirs.length = 0;
+    this.dirIds.clear();
   }
 
   /** Relative paths of the unit's files, header first (the order httpd expects them gone). */
