@@ -1,5 +1,13 @@
-import { CronTime, validateCronExpression } from 'cron';
+import { createRequire } from 'node:module';
+import type { CronTime } from 'cron';
 import { UsageError } from '../errors.js';
+
+/**
+ * The cron package (and the luxon it pulls in) loads in ~50 ms: only `schedule` needs it,
+ * so report and prune, run daily from cron themselves, do not pay for it.
+ */
+let cronLib: typeof import('cron') | undefined;
+const cron = (): typeof import('cron') => (cronLib ??= createRequire(import.meta.url)('cron') as typeof import('cron'));
 
 /** A parsed cron expression: `next()` is the first matching time strictly after now. */
 export interface CronSchedule {
@@ -27,11 +35,11 @@ export function checkTimeZone(tz: string): void {
 export function parseCron(expression: string, tz?: string): CronSchedule {
   const expr = expression.trim();
   if (tz !== undefined) checkTimeZone(tz);
-  const v = validateCronExpression(expr);
+  const v = cron().validateCronExpression(expr);
   if (!v.valid) throw new UsageError(`invalid cron expression '${expression}': ${message(v.error)} (${FIELDS_HINT})`);
   let time: CronTime;
   try {
-    time = new CronTime(expr, tz ?? null);
+    time = new (cron().CronTime)(expr, tz ?? null);
     time.sendAt();
   } catch (e) {
     throw new UsageError(`cron expression '${expression}' never matches: ${message(e).split('\n')[0]}`);
