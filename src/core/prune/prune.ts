@@ -85,6 +85,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
       dryRun: o.dryRun ?? false, nice: o.nice ?? false, removeEmptyDirs: o.removeEmptyDirs ?? false, signal: o.signal,
       native,
     });
+  const evictMs = Date.now() - t0 - firstDeletionMs;
   const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
 
   const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
@@ -112,6 +113,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
     errors: [...snap.errors, ...done.errors],
     interrupted: done.interrupted || snap.interrupted,
-    filesystem: fs, scanMs, firstDeletionMs, durationMs: Date.now() - t0, index,
+    filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index,
   };
 }

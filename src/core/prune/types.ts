@@ -86,6 +86,8 @@ export interface PruneResult {
   readonly durationMs: number;
   /** From the start to the first deletion (the plan is ready and evict begins). */
   readonly firstDeletionMs: number;
+  /** The deletions themselves (the index is saved after them, outside this). */
+  readonly evictMs: number;
   /** How the persisted index was used (absent without a state dir). */
   readonly index?: IndexInfo;
 }
