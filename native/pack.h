@@ -13,7 +13,7 @@
 // Slot area (readDir with `known`, see known.c): per known file, in request slot order,
 //   f64 x7 stat as above and f64 1 when the file was found unchanged (then it has no
 //   record and, for a header, was not read), else 0.
-// Record: u8 type, u8 header state (0 none, 1 read, 2 failed, 3 known: unchanged, not read), u16 name length, i32 errno,
+// Record: u8 type, u8 header state (0 none, 1 read, 2 failed), u16 name length, i32 errno,
 //   u32 header offset (in the header area), u32 header length, f64 x7 stat as above,
 //   then the name bytes, padded to 8.
 // A tree (readTree) is a sequence of segments, one per directory, depth first:

@@ -96,11 +96,18 @@ export class ReportTally {
       if (this.places[pre]) add(this.byPrefix[pre], b, d);
       else this.place(splitUrl(t.key.get(i)), { count: 1, bytes: b, diskBytes: d });
       // The top N by size, kept sorted (N is small: insertion is cheaper than a sort of n).
+      // Equal sizes go by URL, then path (variants share a URL): directories are read in
+      // no fixed order, and the report must not depend on it.
       const l = this.largest;
-      if (l.length < this.top || b > l[l.length - 1].bytes) {
-        let at = l.findIndex((x) => x.bytes < b);
+      const last = l[l.length - 1];
+      if (l.length < this.top || b >= last.bytes) {
+        const e = { url: t.key.get(i), bytes: b, diskBytes: d, lastAccess: '', path: t.files(i).at(-1)! };
+        const first = (x: LargestEntry) => x.bytes < b || (x.bytes === b && (x.url > e.url || (x.url === e.url && x.path > e.path)));
+        let at = l.findIndex(first);
         if (at < 0) at = l.length;
-        l.splice(at, 0, { url: t.key.get(i), bytes: b, diskBytes: d, lastAccess: new Date(lastUse(t, i)).toISOString(), path: t.files(i).at(-1)! });
+        if (at >= this.top) continue;
+        e.lastAccess = new Date(lastUse(t, i)).toISOString();
+        l.splice(at, 0, e);
         if (l.length > this.top) l.pop();
       }
     }
@@ -110,7 +117,7 @@ export class ReportTally {
     this.places.forEach((p, id) => { if (p && this.byPrefix[id].count > 0) this.place(p, this.byPrefix[id]); });
     this.byPrefix.forEach((x) => { x.count = 0; x.bytes = 0; x.diskBytes = 0; });
     const sortTally = <K extends string>(m: Map<string, Tally>, k: K) =>
-      [...m].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, this.top).map(([name, v]) => ({ [k]: name, ...v }) as Tally & Record<K, string>);
+      [...m].sort((a, b) => b[1].bytes - a[1].bytes || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, this.top).map(([name, v]) => ({ [k]: name, ...v }) as Tally & Record<K, string>);
     return {
       entries: this.entries, bytes: this.bytes, diskBytes: this.diskBytes, entryBytes: this.entryBytes,
       varyGroups: this.varyGroups, variants: this.variants, headerOnly: this.headerOnly,

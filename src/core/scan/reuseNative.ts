@@ -6,7 +6,7 @@ import { codeOf } from '../native/decode.js';
 import { Flag } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readBatch, readNative, type BatchDir } from './walkNative.js';
-import { knownFilesOf } from './knownHeaders.js';
+import { knownFilesOf } from './knownFiles.js';
 import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */

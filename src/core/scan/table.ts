@@ -124,30 +124,6 @@ export class UnitTable {
   }
 
   /**
-   * Drops rows for which `keep` is false, in place and in order (an index reused for an
-   * incremental scan leaves the rows of changed directories behind). Returns old -> new
-   * row numbers (-1 = dropped).
-   */
-  compact(keep: (i: number) => boolean): Int32Array {
-    const map = new Int32Array(this.length).fill(-1);
-    let w = 0;
-    for (let r = 0; r < this.length; r++) {
-      if (!keep(r)) continue;
-      map[r] = w;
-      if (w !== r) {
-        this.kind[w] = this.kind[r]; this.reason[w] = this.reason[r]; this.flags[w] = this.flags[r];
-        this.status[w] = this.status[r]; this.dir[w] = this.dir[r];
-        for (const c of F64_COLUMNS) this.f64[c][w] = this.f64[c][r];
-      }
-      w++;
-    }
-    this.name.compact(map);
-    this.key.compact(map);
-    this.length = w;
-    return map;
-  }
-
-  /**
    * Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped.
    * Each column is written into a spare one and the old column becomes the next spare
    * (fresh pages cost ~20 us each to touch on the VMs measured: fewer is faster).

@@ -3,7 +3,7 @@ import type { NativeBinding } from '../native/load.js';
 import { codeOf, decodeDir, forEachTreeDir, type DecodedDir } from '../native/decode.js';
 import { markNoAtimeDenied, readHeader } from './readHeader.js';
 import type { FileStat, WalkedDir, WalkedFile, WalkError } from './walk.js';
-import type { KnownFiles } from './knownHeaders.js';
+import type { KnownFiles } from './knownFiles.js';
 
 export interface NativeDirSink {
   onDir(dir: WalkedDir): void;
