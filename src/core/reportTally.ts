@@ -55,7 +55,7 @@ export class ReportTally {
   private variants = 0;
   private headerOnly = 0;
 
-  constructor(private readonly now: number, private readonly top: number, private readonly apache: boolean) {}
+  constructor(private readonly now: number, private readonly top: number) {}
 
   private place(p: Place, v: Tally): void {
     for (const [m, k] of [[this.hosts, p.host], [this.segs, p.segment]] as const) {
@@ -65,8 +65,8 @@ export class ReportTally {
     }
   }
 
-  /** Adds every row of `t` (prefix ids must stay those of one key column across calls). */
-  add(t: UnitTable): void {
+  /** Adds every row of `t` (prefix ids must stay those of one key column across calls); `apache`: header-only entries are counted. */
+  add(t: UnitTable, apache: boolean): void {
     for (let id = this.places.length; id <= t.key.prefixCount; id++) {
       this.places.push(placeOfPrefix(t.key.prefix(id)));
       this.byPrefix.push(tally());
@@ -82,7 +82,7 @@ export class ReportTally {
       }
       this.entries++; this.entryBytes += b;
       if (t.flags[i] & Flag.Variant) this.variants++;
-      if (this.apache && !(t.flags[i] & Flag.HasData)) this.headerOnly++;
+      if (apache && !(t.flags[i] & Flag.HasData)) this.headerOnly++;
       const expire = t.f64.expire[i] / 1000;
       if (expire > 0 && expire < this.now) add(this.expired, b, d);
       if (expire > 0) {

@@ -2,22 +2,14 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DirRecord } from '../index/format.js';
 import type { NativeBinding } from '../native/load.js';
-import { encodeVerify, viewsOf } from '../scan/reuseNative.js';
-import { recencyFileUnchanged } from '../scan/reuse.js';
+import { encodeVerify, rowUnchanged, viewsOf } from '../scan/reuseNative.js';
+import { recencyFileUnchanged, setRecencyAtime } from '../scan/reuse.js';
 import type { Snapshot } from '../scan/scan.js';
-import { Flag, type UnitTable } from '../scan/table.js';
 import type { Freshness } from './plan.js';
 
 /** Rows per native call, and calls at once (libuv's 4 threads). */
 const CHUNK = 256;
 const JOBS = 4;
-
-/** Stores a fresh access time for row i, if its recency file is still the one the index saw. */
-function refresh(t: UnitTable, i: number, size: number, wrote: number, atime: number): boolean {
-  if (!recencyFileUnchanged(t, i, size, wrote)) return false;
-  if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = atime; else t.f64.hdrAtime[i] = atime;
-  return true;
-}
 
 /**
  * How prune checks the rows whose access times came from the index (lazy recency, see
@@ -48,14 +40,18 @@ export function freshnessOf(snap: Snapshot, native: NativeBinding | null): Fresh
         if (!same) return false;
         const q = at >>> 3;
         at += 40;
-        return v.i32[2 * q + 8] === 0 && v.i32[2 * q + 9] === 1 && refresh(t, i, v.f64[q], Math.max(v.f64[q + 2], v.f64[q + 3]), v.f64[q + 1]);
+        if (!rowUnchanged(t, i, v, q)) return false;
+        setRecencyAtime(t, i, v.f64[q + 1]);
+        return true;
       }));
     });
   });
 
   const portableChunk = (rows: number[]): Promise<boolean[]> => Promise.all(rows.map(async (i) => {
     const st = await lstat(join(snap.root, t.files(i).at(-1)!)).catch(() => null);
-    return st !== null && st.isFile() && refresh(t, i, st.size, Math.max(st.ctimeMs, st.mtimeMs), st.atimeMs);
+    if (st === null || !st.isFile() || !recencyFileUnchanged(t, i, st.size, Math.max(st.ctimeMs, st.mtimeMs))) return false;
+    setRecencyAtime(t, i, st.atimeMs);
+    return true;
   }));
 
   const freshen = async (rows: number[]): Promise<boolean[]> => {

@@ -27,8 +27,7 @@ export interface QueueOptions {
 export class LruQueue {
   private readonly heap: Uint32Array;
   private size: number;
-  /** Rows dropped by freshen (changed since the index, or inside the guard). */
-  dropped = 0;
+  /** Stale rows checked so far. */
   checked = 0;
 
   constructor(rows: ArrayLike<number>, private readonly o: QueueOptions) {
@@ -57,7 +56,7 @@ export class LruQueue {
       this.checked += batch.length;
       batch.forEach((r, k) => {
         stale[r] = 0;
-        if (ok[k]) this.push(r); else this.dropped++;
+        if (ok[k]) this.push(r);
       });
     }
     return null;

@@ -42,7 +42,7 @@ export interface Plan {
   readonly changedDuringScan: number;
   /** Last use of the least recently used entry that stays, or null. */
   readonly tailLastUse: number | null;
-  /** Rows whose recency was checked lazily (Freshness), and those dropped as changed since the index. */
+  /** Rows whose recency was checked lazily (Freshness). */
   readonly checked: number;
 }
 

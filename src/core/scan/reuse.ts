@@ -15,6 +15,19 @@ export interface Reuser {
 }
 
 /**
+ * Whether row i's recency file (the body, or the header when there is none) is still the
+ * file the index saw: same size, nothing written or renamed into place since (ctime/mtime).
+ */
+export function recencyFileUnchanged(t: UnitTable, i: number, size: number, wroteMs: number): boolean {
+  return size === ((t.flags[i] & Flag.HasData) !== 0 ? t.f64.dataSize[i] : t.f64.hdrSize[i]) && wroteMs <= t.f64.changed[i];
+}
+
+/** Row i's new access time, on its recency file's column (the body's, or the header's when there is none). */
+export function setRecencyAtime(t: UnitTable, i: number, atimeMs: number): void {
+  if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = atimeMs; else t.f64.hdrAtime[i] = atimeMs;
+}
+
+/**
  * Decides, per directory, whether the index still describes it. httpd only ever renames
  * files into place and unlinks them, so any store or removal changes the directory's
  * mtime/ctime: an unchanged directory has the same names. With `refresh: 'lstat'`, the
@@ -23,14 +36,6 @@ export interface Reuser {
  * gone sends the directory back to a full read. With 'none' (recency from the access
  * log) nothing below the directory is touched.
  */
-/**
- * Whether row i's recency file (the body, or the header when there is none) is still the
- * file the index saw: same size, nothing written or renamed into place since (ctime/mtime).
- */
-export function recencyFileUnchanged(t: UnitTable, i: number, size: number, wroteMs: number): boolean {
-  return size === ((t.flags[i] & Flag.HasData) !== 0 ? t.f64.dataSize[i] : t.f64.hdrSize[i]) && wroteMs <= t.f64.changed[i];
-}
-
 export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void): Reuser {
   const t: UnitTable = prev.table;
   const byRel = new Map(prev.meta.dirs.map((d) => [d.rel, d]));
@@ -58,10 +63,7 @@ export function makeReuser(root: string, prev: LoadedIndex, refresh: Refresh, on
         else fresh.push([i, st]);
         if (--waiting > 0) return;
         if (stale) return cb(null);
-        for (const [row, s] of fresh) {
-          if (t.flags[row] & Flag.HasData) t.f64.dataAtime[row] = s.atimeMs;
-          else t.f64.hdrAtime[row] = s.atimeMs;
-        }
+        for (const [row, s] of fresh) setRecencyAtime(t, row, s.atimeMs);
         r.refreshed += fresh.length;
         accept(d, cb);
       });

@@ -3,11 +3,11 @@ import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
-import { Flag } from './table.js';
+import type { UnitTable } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readBatch, readNative, type BatchDir } from './walkNative.js';
 import { knownFilesOf } from './knownFiles.js';
-import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
+import { recencyFileUnchanged, setRecencyAtime, type Refresh, type Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
 const BATCH = 1024;
@@ -48,6 +48,14 @@ export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
 }
 
 /**
+ * Row i's 40-byte verify record at f64 index q (f64 size, atime, mtime, ctime, i32 errno,
+ * i32 regular): the recency file was stat-ed and is still the one the index saw.
+ */
+export function rowUnchanged(t: UnitTable, i: number, v: { f64: Float64Array; i32: Int32Array }, q: number): boolean {
+  return v.i32[2 * q + 8] === 0 && v.i32[2 * q + 9] === 1 && recencyFileUnchanged(t, i, v.f64[q], Math.max(v.f64[q + 2], v.f64[q + 3]));
+}
+
+/**
  * The persisted index, checked natively (native/verify.c): every indexed directory is
  * checked by path from the root (O_NOFOLLOW at each step) in batches of 1024, with one
  * fstatat per entry's recency file when `refresh` is 'lstat'. Unchanged directories keep
@@ -85,20 +93,15 @@ export function makeNativeReuser(
     if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
     if (!p.stat) return accept(p.d, at);
     const { rowStart, rowCount } = p.d;
-    // Rows of 40 B: f64 size, atime, mtime, ctime, i32 errno, i32 regular.
+    // Rows of 40 B (rowUnchanged).
     for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) {
-      const i = rowStart + k;
-      const wrote = Math.max(v.f64[q + 2], v.f64[q + 3]);
       // A file rewritten in place (the directory did not change): read the directory again.
-      if (v.i32[2 * q + 8] !== 0 || v.i32[2 * q + 9] !== 1 || !recencyFileUnchanged(t, i, v.f64[q], wrote)) {
+      if (!rowUnchanged(t, rowStart + k, v, q)) {
         changed.push({ rel: p.d.rel, stat, d: p.d });
         return at + 40 * rowCount;
       }
     }
-    for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) {
-      const i = rowStart + k;
-      if (t.flags[i] & Flag.HasData) t.f64.dataAtime[i] = v.f64[q + 1]; else t.f64.hdrAtime[i] = v.f64[q + 1];
-    }
+    for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) setRecencyAtime(t, rowStart + k, v.f64[q + 1]);
     r.refreshed += rowCount;
     return accept(p.d, at + 40 * rowCount);
   }

@@ -132,9 +132,10 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   let others = 0;
   let vanished = 0;
 
+  // Streaming (rowSink): rows are dropped after each directory, and so are records (only the index needs them).
+  const streaming = opts.rowSink !== undefined && !opts.reuse;
   const count = (d: DirRecord): void => {
-    // Streaming (rowSink): rows are dropped, so records (only the index needs them) are too.
-    if (!opts.rowSink || opts.reuse) records.push(d);
+    if (!streaming) records.push(d);
     if (d.rel !== '') progress.directories++;
     dirDisk += d.dirDisk;
     others += d.others;
@@ -178,8 +179,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
         foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
       });
-      if (opts.rowSink && !opts.reuse) {
-        opts.rowSink(table, format);
+      if (streaming) {
+        opts.rowSink!(table, format);
         if (format === 'apache') layout ??= detectLayout(table);
         table.clear();
       }
