@@ -86,6 +86,16 @@ void pack_header_result(pack *p, size_t rec, int err, const char *bytes, size_t 
     memcpy(r + 4, &e, 4);
     return;
   }
+  // An entry header (format 6) is kept only up to the end of its key: the scan uses the
+  // 120-byte struct and the key, never the header blocks after them, and those are half
+  // of a typical header. This halves a subtree job's buffer (peak memory). A key cut off
+  // by the read is not trimmed, so the reader still sees a 4 KiB prefix and asks for more.
+  uint32_t format;
+  uint64_t key_len;
+  if (n >= 120 && (memcpy(&format, bytes, 4), format == 6)) {
+    memcpy(&key_len, bytes + 8, 8);
+    if (key_len > 0 && key_len <= n - 120) n = 120 + (size_t)key_len;
+  }
   reserve(&p->hdr, &p->hcap, p->hlen + n);
   memcpy(p->hdr + p->hlen, bytes, n);
   uint32_t off = (uint32_t)p->hlen, len = (uint32_t)n;

@@ -62,6 +62,39 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
     expect(s.table.key.get(i!)).toBe(key);
   });
 
+  test('an entry header is packed only up to the end of its key (the header blocks are never used)', async () => {
+    const dir = await tempDir();
+    const key = url('pkg-1.tar.xz');
+    const big = { 'X-Padding': 'p'.repeat(2000), 'Content-Type': 'application/x-xz' };
+    await writeEntry(dir, { key, body: 10, fetchedAt: Date.now() - DAY, responseHeaders: big, requestHeaders: big });
+    const s = await scan({ root: dir, walker: 'native' });
+    const i = [...Array(s.table.length).keys()].find((r) => s.table.kind[r] === Kind.Entry)!;
+    expect(s.table.key.get(i)).toBe(key);
+    // The header file holds > 4000 bytes of header blocks; the packed results of its
+    // directory (a tree read from the root down) stay far below that.
+    const leaf = join(dir, s.table.dirs[s.table.dir[i]]);
+    const packed = native!.readDirSync(leaf, -1, -1, true);
+    expect(s.table.f64.hdrSize[i]).toBeGreaterThan(4000);
+    expect(packed.length).toBeLessThan(120 + key.length + 1000);
+    expect(decodeDir(packed).files.find((f) => f.name.endsWith('.header'))?.header).toMatchObject({ ok: true, header: { kind: 'entry', key } });
+  });
+
+  test('a subtree\'s result is released as soon as its callback returns, not left to the GC', async () => {
+    const root = await tempDir();
+    await writeEveryKind(root, Date.now());
+    const st = lstatSync(root);
+    let kept: Buffer | undefined;
+    let lengthInside = 0;
+    await new Promise<void>((resolve) => native!.readTree(root, st.dev, st.ino, true, (buf: Buffer) => {
+      kept = buf;
+      lengthInside = buf.length;
+      resolve();
+    }));
+    expect(lengthInside).toBeGreaterThan(1000);
+    // Detached: the memory went back at once (V8 would collect it only under pressure).
+    expect(kept!.length).toBe(0);
+  });
+
   test('a directory that is not the one the parent saw (dev/inode differ) is refused, not read', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'f'), 'x');
