@@ -254,7 +254,7 @@ typedef struct {
   // verify: the table's name column, read in place (referenced until done; the main
   // thread does not change it while a verify job runs, see src/core/scan/reuseNative.ts).
   name_cols names;
-  napi_ref refs[4];
+  napi_ref refs[9];
 } evict_job;
 
 // A typed array's (or Buffer's) memory and element count, referenced for the job's life.
@@ -291,7 +291,7 @@ static void done_evict(napi_env env, napi_status status, void *data) {
   if (napi_create_buffer_copy(env, j->out_len, j->out, &copy, &argv[1]) != napi_ok) argv[1] = undef;
   napi_call_function(env, undef, cb, 2, argv, NULL);
   napi_delete_reference(env, j->cb);
-  for (int i = 0; i < 4; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
+  for (int i = 0; i < 9; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
   napi_delete_async_work(env, j->work);
   free(j->root);
   free(j->req);
@@ -299,9 +299,25 @@ static void done_evict(napi_env env, napi_status status, void *data) {
   free(j);
 }
 
+// verify's optional check columns (argv[8..12]: dataSize, hdrSize, changed, dataAtime,
+// hdrAtime, all Float64Array): see name_cols. 1 if absent or all held, 0 if malformed.
+static int hold_check_columns(napi_env env, size_t argc, napi_value *argv, evict_job *j) {
+  if (argc < 9) return 1;
+  if (argc < 13) return 0;
+  double **cols[5] = { (double **)&j->names.data_size, (double **)&j->names.hdr_size, (double **)&j->names.changed, &j->names.data_atime, &j->names.hdr_atime };
+  size_t rows = (size_t)-1;
+  for (int i = 0; i < 5; i++) {
+    size_t n;
+    if (!hold_array(env, argv[8 + i], napi_float64_array, (void **)cols[i], &n, &j->refs[4 + i])) return 0;
+    if (n < rows) rows = n;
+  }
+  j->names.col_rows = rows;
+  return 1;
+}
+
 static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
-  size_t argc = 8, want = verify ? 8 : 5;
-  napi_value argv[8];
+  size_t argc = 13, want = verify ? 8 : 5;
+  napi_value argv[13];
   evict_job *j = calloc(1, sizeof *j);
   if (!j) abort();
   bool dry = false;
@@ -313,12 +329,13 @@ static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
       (verify && (!hold_array(env, argv[3], napi_uint8_array, (void **)&j->names.bytes, &j->names.bytes_len, &j->refs[0]) ||
                   !hold_array(env, argv[4], napi_uint32_array, (void **)&j->names.start, &j->names.rows, &j->refs[1]) ||
                   !hold_array(env, argv[5], napi_uint32_array, (void **)&j->names.len, &j->names.lens, &j->refs[2]) ||
-                  !hold_array(env, argv[6], napi_uint8_array, (void **)&j->names.flags, &j->names.flag_count, &j->refs[3])))) {
-    for (int i = 0; i < 4; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
+                  !hold_array(env, argv[6], napi_uint8_array, (void **)&j->names.flags, &j->names.flag_count, &j->refs[3]) ||
+                  !hold_check_columns(env, argc, argv, j)))) {
+    for (int i = 0; i < 9; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
     free(j->root);
     free(j->req);
     free(j);
-    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, nameBytes, nameStart, nameLen, flags, cb)" : "evict(root, rootIno, request, dryRun, cb)");
+    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, nameBytes, nameStart, nameLen, flags, cb[, dataSize, hdrSize, changed, dataAtime, hdrAtime])" : "evict(root, rootIno, request, dryRun, cb)");
     return NULL;
   }
   uint32_t units;

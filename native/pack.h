@@ -69,6 +69,11 @@ typedef struct {
   const uint32_t *start, *len;
   const uint8_t *flags;
   size_t rows, lens, flag_count;
+  // Optional (data_size non-NULL): verify.c checks each row against these columns itself
+  // and writes the new access times in place, returning directory states only.
+  const double *data_size, *hdr_size, *changed;
+  double *data_atime, *hdr_atime;
+  size_t col_rows;
 } name_cols;
 /** Appends one tree segment (see the layout above). */
 void blob_segment(blob *b, const char *rel, const char *packed, size_t len);

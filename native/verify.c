@@ -14,6 +14,8 @@
 //   3 error), i32 errno, f64 dev, f64 ino (the directory now, for re-reading it pinned),
 //   then for an unchanged directory per row: f64 size, atimeMs, mtimeMs, ctimeMs,
 //   i32 errno (0, or why it could not be stat-ed), i32 regular file (1/0).
+// With check columns (name_cols.data_size, see check_rows) no row records follow: a
+// directory whose rows changed is reported changed (1), and the scan reads it again.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
@@ -57,11 +59,45 @@ static int row_name(const name_cols *n, uint32_t r, char *name, size_t cap) {
   return 1;
 }
 
+// Check mode: is every row's recency file still the one the index saw (a regular file of
+// the same size, not written or renamed into place since: src/core/scan/reuse.ts,
+// recencyFileUnchanged)? If so, their access times go into the table's columns and 1 is
+// returned; else nothing is written and the directory is read again. Done here, the
+// per-row JS loop (~0.3 s at 500k) and 40 B of result per row are gone. A time equal to
+// the stored one is not written: on a mapped index that page then stays shared.
+static int check_rows(const name_cols *n, int dfd, uint32_t first, uint32_t rows, double **scratch, size_t *cap) {
+  if (rows > *cap) {
+    double *s = realloc(*scratch, rows * sizeof **scratch);
+    if (!s) abort();
+    *scratch = s;
+    *cap = rows;
+  }
+  for (uint32_t k = 0; k < rows; k++) {
+    uint32_t r = first + k;
+    char name[512];
+    struct stat fs;
+    if (r >= n->col_rows || !row_name(n, r, name, sizeof name)) return 0;
+    if (fstatat(dfd, name, &fs, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(fs.st_mode)) return 0;
+    double size = n->flags[r] & FLAG_HAS_DATA ? n->data_size[r] : n->hdr_size[r];
+    double m = cachectl_ms(fs.st_mtim), ct = cachectl_ms(fs.st_ctim);
+    if ((double)fs.st_size != size || (m > ct ? m : ct) > n->changed[r]) return 0;
+    (*scratch)[k] = cachectl_ms(fs.st_atim);
+  }
+  for (uint32_t k = 0; k < rows; k++) {
+    uint32_t r = first + k;
+    double *col = n->flags[r] & FLAG_HAS_DATA ? n->data_atime : n->hdr_atime;
+    if (col[r] != (*scratch)[k]) col[r] = (*scratch)[k];
+  }
+  return 1;
+}
+
 // Returns 0, or the root's errno (nothing checked).
 int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, const name_cols *names, blob *out) {
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
   if (err) return err;
+  double *scratch = NULL;
+  size_t scratch_cap = 0;
   uint32_t dirs;
   memcpy(&dirs, req, 4);
   size_t at = 8;
@@ -89,6 +125,10 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
       put_dir(out, V_CHANGED, 0, &st);
       continue;
     }
+    if (names->data_size) {
+      put_dir(out, check_rows(names, dfd, first, rows, &scratch, &scratch_cap) ? V_SAME : V_CHANGED, 0, &st);
+      continue;
+    }
     put_dir(out, V_SAME, 0, &st);
     for (uint32_t k = 0; k < rows; k++) {
       char name[512];
@@ -110,5 +150,6 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     }
   }
   dir_cache_release(&c);
+  free(scratch);
   return 0;
 }

@@ -10,7 +10,9 @@ export interface NativeBinding {
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, result: Buffer) => void): void;
   /** Check a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
   verify(root: string, rootIno: number, request: Buffer, nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
-    cb: (status: number, result: Buffer) => void): void;
+    cb: (status: number, result: Buffer) => void,
+    /** Check mode: rows compared and access times written in place; the result holds directory states only. */
+    ...check: [dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array] | []): void;
   /** Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment each, in order. */
   readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */

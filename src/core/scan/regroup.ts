@@ -15,6 +15,10 @@ function rowsOf(d: DirRecord): { first: number; rows: readonly number[] | null }
  * Sets each record's rowStart/rowCount to its rows' new place.
  */
 export function regroup(table: UnitTable, records: DirRecord[]): void {
+  if (coversInPlace(table.length, records)) {
+    for (const d of records) if (d.rowCount === 0) d.rowStart = 0;
+    return;
+  }
   const order = records.map((d, k) => ({ d, k, ...rowsOf(d) }));
   order.sort((a, b) => a.first - b.first || a.k - b.k);
   let total = 0;
@@ -31,4 +35,25 @@ export function regroup(table: UnitTable, records: DirRecord[]): void {
     delete d.keptRows;
   }
   if (!identity) table.permute(perm);
+}
+
+/**
+ * The quiet night's shortcut (the general path sorts 66k records: ~90 ms): no kept rows,
+ * and the records' own ranges cover the table exactly once, so every row is claimed where
+ * it is. Checked row by row (a byte each), not assumed from how the ranges were made.
+ */
+export function coversInPlace(n: number, records: readonly DirRecord[]): boolean {
+  const seen = new Uint8Array(n);
+  let total = 0;
+  for (const d of records) {
+    if (d.keptRows && d.keptRows.length > 0) return false;
+    const end = d.rowStart + d.rowCount;
+    if (end > n) return false;
+    for (let r = d.rowStart; r < end; r++) {
+      if (seen[r] === 1) return false;
+      seen[r] = 1;
+    }
+    total += d.rowCount;
+  }
+  return total === n;
 }

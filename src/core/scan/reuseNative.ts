@@ -7,7 +7,7 @@ import type { UnitTable } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readBatch, readNative, type BatchDir } from './walkNative.js';
 import { knownFilesOf } from './knownFiles.js';
-import { recencyFileUnchanged, setRecencyAtime, type Refresh, type Reuser } from './reuse.js';
+import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
 const BATCH = 1024;
@@ -90,20 +90,11 @@ export function makeNativeReuser(
       return at;
     }
     const stat: FileStat = { dev: v.f64[w + 1], ino: v.f64[w + 2], size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
+    // Changed, or (check mode, native/verify.c check_rows) a row's recency file was
+    // rewritten in place while the directory did not change: read the directory again.
     if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
-    if (!p.stat) return accept(p.d, at);
-    const { rowStart, rowCount } = p.d;
-    // Rows of 40 B (rowUnchanged).
-    for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) {
-      // A file rewritten in place (the directory did not change): read the directory again.
-      if (!rowUnchanged(t, rowStart + k, v, q)) {
-        changed.push({ rel: p.d.rel, stat, d: p.d });
-        return at + 40 * rowCount;
-      }
-    }
-    for (let k = 0, q = at >>> 3; k < rowCount; k++, q += 5) setRecencyAtime(t, rowStart + k, v.f64[q + 1]);
-    r.refreshed += rowCount;
-    return accept(p.d, at + 40 * rowCount);
+    if (p.stat) r.refreshed += p.d.rowCount;
+    return accept(p.d, at);
   }
 
   function accept(d: DirRecord, at: number): number {
@@ -115,13 +106,15 @@ export function makeNativeReuser(
   function verify(batch: Pending[], changed: Changed[], o: WalkOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       const names = t.name.parts();
-      native.verify(root, rootIno, encodeVerify(batch), names.bytes, names.start, names.len, t.flags.subarray(0, t.length), (status, out) => {
+      const n = t.length;
+      const f = t.f64;
+      native.verify(root, rootIno, encodeVerify(batch), names.bytes, names.start, names.len, t.flags.subarray(0, n), (status, out) => {
         if (status !== 0) return reject(Object.assign(new Error(codeOf(status)), { code: codeOf(status) }));
         const v = viewsOf(out);
         let at = 0;
         for (const p of batch) at = check(p, v, at, changed, o);
         resolve();
-      });
+      }, f.dataSize.subarray(0, n), f.hdrSize.subarray(0, n), f.changed.subarray(0, n), f.dataAtime.subarray(0, n), f.hdrAtime.subarray(0, n));
     });
   }
 
