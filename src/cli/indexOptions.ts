@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { IndexOptions } from '../core/index/indexedScan.js';
-import { DEFAULT_STATE_DIR } from '../core/index/store.js';
+import { DEFAULT_STATE_DIR } from '../core/index/stateDir.js';
 
 export interface IndexCliOptions { stateDir?: string; index?: boolean; full?: boolean; accessLog?: string[]; accessLogFormat?: string }
 

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliContext } from './context.js';
-import { resolveRoot } from '../core/scan/scan.js';
+import { resolveRoot } from '../core/scan/root.js';
 import { checkCacheRoot } from '../core/safety/rootPolicy.js';
 import { dropPrivileges } from './privileges.js';
 import { defaultStateDir, type IndexCliOptions } from './indexOptions.js';

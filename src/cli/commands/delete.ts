@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { deleteUrls } from '../../core/delete/delete.js';
 import { UsageError } from '../../core/errors.js';
 import { ageArg } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
@@ -40,6 +39,7 @@ export function registerDelete(program: Command, ctx: CliContext): void {
 
 export async function runDelete(ctx: CliContext, dir: string, urls: string[], o: DeleteCliOptions): Promise<void> {
   if (urls.length === 0 && o.match === undefined) throw new UsageError('delete needs at least one URL or --match PATTERN');
+  const { deleteUrls } = await import('../../core/delete/delete.js');
   const r = await deleteUrls({
     root: dir, urls, match: o.match, dryRun: o.dryRun, removeEmptyDirs: o.removeEmptyDirs,
     lockOwner: processLockOwner, waitLock: o.waitLock, signal: ctx.signal,

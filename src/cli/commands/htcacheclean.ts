@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { mainHtcacheclean } from '../compat/main.js';
 
 /**
  * `cachectl htcacheclean ARGS`: the same front end as bin/htcacheclean.js. Its
@@ -19,6 +18,7 @@ export function registerHtcacheclean(program: Command, ctx: CliContext): void {
       // cachectl's main owns ctx (and disposes of it): hand over a view without dispose().
       const { out, err, env, errIsTTY, outIsTTY, signal } = ctx;
       // -d restarts this same command detached: `node cachectl.js htcacheclean ARGS`.
+      const { mainHtcacheclean } = await import('../compat/main.js');
       ctx.exitCode = await mainHtcacheclean(args, { out, err, env, errIsTTY, outIsTTY, signal, exitCode: 0 }, [process.argv[1], 'htcacheclean']);
     });
 }

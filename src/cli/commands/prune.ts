@@ -1,13 +1,10 @@
 import { Option, type Command } from 'commander';
-import { readLastSuccess, renderPromText, writePromFile } from '../../core/metrics/promFile.js';
 import type { CliContext } from '../context.js';
-import { prune } from '../../core/prune/prune.js';
 import type { PruneResult } from '../../core/prune/types.js';
 import { addPruneOptions, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
 import { jsonOption } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
-import { renderPruneSummary, renderVictims } from '../output/pruneText.js';
 import { colors } from '../output/style.js';
 import { EXIT_STATUS_HELP } from '../main.js';
 import { UsageError } from '../../core/errors.js';
@@ -47,10 +44,14 @@ ${EXIT_STATUS_HELP}`)
 }
 
 export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOptions): Promise<PruneResult> {
+  // Loaded when the command runs, not at start-up (see report.ts).
+  const [{ prune }, { readLastSuccess, renderPromText, writePromFile }, text] = await Promise.all([
+    import('../../core/prune/prune.js'), import('../../core/metrics/promFile.js'), import('../output/pruneText.js'),
+  ]);
   const progress = scanProgress(ctx);
   const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner });
   progress.done();
-  printPrune(ctx, result, o);
+  printPrune(ctx, result, o, text);
   if (o.promFile && !o.dryRun) {
     // Carry the last success over a failed run: a oneshot process keeps no counters.
     const previousSuccess = await readLastSuccess(o.promFile);
@@ -60,7 +61,7 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
   return result;
 }
 
-function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions): void {
+function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions, { renderVictims, renderPruneSummary }: typeof import('../output/pruneText.js')): void {
   if (o.json) {
     const { plan, ...summary } = r;
     const head = JSON.stringify(summary, null, 2);

@@ -6,7 +6,7 @@ import { readIndexFile } from './decode.js';
 import type { UnitTable } from '../scan/table.js';
 
 /** Default home of the index: next to, never inside, the cache. */
-export const DEFAULT_STATE_DIR = '/var/lib/cachectl';
+export { DEFAULT_STATE_DIR } from './stateDir.js';
 
 /** One index per cache root, named by a hash of its real path. */
 export function indexPath(stateDir: string, root: string): string {

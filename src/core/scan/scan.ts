@@ -1,11 +1,10 @@
-import { lstat, realpath } from 'node:fs/promises';
 import { walk, type WalkError, type WalkOptions } from './walk.js';
 import { makeNativeReuser } from './reuseNative.js';
 import { classifyApacheDir, classifyFilesDir, type ClassifyTotals } from './classify.js';
 import { detectFormat, detectLayout, type CacheFormat } from './detect.js';
 import { Kind, UnitTable } from './table.js';
 import type { Layout } from '../format/key.js';
-import { CacheRootError } from '../errors.js';
+import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';
 import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
@@ -13,6 +12,8 @@ import { makeReuser, type Refresh } from './reuse.js';
 import { regroup } from './regroup.js';
 import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
+
+export { resolveRoot, statRoot };
 
 const OWN_PREFIX = LOCK_NAME;
 
@@ -73,33 +74,6 @@ export interface Snapshot {
    * unchecked (1), lower bounds of their last use; prune checks them lazily (lruQueue.ts).
    */
   readonly staleRecency?: Uint8Array;
-}
-
-/** Checks that `root` is a directory we can use and returns its real path. */
-export async function resolveRoot(root: string): Promise<string> {
-  let st;
-  try {
-    st = await lstat(root);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CacheRootError(`cache directory ${root} does not exist`);
-    if (code === 'EACCES') throw new CacheRootError(`cache directory ${root} cannot be read (permission denied)`, 1);
-    throw new CacheRootError(`cache directory ${root} cannot be read (${code})`, 1);
-  }
-  const real = await realpath(root);
-  if (!st.isDirectory() && !(st.isSymbolicLink() && (await lstat(real)).isDirectory())) {
-    throw new CacheRootError(`${root} is not a directory`);
-  }
-  return real;
-}
-
-/** lstat of a resolved root; a root removed in between is the user's error, not a crash. */
-export async function statRoot(root: string): Promise<import('node:fs').Stats> {
-  try {
-    return await lstat(root);
-  } catch (e) {
-    throw new CacheRootError(`cache directory ${root} vanished (${(e as NodeJS.ErrnoException).code})`, 1);
-  }
 }
 
 /** The native binding for `walker` ('portable' = none; 'native' = required; 'auto' = if built). */

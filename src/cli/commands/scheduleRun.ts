@@ -1,0 +1,149 @@
+import { Command, CommanderError } from 'commander';
+import type { CliContext } from '../context.js';
+import { pruneOptionsFrom } from '../pruneOptions.js';
+import { processLockOwner } from '../lockOwner.js';
+import { UsageError } from '../../core/errors.js';
+import { readLastSuccess, renderPromText, runSucceeded, writePromFile } from '../../core/metrics/promFile.js';
+import { prune } from '../../core/prune/prune.js';
+import { resolveRoot } from '../../core/scan/scan.js';
+import { parseCron } from '../../core/schedule/cron.js';
+import { readEnvFile, withoutOffFlags } from '../../core/schedule/envFile.js';
+import { lineLog, type LineLog } from '../../core/schedule/lineLog.js';
+import { Scheduler } from '../../core/schedule/scheduler.js';
+import type { SchedulerOptions } from '../../core/schedule/types.js';
+import { formatAge, formatSize } from '../../core/units.js';
+import { prepareRoot } from '../rootGuard.js';
+import { addScheduleOptions, type ScheduleCliOptions, type Settings } from './schedule.js';
+
+/** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
+
+/** Flags given on the command line: they keep winning over the environment after SIGHUP. */
+function cliValues(c: Command): Record<string, unknown> {
+  const keys = c.options.map((o) => o.attributeName()).filter((k) => c.getOptionValueSource(k) === 'cli');
+  return Object.fromEntries(keys.map((k) => [k, c.getOptionValue(k)]));
+}
+
+/**
+ * Parses the options again from the environment plus the config file (which wins over
+ * the environment the process was started with), then applies the command-line flags.
+ */
+async function resolveSettings(ctx: CliContext, fromCli: Record<string, unknown>, cliDir: string | undefined, config: string | undefined): Promise<Settings> {
+  const file = config ? await readEnvFile(config) : {};
+  const fresh = addScheduleOptions(new Command('schedule')).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  const flags = fresh.options.filter((o) => o.envVar && !o.required && !o.optional).map((o) => o.envVar!);
+  const env = withoutOffFlags({ ...ctx.env, ...file }, flags);
+  const saved = process.env;
+  process.env = env; // commander's Option.env() reads process.env when parsing
+  try {
+    fresh.parse([], { from: 'user' });
+  } catch (e) {
+    throw new UsageError(e instanceof CommanderError ? e.message.replace(/^error: /, '') : String(e));
+  } finally {
+    process.env = saved;
+  }
+  const o = { ...fresh.opts(), ...fromCli } as ScheduleCliOptions;
+  const dir = cliDir ?? env.CACHECTL_PATH;
+  if (!dir) throw new UsageError('schedule needs a cache directory (argument or CACHECTL_PATH)');
+  if (o.cron === undefined && o.every === undefined && o.watchFree === undefined) {
+    throw new UsageError('schedule needs --cron EXPR, --every AGE or --watch-free SIZE|PCT% (for a single run use cachectl prune)');
+  }
+  if ((o.cron !== undefined || o.every !== undefined) && o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
+    throw new UsageError('scheduled runs need a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
+  }
+  await resolveRoot(dir);
+  return { dir, o, env };
+}
+
+/** Last-success time for the textfile, carried over runs (and over restarts, from the file). */
+interface Metrics { lastSuccess: number | null }
+
+function schedulerOptions(ctx: CliContext, s: Settings, log: LineLog, metrics: Metrics): SchedulerOptions {
+  const { o, dir, env } = s;
+  const promFile = o.promFile;
+  return {
+    root: dir, cron: o.cron, tz: o.tz, every: o.every, runNow: o.runNow, ifChanged: o.ifChanged,
+    watchFree: o.watchFree, watchIntervalMs: o.watchInterval, log,
+    // A low-space run must free space even when the cache is within --limit.
+    runOnce: (reason) => prune({
+      ...pruneOptionsFrom(dir, o, env), minFree: reason === 'low-space' ? (o.minFree ?? o.watchFree) : o.minFree,
+      signal: ctx.signal, log, lockOwner: processLockOwner,
+    }),
+    afterRun: promFile ? async (r, info) => {
+      await writePromFile(promFile, renderPromText(r, { now: info.endedAt, previousSuccess: metrics.lastSuccess }));
+      if (runSucceeded(r)) metrics.lastSuccess = info.endedAt;
+    } : undefined,
+  };
+}
+
+function summary(s: Settings): Record<string, unknown> {
+  const { o } = s;
+  const next = o.cron === undefined ? null : new Date(parseCron(o.cron, o.tz).next()).toISOString();
+  return {
+    dir: s.dir, cron: o.cron ?? null, tz: o.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone, nextCron: next,
+    everyMs: o.every ?? null, runNow: o.runNow ?? false, watchFree: o.watchFree ?? null, watchIntervalMs: o.watchInterval,
+    ifChanged: o.ifChanged ?? false, promFile: o.promFile ?? null, config: o.config ?? null, logFormat: o.logFormat,
+    prune: pruneOptionsFrom(s.dir, o, s.env),
+  };
+}
+
+export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | undefined): Promise<void> {
+  const fromCli = cliValues(c);
+  const config = c.getOptionValue('config') as string | undefined;
+  let settings = await resolveSettings(ctx, fromCli, cliDir, config);
+  const log = lineLog((line) => ctx.err(line), { format: settings.o.logFormat });
+  // Once, for the life of the process: a SIGHUP cannot regain root (it is gone).
+  if (!settings.o.check) settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, (m) => log.info(m, { event: 'privileges' })) };
+  const metrics: Metrics = { lastSuccess: settings.o.promFile ? await readLastSuccess(settings.o.promFile) : null };
+  const scheduler = new Scheduler(schedulerOptions(ctx, settings, log, metrics));
+  if (settings.o.check) {
+    ctx.out(JSON.stringify(summary(settings), null, 2) + '\n');
+    return;
+  }
+
+  // SIGHUP: systemd's ExecReload and OpenRC's reload. A bad new setting keeps the old ones.
+  const onHup = () => {
+    void resolveSettings(ctx, fromCli, cliDir, config).then(async (loaded) => {
+      // The root guard ran (and root was given up) for this directory only: a new one needs a restart.
+      const dir = await resolveRoot(loaded.dir);
+      if (dir !== settings.dir) throw new UsageError(`the cache directory changed to ${loaded.dir}: restart to switch caches`);
+      const next = { ...loaded, dir };
+      scheduler.reconfigure(schedulerOptions(ctx, next, log, metrics));
+      settings = next;
+      log.format = next.o.logFormat;
+      const from = config ? `the environment and ${config}` : 'the environment';
+      log.info(`SIGHUP: re-read the options from ${from}; next run ${iso(scheduler.nextRunAt())}`, { event: 'reload', ...summary(next) });
+    }).catch((e: unknown) => {
+      log.warn(`SIGHUP: keeping the current options: ${e instanceof Error ? e.message : String(e)}`, { event: 'reload-failed' });
+    });
+  };
+  process.on('SIGHUP', onHup);
+  try {
+    const stopped = new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    scheduler.start();
+    log.info(`scheduler started on ${settings.dir}: ${triggers(settings.o)}; next run ${iso(scheduler.nextRunAt())}`, { event: 'start', pid: process.pid, ...summary(settings) });
+    await stopped;
+    log.info(`${ctx.signalName ?? 'stop'}: finishing the current run, then exiting`, { event: 'stopping', running: scheduler.running });
+    await scheduler.stop();
+    log.info('scheduler stopped', { event: 'stopped' });
+  } finally {
+    process.off('SIGHUP', onHup);
+  }
+  // Being stopped is how a resident scheduler ends: a success for systemd and OpenRC.
+  ctx.exitCode = 0;
+}
+
+function triggers(o: ScheduleCliOptions): string {
+  const t: string[] = [];
+  if (o.cron !== undefined) t.push(`cron "${o.cron}" (${o.tz ?? 'local time'})`);
+  if (o.every !== undefined) t.push(`every ${formatAge(o.every)}`);
+  if (o.watchFree) t.push(`when free space < ${'percent' in o.watchFree ? `${o.watchFree.percent}%` : formatSize(o.watchFree.bytes)} (checked every ${formatAge(o.watchInterval)})`);
+  if (o.ifChanged) t.push('only if the cache changed');
+  return t.join(', ');
+}
+
+function iso(ms: number | null): string {
+  return ms === null ? 'none scheduled (watching free space)' : new Date(ms).toISOString();
+}

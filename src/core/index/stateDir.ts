@@ -1,0 +1,2 @@
+/** Where root keeps its indexes (its own module: the CLI needs it before loading the index code). */
+export const DEFAULT_STATE_DIR = '/var/lib/cachectl';
