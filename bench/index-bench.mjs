@@ -233,7 +233,10 @@ for (let i = 0; i < runs; i++) {
   const limit = disk - 64 * 1024;
   const r = await timed('7 prune (a few go)', process.execPath, cachectl('prune', '--format', 'apache', '--json', '--state-dir', stateDir, '--limit', String(limit), root), { capture: true, allowFail: true });
   const j = JSON.parse(r.stdout);
-  pruneRes.push({ seconds: r.seconds, scanMs: j.scanMs, firstDeletionMs: j.firstDeletionMs, durationMs: j.durationMs, removed: j.removed.entries, index: j.index, targetMet: j.targetMet, code: r.code });
+  // From process start to the first unlink: the wall time less what came after it (the
+  // rest of the deletions, the index save, the summary): an upper bound.
+  const firstFromStart = r.seconds - (j.durationMs - j.firstDeletionMs) / 1000;
+  pruneRes.push({ seconds: r.seconds, firstFromStart, scanMs: j.scanMs, firstDeletionMs: j.firstDeletionMs, durationMs: j.durationMs, removed: j.removed.entries, index: j.index, targetMet: j.targetMet, code: r.code });
   log(`  prune: removed ${j.removed.entries}, scanMs ${j.scanMs}, firstDeletionMs ${j.firstDeletionMs}, durationMs ${j.durationMs}, index ${JSON.stringify(j.index)}`);
   push('prune', r);
   disk = j.after.bytes;
@@ -272,7 +275,10 @@ rows.push(row('5 indexed after 1% changed', 'chg', med('chg') / fullS, 0.30));
 rows.push(row('5 full scan of the changed tree', 'chgFull', med('chgFull') / fullS));
 const pruneMed = med('prune');
 rows.push(['7 prune, warm index, a few go (total)', fmtS(pruneMed), (R.prune ?? []).map((r) => fmtS(r.seconds)).join(' '), fmtS(cpuMed('prune')), fmtMiB(rssMax('prune')),
-  `${(pruneMed / fullS * 100).toFixed(1)}%`, '<= 2 s', pruneMed <= 2 ? 'met' : 'MISSED']);
+  `${(pruneMed / fullS * 100).toFixed(1)}%`, '', '']);
+// The issue's target: from start to the first deletion.
+const firstMed = median(pruneRes.map((p) => p.firstFromStart));
+rows.push(['7 ... process start to first deletion', fmtS(firstMed), pruneRes.map((p) => fmtS(p.firstFromStart)).join(' '), '', '', '', '<= 2 s', firstMed <= 2 ? 'met' : 'MISSED']);
 if (half) {
   rows.push(['8 prune -D --usage apparent to half', fmtS(half.cachectl.seconds), '', fmtS(half.cachectl.cpu), fmtMiB(half.cachectl.maxRss), '', '', '']);
   rows.push(['8 htcacheclean -D to half', half.htcacheclean.timedOut ? `> ${half.htcacheclean.timeout}` : fmtS(half.htcacheclean.seconds), '', '', '', '', '', '']);
@@ -285,7 +291,7 @@ console.log(`\nratios: full scan/find ${fmtX(fullS / med('find'))}, full scan/ht
 console.log(`peak RSS per entry: full scan ${(rssFull / entries).toFixed(0)} B, indexed re-run ${(rssIdx / entries).toFixed(0)} B, access-log re-run ${(rssMax('log') / entries).toFixed(0)} B`);
 console.log(`index use (nothing changed): ${JSON.stringify(probeIndex)}`);
 console.log(`step 5 equality with a full scan: ${equality.map((e) => (e.same ? 'equal' : 'DIFFERENT')).join(', ')}; mutations ${JSON.stringify(mutations)}`);
-console.log(`step 7 prune: ${pruneRes.map((p) => `${fmtS(p.seconds)} s total, first deletion at ${p.firstDeletionMs} ms (process start excluded), scanMs ${p.scanMs}, durationMs ${p.durationMs}, removed ${p.removed}`).join('; ')}`);
+console.log(`step 7 prune: ${pruneRes.map((p) => `${fmtS(p.seconds)} s total, first deletion at ${fmtS(p.firstFromStart)} s from process start (${p.firstDeletionMs} ms from the call), scanMs ${p.scanMs}, durationMs ${p.durationMs}, removed ${p.removed}`).join('; ')}`);
 if (half) console.log(`step 8: ${JSON.stringify(half)}`);
 console.log(`total bench time ${((Date.now() - T0) / 1000).toFixed(0)} s`);
 if (values.json) {

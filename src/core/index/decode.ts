@@ -66,11 +66,14 @@ export function decodeIndex(file: Uint8Array): DecodeResult {
     f64: Object.fromEntries(F64_COLUMNS.map((c) => [c, f64()])) as Record<F64Column, Float64Array>,
     dir: u32(), status: take((a, o, k) => new Uint16Array(a, o, k), 2), kind: u8(), reason: u8(), flags: u8(),
   };
-  const name = StringColumn.fromParts('utf8', false, { bytes: bytes(), start: u32(), len: u32(), prefixes: [] });
-  const key = StringColumn.fromParts('latin1', true, { bytes: bytes(), start: u32(), len: u32(), pre: u32(), prefixes: meta.keyPrefixes });
+  // Row sections hold `capacity` rows (spare room after the rows), byte sections spare bytes.
+  const name = StringColumn.fromParts('utf8', false, { bytes: bytes(), start: u32(), len: u32(), prefixes: [], rows: n, used: meta.nameBytes });
+  const key = StringColumn.fromParts('latin1', true, { bytes: bytes(), start: u32(), len: u32(), pre: u32(), prefixes: meta.keyPrefixes, rows: n, used: meta.keyBytes });
   const recCols = DIR_COLUMNS.map(() => f64());
-  if (next !== count || cols.dir.length !== n || recCols[0].length !== meta.records) return { ok: false, reason: 'index layout mismatch' };
+  const cap = meta.capacity;
+  if (next !== count || !(cap >= n) || cols.dir.length !== cap || cols.kind.length !== cap || name.length !== n || key.length !== n ||
+      recCols[0].length !== meta.records) return { ok: false, reason: 'index layout mismatch' };
   const table = UnitTable.fromColumns(n, meta.paths.slice(0, meta.tableDirs), cols, name, key);
-  const { paths: _p, tableDirs: _t, keyPrefixes: _k, records: _r, extraSubdirs: _e, foreignSamples: _f, ...rest } = meta;
+  const { paths: _p, tableDirs: _t, keyPrefixes: _k, records: _r, extraSubdirs: _e, foreignSamples: _f, capacity: _c, nameBytes: _nb, keyBytes: _kb, ...rest } = meta;
   return { ok: true, meta: { ...rest, dirs: recordsOf(meta, recCols) }, table };
 }

@@ -30,9 +30,12 @@ export function regroup(table: UnitTable, records: DirRecord[]): void {
     const start = w;
     if (rows) for (const r of rows) { identity &&= r === w; perm[w++] = r; }
     for (let r = d.rowStart; r < d.rowStart + d.rowCount; r++) { identity &&= r === w; perm[w++] = r; }
-    d.rowStart = d.rowCount + (rows?.length ?? 0) > 0 ? start : 0;
-    d.rowCount = w - start;
-    delete d.keptRows;
+    const count = w - start;
+    // Only what changed is written (a loaded record's setters write to its columns), and
+    // no `delete` (it turns 66k objects into slow dictionaries: ~0.15 s measured).
+    if (d.rowStart !== (count > 0 ? start : 0)) d.rowStart = count > 0 ? start : 0;
+    if (d.rowCount !== count) d.rowCount = count;
+    if (d.keptRows !== undefined) d.keptRows = undefined;
   }
   if (!identity) table.permute(perm);
 }

@@ -14,6 +14,9 @@ export interface StringParts {
   len: Uint32Array;
   pre?: Uint32Array;
   prefixes: readonly string[];
+  /** Loaded parts with spare room: rows and bytes in use (default: all of them). */
+  rows?: number;
+  used?: number;
 }
 
 export class StringColumn {
@@ -131,12 +134,12 @@ export class StringColumn {
   static fromParts(encoding: 'latin1' | 'utf8', sharePrefixes: boolean, p: StringParts): StringColumn {
     const c = new StringColumn(encoding, 0, 0, sharePrefixes);
     c.bytes = p.bytes;
-    c.used = p.bytes.length;
+    c.used = p.used ?? p.bytes.length;
     c.start = p.start;
     c.len = p.len;
     if (sharePrefixes) c.pre = p.pre ?? new Uint32Array(p.start.length);
     for (const x of p.prefixes) c.intern(x);
-    c.length = p.start.length;
+    c.length = p.rows ?? p.start.length;
     c.loaded = 3;
     return c;
   }
@@ -158,6 +161,22 @@ export class StringColumn {
     }
     this.start = start; this.len = len; this.pre = pre;
     this.length = n;
+    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
+  }
+
+  /** permute's in-place form (UnitTable.permuteInPlace checked that perm[k] >= k from `lo` on). */
+  permuteForward(perm: Int32Array, lo: number): void {
+    const n = perm.length;
+    let live = 0;
+    for (let k = 0; k < lo; k++) live += this.len[k];
+    for (let k = lo; k < n; k++) {
+      const r = perm[k];
+      this.start[k] = this.start[r];
+      live += this.len[k] = this.len[r];
+      if (this.sharePrefixes) this.pre[k] = this.pre[r];
+    }
+    this.length = n;
+    // As permute: once over half of the bytes belong to no row, the live ones move together.
     if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
   }
 
