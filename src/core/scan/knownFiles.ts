@@ -44,10 +44,12 @@ export function knownFilesOf(t: UnitTable, d: DirRecord): KnownFiles | undefined
   let size = 8;
   for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) {
     const f = t.flags[i];
-    for (const sfx of f & Flag.RawName ? [NONE] : [...(f & Flag.HasHeader ? [HEADER] : []), ...(f & Flag.HasData ? [DATA] : [])]) {
-      rows.push(i);
-      suffixes.push(sfx);
-      size += (32 + t.name.lengthOf(i) + sfx.length + 7) & ~7;
+    const len = t.name.lengthOf(i);
+    const add = (sfx: Buffer): void => { rows.push(i); suffixes.push(sfx); size += (32 + len + sfx.length + 7) & ~7; };
+    if (f & Flag.RawName) add(NONE);
+    else {
+      if (f & Flag.HasHeader) add(HEADER);
+      if (f & Flag.HasData) add(DATA);
     }
   }
   const request = Buffer.alloc(size);
@@ -60,7 +62,9 @@ export function knownFilesOf(t: UnitTable, d: DirRecord): KnownFiles | undefined
     request.writeDoubleLE(data ? v.dataMtime[i] : v.hdrMtime[i], at + 8);
     request.writeDoubleLE(v.changed[i], at + 16);
     let n = t.name.copyTo(i, request, at + 32);
-    n += suffixes[slot].copy(request, at + 32 + n);
+    const sfx = suffixes[slot];
+    for (let k = 0; k < sfx.length; k++) request[at + 32 + n + k] = sfx[k];
+    n += sfx.length;
     request.writeUInt16LE(n, at + 24);
     request.writeUInt32LE(slot, at + 28);
     at = (at + 32 + n + 7) & ~7;
@@ -79,7 +83,8 @@ function diffRows(t: UnitTable, rows: number[], suffixes: Buffer[], files: reado
   // orphan, say) changes what the row is: such rows are classified again.
   const touched = new Set(files.map((f) => stemOf(f.name)));
   const kept: number[] = [];
-  const unchangedFiles: WalkedFile[] = [];
+  /** Unchanged files of rows not kept, with their row (no name-to-row map: ~0.2 s at 1% changed of 500k). */
+  const unchanged: { f: WalkedFile; row: number }[] = [];
   for (let slot = 0; slot < rows.length; ) {
     const i = rows[slot];
     let end = slot;
@@ -97,19 +102,18 @@ function diffRows(t: UnitTable, rows: number[], suffixes: Buffer[], files: reado
       }
     } else if (slots) {
       for (let k = slot; k < end; k++) {
-        if (slots[k * SLOT + 7] === 1) unchangedFiles.push({ name: stem + suffixes[k].toString('latin1'), stat: statOf(slots, k * SLOT) });
+        if (slots[k * SLOT + 7] === 1) unchanged.push({ f: { name: stem + suffixes[k].toString('latin1'), stat: statOf(slots, k * SLOT) }, row: i });
       }
     }
     slot = end;
   }
   // Unchanged files of rows not kept: classified with the rest; their headers rebuilt from the index.
   const slow: number[] = [];
-  const byName = new Map([...files, ...unchangedFiles].map((f) => [f.name, f]));
-  const rowOf = new Map<string, number>();
-  rows.forEach((i, k) => { if (suffixes[k] === HEADER) rowOf.set(`${t.name.get(i)}.header`, i); });
-  for (const f of unchangedFiles) {
+  let byName: Map<string, WalkedFile> | undefined;
+  for (const { f, row } of unchanged) {
     if (!f.name.endsWith('.header')) { rest.push(f); continue; }
-    const header = resolve(t, rowOf.get(f.name)!, f.name, byName);
+    byName ??= new Map([...files, ...unchanged.map((u) => u.f)].map((x) => [x.name, x]));
+    const header = resolve(t, row, f.name, byName);
     if (!header) slow.push(rest.length);
     rest.push(header ? { name: f.name, stat: f.stat, header } : f);
   }

@@ -110,7 +110,14 @@ export class StringColumn {
   copyTo(i: number, to: Buffer, at: number): number {
     const p = this.sharePrefixes ? this.pre[i] : 0;
     const n = p === 0 ? 0 : to.write(this.prefixes[p - 1], at, this.encoding);
-    return n + this.bytes.copy(to, at + n, this.start[i], this.start[i] + this.len[i]);
+    const s = this.start[i], l = this.len[i];
+    // A file stem is ~22 bytes: a loop beats Buffer#copy's native call (~0.15 s per 350k).
+    if (l <= 64) {
+      const b = this.bytes, d = at + n;
+      for (let k = 0; k < l; k++) to[d + k] = b[s + k];
+      return n + l;
+    }
+    return n + this.bytes.copy(to, at + n, s, s + l);
   }
 
   lengthOf(i: number): number {
