@@ -4,7 +4,8 @@ import { codeOf } from '../native/decode.js';
 import { nativeState } from '../native/load.js';
 import { StringColumn } from '../scan/strings.js';
 import { F64_COLUMNS, UnitTable, type F64Column } from '../scan/table.js';
-import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, recordsOf, type IndexMeta, type StoredMeta } from './format.js';
+import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, type IndexMeta, type StoredMeta } from './format.js';
+import { recordsOf } from './records.js';
 
 export type DecodeResult = { ok: true; meta: IndexMeta; table: UnitTable } | { ok: false; reason: string };
 
