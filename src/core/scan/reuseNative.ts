@@ -89,10 +89,13 @@ export function makeNativeReuser(
       o.onError({ path: p.d.rel === '' ? root : join(root, p.d.rel), code: codeOf(v.i32[(at - 20) >>> 2]) });
       return at;
     }
-    const stat: FileStat = { dev: v.f64[w + 1], ino: v.f64[w + 2], size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
     // Changed, or (check mode, native/verify.c check_rows) a row's recency file was
     // rewritten in place while the directory did not change: read the directory again.
-    if (state === State.Changed) { changed.push({ rel: p.d.rel, stat, d: p.d }); return at; }
+    if (state === State.Changed) {
+      const stat: FileStat = { dev: v.f64[w + 1], ino: v.f64[w + 2], size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
+      changed.push({ rel: p.d.rel, stat, d: p.d });
+      return at;
+    }
     if (p.stat) r.refreshed += p.d.rowCount;
     return accept(p.d, at);
   }
