@@ -1,14 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { needNative } from '../helpers/tools.js';
 import { tempDir } from '../helpers/tmp.js';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { scan } from '../../src/core/scan/scan.js';
-import { writeEntry } from '../../src/core/sample/writeEntry.js';
+import { writeEntry, writeVaryGroup } from '../../src/core/sample/writeEntry.js';
 import { entryStemPath } from '../../src/core/format/key.js';
-import { F64_COLUMNS, Kind } from '../../src/core/scan/table.js';
+import { F64_COLUMNS, Kind, REASONS } from '../../src/core/scan/table.js';
 import { url, DAY } from '../scan/fixtureTree.js';
 
 const { binding: native, reason } = needNative();
@@ -125,5 +125,48 @@ describe.skipIf(!native)(`a changed directory re-read from the index (native: ${
     const s = await indexedScan({ root, stateDir: state });
     expect(rows(s)).toEqual(rows(await scan({ root })));
     expect(s.table.kind[s.table.key.indexOf(keys[2])]).toBe(Kind.Unusable);
+  });
+
+  // A vary index is kept in a changed directory only while its `.vary` directory is as
+  // the row says (present: a vary index; absent: an orphan without variants).
+  describe('a vary group in a changed directory', () => {
+    const kinds = (s: Awaited<ReturnType<typeof scan>>) => Array.from({ length: s.table.length }, (_, i) => `${s.table.kind[i]}/${REASONS[s.table.reason[i]]}`);
+    async function varyBeside() {
+      const { root, keys } = await crowdedDir(3);
+      let k = 0;
+      let key = url('vary-0.tar.xz');
+      while (!entryStemPath(key, L).startsWith('A/')) key = url(`vary-${++k}.tar.xz`);
+      const g = await writeVaryGroup(root, key, ['Accept-Encoding'], [
+        { body: 30, fetchedAt: Date.now() - DAY, requestHeaders: { 'Accept-Encoding': 'gzip' } },
+        { body: 40, fetchedAt: Date.now() - DAY, requestHeaders: { 'Accept-Encoding': 'identity' } },
+      ], L);
+      const state = await tempDir('cachectl-state-');
+      await indexedScan({ root, stateDir: state });
+      return { root, keys, key, g, state };
+    }
+
+    test('kept when a new entry arrives beside it: equals a full scan', async () => {
+      const { root, state } = await varyBeside();
+      await writeEntry(root, { key: url('other-new.tar.xz'), body: 5, fetchedAt: Date.now() }, L);
+      const fresh = url('new-in-A.tar.xz');
+      let k = 0;
+      let n = fresh;
+      while (!entryStemPath(n, L).startsWith('A/')) n = url(`new-in-A-${k++}.tar.xz`);
+      await writeEntry(root, { key: n, body: 50, fetchedAt: Date.now() }, L);
+      const s = await indexedScan({ root, stateDir: state });
+      expect(s.index.readDirs).toBeGreaterThan(0);
+      expect(rows(s)).toEqual(rows(await scan({ root })));
+      expect(kinds(s).filter((x) => x === `${Kind.VaryIndex}/`)).toHaveLength(1);
+    });
+
+    test('its variants removed (the .vary directory gone): it becomes an orphan, as a full scan says', async () => {
+      const { root, g, state } = await varyBeside();
+      await rm(`${g.index}.vary`, { recursive: true });
+      const s = await indexedScan({ root, stateDir: state });
+      const full = await scan({ root });
+      expect(rows(s)).toEqual(rows(full));
+      expect(kinds(s)).toContain(`${Kind.Orphan}/vary-without-variants`);
+      expect(kinds(s)).not.toContain(`${Kind.VaryIndex}/`);
+    });
   });
 });
