@@ -2,10 +2,20 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DirRecord } from '../index/format.js';
 import type { NativeBinding } from '../native/load.js';
-import { encodeVerify, rowUnchanged, viewsOf } from '../scan/reuseNative.js';
+import { encodeVerify, viewsOf } from '../scan/reuseNative.js';
 import { recencyFileUnchanged, setRecencyAtime } from '../scan/reuse.js';
 import type { Snapshot } from '../scan/scan.js';
 import type { Freshness } from './plan.js';
+import type { UnitTable } from '../scan/table.js';
+
+/**
+ * Row i's 40-byte verify record at f64 index q (f64 size, atime, mtime, ctime, i32 errno,
+ * i32 regular): the recency file was stat-ed and is still the one the index saw. (The
+ * scan's verify does this check in C, a directory at a time; prune needs it per row.)
+ */
+function rowUnchanged(t: UnitTable, i: number, v: { f64: Float64Array; i32: Int32Array }, q: number): boolean {
+  return v.i32[2 * q + 8] === 0 && v.i32[2 * q + 9] === 1 && recencyFileUnchanged(t, i, v.f64[q], Math.max(v.f64[q + 2], v.f64[q + 3]));
+}
 
 /** Rows per native call, and calls at once (libuv's 4 threads). */
 const CHUNK = 256;

@@ -3,11 +3,10 @@ import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
-import type { UnitTable } from './table.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readBatch, readNative, type BatchDir } from './walkNative.js';
 import { knownFilesOf } from './knownFiles.js';
-import { recencyFileUnchanged, type Refresh, type Reuser } from './reuse.js';
+import type { Refresh, Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
 const BATCH = 1024;
@@ -45,14 +44,6 @@ export function encodeVerify(batch: readonly { d: Pick<DirRecord, 'rel' | 'mtime
 export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
   const b = out.byteOffset % 8 === 0 ? out : Buffer.from(out);
   return { f64: new Float64Array(b.buffer, b.byteOffset, b.length >>> 3), i32: new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) };
-}
-
-/**
- * Row i's 40-byte verify record at f64 index q (f64 size, atime, mtime, ctime, i32 errno,
- * i32 regular): the recency file was stat-ed and is still the one the index saw.
- */
-export function rowUnchanged(t: UnitTable, i: number, v: { f64: Float64Array; i32: Int32Array }, q: number): boolean {
-  return v.i32[2 * q + 8] === 0 && v.i32[2 * q + 9] === 1 && recencyFileUnchanged(t, i, v.f64[q], Math.max(v.f64[q + 2], v.f64[q + 3]));
 }
 
 /**
