@@ -5,7 +5,7 @@ import { processLockOwner } from '../lockOwner.js';
 import { UsageError } from '../../core/errors.js';
 import { readLastSuccess, renderPromText, runSucceeded, writePromFile } from '../../core/metrics/promFile.js';
 import { prune } from '../../core/prune/prune.js';
-import { resolveRoot } from '../../core/scan/scan.js';
+import { resolveRoot } from '../../core/scan/root.js';
 import { parseCron } from '../../core/schedule/cron.js';
 import { readEnvFile, withoutOffFlags } from '../../core/schedule/envFile.js';
 import { lineLog, type LineLog } from '../../core/schedule/lineLog.js';

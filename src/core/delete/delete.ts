@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { resolveRoot, scan } from '../scan/scan.js';
+import { scan } from '../scan/scan.js';
+import { resolveRoot } from '../scan/root.js';
 import { Flag, Kind, type UnitTable } from '../scan/table.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { keyForms, normaliseUserUrl, urlMatcher } from '../match.js';

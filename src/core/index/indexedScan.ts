@@ -1,4 +1,5 @@
-import { resolveRoot, scan, statRoot, type ScanOptions, type Snapshot } from '../scan/scan.js';
+import { scan, type ScanOptions, type Snapshot } from '../scan/scan.js';
+import { resolveRoot, statRoot } from '../scan/root.js';
 import { detectFormat } from '../scan/detect.js';
 import { noopLog, type Log } from '../log.js';
 import type { LogPositions } from './format.js';

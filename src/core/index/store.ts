@@ -5,9 +5,6 @@ import { encodeIndex, HEAD, type IndexMeta, type MetaInput } from './format.js';
 import { readIndexFile } from './decode.js';
 import type { UnitTable } from '../scan/table.js';
 
-/** Default home of the index: next to, never inside, the cache. */
-export { DEFAULT_STATE_DIR } from './stateDir.js';
-
 /** One index per cache root, named by a hash of its real path. */
 export function indexPath(stateDir: string, root: string): string {
   return join(stateDir, `index-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.bin`);

@@ -1,4 +1,5 @@
-import { pickNative, resolveRoot } from '../scan/scan.js';
+import { pickNative } from '../scan/scan.js';
+import { resolveRoot } from '../scan/root.js';
 import { indexedScan } from '../index/indexedScan.js';
 import { lastUse } from '../recency.js';
 import { Kind } from '../scan/table.js';

@@ -13,8 +13,6 @@ import { regroup } from './regroup.js';
 import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
 
-export { resolveRoot, statRoot };
-
 const OWN_PREFIX = LOCK_NAME;
 
 export interface ScanOptions {

@@ -168,7 +168,7 @@ export class StringColumn {
     }
     this.start = start; this.len = len; this.pre = pre;
     this.length = n;
-    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
+    this.dropDeadBytes(live);
   }
 
   /** permute's in-place form (UnitTable.permuteInPlace checked that perm[k] >= k from `lo` on). */
@@ -183,8 +183,12 @@ export class StringColumn {
       if (this.sharePrefixes) this.pre[k] = this.pre[r];
     }
     this.length = n;
-    // As permute: once over half of the bytes belong to no row, the live ones move together.
-    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
+    this.dropDeadBytes(live);
+  }
+
+  /** After a permutation: once over half of the bytes belong to no row, the live ones move together. */
+  private dropDeadBytes(live: number): void {
+    if (live * 2 < this.used) this.compact(Int32Array.from({ length: this.length }, (_, k) => k));
   }
 
   /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */
