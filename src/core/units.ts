@@ -47,6 +47,18 @@ export function formatSize(n: number): string {
   return (bytes.format(n, { decimalPlaces: 1, fixedDecimals: true, unitSeparator: ' ' }) ?? `${n} B`).replace(/([KMGTP])B$/, '$1iB');
 }
 
+/**
+ * `1,234,567`: what toLocaleString('en-US') prints for a count, without it (its first
+ * call loads ICU's number formats: ~30 ms of an indexed re-run that takes ~1.5 s).
+ */
+export function formatCount(x: number): string {
+  if (!Number.isSafeInteger(x)) return x.toLocaleString('en-US');
+  const digits = String(Math.abs(x));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let at = out.length; at < digits.length; at += 3) out += `,${digits.slice(at, at + 3)}`;
+  return x < 0 ? `-${out}` : out;
+}
+
 /** `3d 4h`, `17m`, `42s`: two most significant units. */
 export function formatAge(ms: number): string {
   if (!Number.isFinite(ms)) return '-';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import bytes from 'bytes';
-import { formatAge, formatSize, parseAge, parseSize, parseSizeOrPercent } from '../../src/core/units.js';
+import { formatAge, formatCount, formatSize, parseAge, parseSize, parseSizeOrPercent } from '../../src/core/units.js';
 
 const G = 2 ** 30;
 
@@ -33,5 +33,8 @@ describe('parseSizeOrPercent / parseAge / format', () => {
     expect(formatSize(50 * G)).toBe('50.0 GiB');
     expect(formatSize(512)).toBe('512 B');
     expect(formatAge(3 * 86400e3 + 4 * 3600e3 + 5000)).toBe('3d 4h');
+  });
+  test.each([0, 7, 999, 1000, 12345, 123456, 1234567, -1234567, 2 ** 53 - 1, 1.5, NaN])('formatCount(%d) = toLocaleString', (x) => {
+    expect(formatCount(x)).toBe(x.toLocaleString('en-US'));
   });
 });

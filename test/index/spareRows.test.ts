@@ -21,7 +21,7 @@ async function addEntries(root: string, from: number, n: number): Promise<void> 
   for (let i = from; i < from + n; i++) await writeEntry(root, { key: url(`spare-${i}.tar.xz`), body: 10 + (i % 50), fetchedAt: Date.now() - (i % 30) * DAY });
 }
 
-// The index file ends each row and string section in spare room (format.ts, version 3).
+// The index file ends each row and string section in spare room (format.ts, since version 3).
 describe('new rows after an indexed run: spare room in the index file, then growth', () => {
   test.skipIf(!native)(`a few new entries go into the mapped file's spare rows, not a copy of every column (${reason})`, async () => {
     const root = await tempDir();

@@ -1,5 +1,5 @@
 import type { CliContext } from '../context.js';
-import { formatSize } from '../../core/units.js';
+import { formatCount, formatSize } from '../../core/units.js';
 
 /**
  * A throttled one-line status on stderr (≤ 10 updates/s), only when stderr is a TTY:
@@ -17,7 +17,7 @@ export function scanProgress(ctx: CliContext): { update(p: { files: number; byte
       last = now;
       shown = true;
       const rate = Math.round(p.files / Math.max(0.001, (now - start) / 1000));
-      ctx.err(`\r\x1b[Kscanning: ${p.files.toLocaleString('en-US')} files, ${formatSize(p.bytes)} (${rate.toLocaleString('en-US')} files/s)`);
+      ctx.err(`\r\x1b[Kscanning: ${formatCount(p.files)} files, ${formatSize(p.bytes)} (${formatCount(rate)} files/s)`);
     },
     done() {
       if (shown) ctx.err('\r\x1b[K');

@@ -1,9 +1,9 @@
 import type { PruneResult, Victim } from '../../core/prune/types.js';
-import { formatAge, formatSize } from '../../core/units.js';
+import { formatAge, formatCount, formatSize } from '../../core/units.js';
 import { columns, escapeControl } from './style.js';
 
 type Style = { bold(s: string): string; dim(s: string): string; yellow(s: string): string; red(s: string): string };
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 /** One line per victim: reason, size, how long unused, URL (or path for dead weight). */
 export function renderVictims(victims: Victim[], now: number): string {

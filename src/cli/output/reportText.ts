@@ -1,10 +1,10 @@
 import type { Report } from '../../core/report.js';
-import { formatAge, formatSize } from '../../core/units.js';
+import { formatAge, formatCount, formatSize } from '../../core/units.js';
 import { bar, columns } from './style.js';
 
 type Style = { bold(s: string): string; dim(s: string): string; yellow(s: string): string; red(s: string): string };
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '-');
 
 /** The human report: sections an admin reads top to bottom, numbers right-aligned. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { codeOf } from '../native/decode.js';
 import { nativeState } from '../native/load.js';
@@ -39,8 +39,7 @@ export function decodeIndex(file: Uint8Array): DecodeResult {
   const count = b.readUInt32LE(12);
   const bodyLength = b.readDoubleLE(16);
   if (HEAD + bodyLength !== b.length) return { ok: false, reason: `truncated index (${b.length} of ${HEAD + bodyLength} bytes)` };
-  const sum = createHash('sha1').update(b.subarray(HEAD)).digest();
-  if (!sum.equals(b.subarray(24, 44))) return { ok: false, reason: 'index checksum mismatch (corrupt)' };
+  if (crc32(b.subarray(HEAD)) !== b.readUInt32LE(24)) return { ok: false, reason: 'index checksum mismatch (corrupt)' };
   let meta: StoredMeta;
   try {
     meta = JSON.parse(b.toString('utf8', HEAD, HEAD + jsonLen));

@@ -52,7 +52,7 @@ export async function saveIndex(stateDir: string, root: string, meta: MetaInput,
     try {
       const { body, head } = encodeIndex(meta, table);
       // The body goes to the kernel on the thread pool while this thread hashes it (both
-      // read the same buffers, neither writes them): ~0.2 s of SHA-1 at 500k entries
+      // read the same buffers, neither writes them): ~20 ms of CRC-32 at 500k entries (it was ~0.2 s of SHA-1)
       // overlaps the write instead of preceding it. The head, with the hash, goes last.
       const writing = fh.writev(body, HEAD);
       let headBytes: Buffer;
