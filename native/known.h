@@ -1,11 +1,12 @@
 // Files the caller already knows (its index rows' headers and bodies): while their size,
 // mtime and ctime say they are the same file, they get no record, only their slot's
-// stat, and a header is not read again (readDir's `known` in addon.c).
+// stat, and a header is not read again (readDirs' row columns in addon.c).
 #ifndef CACHECTL_KNOWN_H
 #define CACHECTL_KNOWN_H
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include "pack.h"
 
 typedef struct {
   const char *name;
@@ -14,8 +15,13 @@ typedef struct {
   uint32_t slot;
 } known_header;
 
-/** Parses a request (layout in known.c), sorted for lookups; free() the result. */
-known_header *parse_known(const char *req, size_t len, size_t *count);
+/**
+ * The known files of table rows [first, first + count), read from the columns in place
+ * (`n` with its size, mtime and changed columns), sorted for lookups. Their names are
+ * built in one block (*names: free() it, and the result). *slots: how many slot numbers
+ * the rows take (see known.c).
+ */
+known_header *known_from_rows(const name_cols *n, uint32_t first, uint32_t count, char **names, size_t *kn, uint32_t *slots);
 /** The known file `name`, if `st` says it is still that file; else NULL. */
 const known_header *unchanged(const known_header *k, size_t kn, const char *name, size_t len, const struct stat *st);
 #endif

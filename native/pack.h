@@ -62,7 +62,11 @@ typedef struct {
 } blob;
 void blob_append(blob *b, const void *data, size_t len);
 
-// The table's name column (src/core/scan/strings.ts) and flags, for verify.c.
+// Row flags of src/core/scan/tableTypes.ts (Flag).
+enum { FLAG_HAS_HEADER = 1, FLAG_HAS_DATA = 2, FLAG_RAW_NAME = 32 };
+
+// The table's name column (src/core/scan/strings.ts) and flags, for verify.c (and, with
+// the mtime columns, for readDirs' known files: known.c, known_from_rows).
 typedef struct {
   const char *bytes;
   size_t bytes_len;
@@ -73,6 +77,7 @@ typedef struct {
   // and writes the new access times in place, returning directory states only.
   const double *data_size, *hdr_size, *changed;
   double *data_atime, *hdr_atime;
+  const double *data_mtime, *hdr_mtime;
   size_t col_rows;
 } name_cols;
 /** Appends one tree segment (see the layout above). */

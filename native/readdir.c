@@ -229,7 +229,7 @@ void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size
   free(todo);
 }
 
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers, const char *known, size_t known_len) {
+void cachectl_read_dir_rows(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers, const name_cols *cols, uint32_t first, uint32_t count) {
   struct stat dst;
   int dfd = open_pinned(AT_FDCWD, path, expect_dev, expect_ino, &dst);
   if (dfd < 0) {
@@ -237,13 +237,17 @@ void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expe
     return;
   }
   pack_set_dir(p, &dst);
-  size_t kn;
-  known_header *k = parse_known(known, known_len, &kn);
-  // Slots are numbered by the request; a request's count bounds them.
+  size_t kn = 0;
   uint32_t slots = 0;
-  if (known && known_len >= 8) memcpy(&slots, known, 4);
+  char *names = NULL;
+  known_header *k = count ? known_from_rows(cols, first, count, &names, &kn, &slots) : NULL;
   pack_set_slots(p, kn ? slots : 0);
   list_fd(p, dfd, read_headers, k, kn);
   free(k);
+  free(names);
   close(dfd);
+}
+
+void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers) {
+  cachectl_read_dir_rows(p, path, expect_dev, expect_ino, read_headers, NULL, 0, 0);
 }

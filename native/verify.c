@@ -41,8 +41,6 @@ static void put_dir(blob *b, int state, int err, const struct stat *st) {
   blob_append(b, rec, sizeof rec);
 }
 
-// Flags of src/core/scan/table.ts.
-enum { FLAG_HAS_DATA = 2, FLAG_RAW_NAME = 32 };
 
 // Row r's recency file name into `name` (NUL-terminated); 0 if it does not fit or the
 // row is outside the columns.

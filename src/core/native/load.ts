@@ -2,8 +2,7 @@ import { createRequire } from 'node:module';
 
 /** The C functions of native/addon.c (see native/pack.h for the buffer they return). */
 export interface NativeBinding {
-  /** `known`: headers not to read again if unchanged (native/readdir.c, parse_known). */
-  readDir(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void, known?: Buffer): void;
+  readDir(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** The directory and its whole subtree in one thread-pool job (see pack.h, "tree"). */
   readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** Re-check and unlink a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
@@ -13,8 +12,14 @@ export interface NativeBinding {
     cb: (status: number, result: Buffer) => void,
     /** Check mode: rows compared and access times written in place; the result holds directory states only. */
     ...check: [dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array] | []): void;
-  /** Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment each, in order. */
-  readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void): void;
+  /**
+   * Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment
+   * each, in order. Each names its index rows, whose files are read from the columns in
+   * place (native/known.c): an unchanged one gets a slot, not a record.
+   */
+  readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void,
+    nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
+    dataSize: Float64Array, hdrSize: Float64Array, dataMtime: Float64Array, hdrMtime: Float64Array, changed: Float64Array): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
   mapFile(path: string): ArrayBuffer | number;
   readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;

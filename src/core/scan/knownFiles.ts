@@ -23,9 +23,11 @@ export interface KnownDiff {
   slow: number[];
 }
 
-/** The files of a changed directory that the index knows: the request for the native reader, and the diff. */
+/** The files of a changed directory that the index knows, and the diff against what the native reader found. */
 export interface KnownFiles {
-  readonly request: Buffer;
+  /** The directory's index rows: the native reader reads their files from the columns (native/known.c). */
+  readonly rowStart: number;
+  readonly rowCount: number;
   /** `subdirs`: the directory's subdirectory names as just read (a vary index's `.vary` directory). */
   diff(files: readonly WalkedFile[], slots: Float64Array | null, subdirs: readonly string[]): KnownDiff;
 }
@@ -37,40 +39,24 @@ export interface KnownFiles {
  * whose files are all unchanged, with no partner file new beside them, is kept as it is:
  * only new and changed files cost JS work (measured at 500k entries, 1% changed: decoding
  * and classifying every file of the 4096 changed directories was ~5 s of an 8 s run).
+ * Slots are numbered as native/known.c numbers them: per row, its raw name, or its
+ * header then its body.
  */
 export function knownFilesOf(t: UnitTable, d: DirRecord): KnownFiles | undefined {
   if (d.rowCount === 0) return undefined;
-  const rows: number[] = [];
-  const suffixes: Buffer[] = [];
-  let size = 8;
-  for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) {
-    const f = t.flags[i];
-    const len = t.name.lengthOf(i);
-    const add = (sfx: Buffer): void => { rows.push(i); suffixes.push(sfx); size += (32 + len + sfx.length + 7) & ~7; };
-    if (f & Flag.RawName) add(NONE);
-    else {
-      if (f & Flag.HasHeader) add(HEADER);
-      if (f & Flag.HasData) add(DATA);
+  const { rowStart, rowCount } = d;
+  const diff = (files: readonly WalkedFile[], slots: Float64Array | null, subdirs: readonly string[]): KnownDiff => {
+    const rows: number[] = [];
+    const suffixes: Buffer[] = [];
+    for (let i = rowStart; i < rowStart + rowCount; i++) {
+      const f = t.flags[i];
+      if (f & Flag.RawName) { rows.push(i); suffixes.push(NONE); continue; }
+      if (f & Flag.HasHeader) { rows.push(i); suffixes.push(HEADER); }
+      if (f & Flag.HasData) { rows.push(i); suffixes.push(DATA); }
     }
-  }
-  const request = Buffer.alloc(size);
-  request.writeUInt32LE(rows.length, 0);
-  let at = 8;
-  const v = t.f64;
-  rows.forEach((i, slot) => {
-    const data = suffixes[slot] !== HEADER;
-    request.writeDoubleLE(data ? v.dataSize[i] : v.hdrSize[i], at);
-    request.writeDoubleLE(data ? v.dataMtime[i] : v.hdrMtime[i], at + 8);
-    request.writeDoubleLE(v.changed[i], at + 16);
-    let n = t.name.copyTo(i, request, at + 32);
-    const sfx = suffixes[slot];
-    for (let k = 0; k < sfx.length; k++) request[at + 32 + n + k] = sfx[k];
-    n += sfx.length;
-    request.writeUInt16LE(n, at + 24);
-    request.writeUInt32LE(slot, at + 28);
-    at = (at + 32 + n + 7) & ~7;
-  });
-  return { request, diff: (files, slots, subdirs) => diffRows(t, rows, suffixes, files, slots, subdirs) };
+    return diffRows(t, rows, suffixes, files, slots, subdirs);
+  };
+  return { rowStart, rowCount, diff };
 }
 
 const stemOf = (name: string): string => { const dot = name.indexOf('.'); return dot <= 0 ? name : name.slice(0, dot); };

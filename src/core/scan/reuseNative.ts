@@ -61,12 +61,19 @@ export function makeNativeReuser(
   const r = { reusedDirs: 0, refreshed: 0, walk };
   /**
    * Indexed directories found in place (unchanged, changed and queued, or unreadable and
-   * reported): flagged on their Pending; the set of paths is built only if a directory
-   * is read again (a quiet night builds no 66k-string set).
+   * reported): flagged on their Pending, found by binary search (`all` is sorted by path).
+   * Only subdirectories of changed directories are looked up; a set of all 66k paths
+   * cost ~140 ms at 500k entries with 1% changed.
    */
-  let handledSet: Set<string> | undefined;
   let all: Pending[] = [];
-  const handled = (rel: string): boolean => (handledSet ??= new Set(all.filter((p) => p.handled).map((p) => p.d.rel))).has(rel);
+  const handled = (rel: string): boolean => {
+    let lo = 0, hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid].d.rel < rel) lo = mid + 1; else hi = mid;
+    }
+    return lo < all.length && all[lo].d.rel === rel && all[lo].handled === true;
+  };
 
   /** One directory's result at byte `at` of `out`; returns where the next one starts. */
   function check(p: Pending, v: { f64: Float64Array; i32: Int32Array }, at: number, changed: Changed[], o: WalkOptions): number {
@@ -142,7 +149,7 @@ export function makeNativeReuser(
             const { rel, stat, d } = list.pop()!;
             batch.push({ abs: abs(rel), rel, stat, known: o.readHeaders ? knownFilesOf(t, d!) : undefined });
           }
-          readBatch(native, batch, o.readHeaders, sink, next);
+          readBatch(native, t, batch, o.readHeaders, sink, next);
         }
         if (active === 0 && list.length === 0) resolve(true);
       };
