@@ -79,6 +79,11 @@ typedef struct {
   double *data_atime, *hdr_atime;
   const double *data_mtime, *hdr_mtime;
   size_t col_rows;
+  // verify's path mode (verify.c): directory paths, by id.
+  const char *path_bytes;
+  size_t path_bytes_len;
+  const uint32_t *path_start, *path_len;
+  size_t path_count;
 } name_cols;
 /** Appends one tree segment (see the layout above). */
 void blob_segment(blob *b, const char *rel, const char *packed, size_t len);

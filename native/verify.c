@@ -7,6 +7,10 @@
 // Request (little-endian, 40-byte records): u32 dirs, u32 pad, then per directory:
 //   f64 mtimeMs, f64 ctimeMs, f64 ino, u32 first row, u32 rows (0 = no file checked),
 //   u16 rel length, u16 pad, u32 pad, rel bytes padded to 8.
+// Path mode (name_cols.path_bytes set): the directory's path is not in the record but in
+// a block of the index's paths; the record's u32 at +32 is its id there, and records are
+// 40 bytes flat. The JS side then fills records from the index's columns without making
+// a string per directory (~0.25 s of a 1 s re-run at 500k entries, with the garbage).
 // The rows' file names come from the table's name column, read in place (`names`): the
 // stem plus ".data" (a body), ".header" (none) or nothing (Flag.RawName), by row flags.
 // Building a per-name request in JS cost ~0.4 s at 500k entries.
@@ -89,6 +93,31 @@ static int check_rows(const name_cols *n, int dfd, uint32_t first, uint32_t rows
   return 1;
 }
 
+// The directory `rel` stat-ed from its open parent (AT_SYMLINK_NOFOLLOW), without opening
+// it: for a directory none of whose files is checked (access-log recency, or no rows).
+// One fstatat instead of openat + fstat + close: 1.7 us against 4.5 us on this VM, for
+// 66k directories at 500k entries. A symlink or a non-directory fails as opening it
+// with O_NOFOLLOW | O_DIRECTORY would. Returns 0 (not a descriptor) or -1 + errno.
+static int stat_rel(dir_cache *c, const char *rel, size_t len, struct stat *st) {
+  size_t cut = len;
+  while (cut > 0 && rel[cut - 1] != '/') cut--;
+  if (len == 0 || cut == len) {
+    int fd = open_rel(c, rel, len);
+    return fd < 0 || fstat(fd, st) != 0 ? -1 : 0;
+  }
+  int parent = open_rel(c, rel, cut ? cut - 1 : 0);
+  char name[256];
+  size_t nl = len - cut;
+  if (parent < 0) return -1;
+  if (nl >= sizeof name) { errno = ENAMETOOLONG; return -1; }
+  memcpy(name, rel + cut, nl);
+  name[nl] = 0;
+  if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0) { errno = EINVAL; return -1; }
+  if (fstatat(parent, name, st, AT_SYMLINK_NOFOLLOW) != 0) return -1;
+  if (!S_ISDIR(st->st_mode)) { errno = S_ISLNK(st->st_mode) ? ELOOP : ENOTDIR; return -1; }
+  return 0;
+}
+
 // Returns 0, or the root's errno (nothing checked).
 int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, const name_cols *names, blob *out) {
   dir_cache c;
@@ -101,21 +130,38 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
   size_t at = 8;
   for (uint32_t d = 0; d < dirs && at + 40 <= req_len; d++) {
     double mtime, ctime, ino;
-    uint16_t rl;
     uint32_t first, rows;
     memcpy(&mtime, req + at, 8);
     memcpy(&ctime, req + at + 8, 8);
     memcpy(&ino, req + at + 16, 8);
     memcpy(&first, req + at + 24, 4);
     memcpy(&rows, req + at + 28, 4);
-    memcpy(&rl, req + at + 32, 2);
-    const char *rel = req + at + 40;
-    // Never read past the request, whatever its lengths say (it is ours, but it is memory).
-    if (at + 40 + rl > req_len) break;
-    at = (at + 40 + rl + 7) & ~(size_t)7;
-    int dfd = open_rel(&c, rel, rl);
+    const char *rel;
+    size_t rl;
+    if (names->path_bytes) {
+      // Path mode: the directory's path is entry `id` of the paths block.
+      uint32_t id;
+      memcpy(&id, req + at + 32, 4);
+      at += 40;
+      if (id >= names->path_count || names->path_start[id] > names->path_bytes_len ||
+          names->path_len[id] > names->path_bytes_len - names->path_start[id]) {
+        put_dir(out, V_ERROR, EINVAL, NULL);
+        continue;
+      }
+      rel = names->path_bytes + names->path_start[id];
+      rl = names->path_len[id];
+    } else {
+      uint16_t l16;
+      memcpy(&l16, req + at + 32, 2);
+      rel = req + at + 40;
+      rl = l16;
+      // Never read past the request, whatever its lengths say (it is ours, but it is memory).
+      if (at + 40 + rl > req_len) break;
+      at = (at + 40 + rl + 7) & ~(size_t)7;
+    }
     struct stat st;
-    if (dfd < 0 || fstat(dfd, &st) != 0) {
+    int dfd = rows == 0 ? stat_rel(&c, rel, rl, &st) : open_rel(&c, rel, rl);
+    if (dfd < 0 || (rows > 0 && fstat(dfd, &st) != 0)) {
       put_dir(out, errno == ENOENT ? V_GONE : V_ERROR, errno, NULL);
       continue;
     }

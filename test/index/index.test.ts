@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { needNative } from '../helpers/tools.js';
-import { readFile, writeFile, unlink, appendFile, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, writeFile, unlink, appendFile, truncate, rename, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { indexPath } from '../../src/core/index/store.js';
 import { scan } from '../../src/core/scan/scan.js';
@@ -117,5 +117,24 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     const s = await indexedScan({ walker, root: other, stateDir: state });
     expect(s.index.used).toBe(false);
     expect(s.table.key.toArray().filter((k, i) => k && s.table.kind[i] === Kind.Entry)).toEqual([url('x')]);
+  });
+
+  // native/verify.c stats a directory none of whose files it checks from its parent
+  // (stat_rel) instead of opening it: a symlink put in its place must still not be followed.
+  test.each([['file times', false], ['an access log', true]] as const)('a directory swapped for a symlink is not followed (recency from %s)', async (_r, withLog) => {
+    const { root, state } = await setup();
+    const log = join(await tempDir('cachectl-log-'), 'access.log');
+    await writeFile(log, '');
+    const accessLogs = withLog ? [log] : undefined;
+    await indexedScan({ walker, root, stateDir: state, accessLogs });
+    const [header] = await writeEntry(root, { key: url('moved-away'), body: 77, fetchedAt: Date.now() }, L);
+    await indexedScan({ walker, root, stateDir: state, accessLogs });
+    const leaf = dirname(header);
+    const outside = join(await tempDir('cachectl-outside-'), 'leaf');
+    await rename(leaf, outside);
+    await symlink(outside, leaf);
+    const s = await indexedScan({ walker, root, stateDir: state, accessLogs });
+    expect(s.table.key.toArray()).not.toContain(url('moved-away'));
+    expect(view(s).rows).toEqual(view(await scan({ root, walker })).rows);
   });
 });

@@ -75,5 +75,5 @@ export function decodeIndex(file: Uint8Array): DecodeResult {
       recCols[0].length !== meta.records) return { ok: false, reason: 'index layout mismatch' };
   const table = UnitTable.fromColumns(n, meta.paths.slice(0, meta.tableDirs), cols, name, key);
   const { paths: _p, tableDirs: _t, keyPrefixes: _k, records: _r, extraSubdirs: _e, foreignSamples: _f, capacity: _c, nameBytes: _nb, keyBytes: _kb, ...rest } = meta;
-  return { ok: true, meta: { ...rest, dirs: recordsOf(meta, recCols) }, table };
+  return { ok: true, meta: { ...rest, dirs: recordsOf(meta, recCols), dirColumns: recCols, dirPaths: meta.paths }, table };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { DirRecord } from '../index/format.js';
+import { DIR_COLUMNS, type DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
@@ -13,10 +13,33 @@ const BATCH = 1024;
 /** Changed directories re-read per job. */
 const BATCH_READ = 32;
 const JOBS = 4;
-const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3 }
+const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3, Unchecked = 255 }
 
-/** A directory to check, and whether its rows' recency files are stat-ed too. */
-interface Pending { d: DirRecord; stat: boolean; handled?: boolean }
+/** The index's directory paths as one block (by id), and the records' columns: verify's path mode. */
+interface PathBlock { bytes: Uint8Array; start: Uint32Array; len: Uint32Array; cols: readonly Float64Array[] }
+
+function pathBlock(prev: LoadedIndex): PathBlock {
+  const { dirs, dirColumns, dirPaths } = prev.meta;
+  // A loaded index carries both (decode.ts); one made otherwise gets equivalents.
+  const own = !dirColumns || !dirPaths;
+  const paths = own ? dirs.map((d) => d.rel) : dirPaths;
+  const cols = own ? DIR_COLUMNS.map((c) => Float64Array.from(dirs, (d, k) => (c === 'path' ? k : d[c]))) : dirColumns;
+  const joined = paths.join('\0');
+  const bytes = Buffer.from(joined);
+  const start = new Uint32Array(paths.length);
+  const len = new Uint32Array(paths.length);
+  // ASCII paths (hash names: the usual case) are as long in bytes as in characters.
+  const ascii = bytes.length === joined.length;
+  let at = 0;
+  for (let id = 0; id < paths.length; id++) {
+    const l = ascii ? paths[id].length : Buffer.byteLength(paths[id]);
+    start[id] = at;
+    len[id] = l;
+    at += l + 1;
+  }
+  return { bytes, start, len, cols };
+}
+
 /** A directory to read again: `d` = its index record (changed), none = new since the index (read whole). */
 interface Changed { rel: string; stat: FileStat; d?: DirRecord }
 
@@ -55,67 +78,86 @@ export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
  * reuse.ts (the portable walker's per-directory hook), without a JS round trip per file.
  */
 export function makeNativeReuser(
-  native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, refresh: Refresh, onDir: (d: DirRecord) => void,
+  native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, refresh: Refresh, onReused: (which: readonly number[]) => void,
 ): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
   const t = prev.table;
+  const recs = prev.meta.dirs;
   const r = { reusedDirs: 0, refreshed: 0, walk };
   /**
-   * Indexed directories found in place (unchanged, changed and queued, or unreadable and
-   * reported): flagged on their Pending, found by binary search (`all` is sorted by path).
-   * Only subdirectories of changed directories are looked up; a set of all 66k paths
-   * cost ~140 ms at 500k entries with 1% changed.
+   * Per record: what the check found. Kept in one byte each, with the records' order by
+   * path in `order`, instead of an object per directory: at 500k entries those 66k
+   * objects, and a callback per reused directory, were ~0.2 s of a ~1 s re-run (mostly
+   * garbage collection).
    */
-  let all: Pending[] = [];
+  const state = new Uint8Array(recs.length).fill(State.Unchecked);
+  let order: Uint32Array | number[] = [];
+  /**
+   * Indexed directories found in place (unchanged, changed and queued, or unreadable and
+   * reported), found by binary search over `order`. Only subdirectories of changed
+   * directories are looked up; a set of all 66k paths cost ~140 ms at 1% changed.
+   */
+  let sorted: boolean | undefined;
   const handled = (rel: string): boolean => {
-    let lo = 0, hi = all.length;
+    if (!(sorted ??= order.every((k, j) => j === 0 || recs[order[j - 1]].rel <= recs[k].rel))) {
+      order = Array.from(order).sort((a, b) => (recs[a].rel < recs[b].rel ? -1 : recs[a].rel > recs[b].rel ? 1 : 0));
+      sorted = true;
+    }
+    let lo = 0, hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (all[mid].d.rel < rel) lo = mid + 1; else hi = mid;
+      if (recs[order[mid]].rel < rel) lo = mid + 1; else hi = mid;
     }
-    return lo < all.length && all[lo].d.rel === rel && all[lo].handled === true;
+    if (lo === order.length || recs[order[lo]].rel !== rel) return false;
+    const st = state[order[lo]];
+    return st !== State.Gone && st !== State.Unchecked;
   };
 
-  /** One directory's result at byte `at` of `out`; returns where the next one starts. */
-  function check(p: Pending, v: { f64: Float64Array; i32: Int32Array }, at: number, changed: Changed[], o: WalkOptions): number {
+  /** Record k's result at byte `at` of `out`; returns where the next one starts. */
+  function check(k: number, v: { f64: Float64Array; i32: Int32Array }, at: number, changed: Changed[], o: WalkOptions): number {
     const w = at >>> 3;
-    const state = v.i32[at >>> 2] as State;
+    const st = v.i32[at >>> 2] as State;
+    state[k] = st;
     at += 24;
-    if (state === State.Gone) return at;
-    p.handled = true;
     // Reported once here; a changed parent's re-read then leaves it alone.
-    if (state === State.Error) {
-      o.onError({ path: p.d.rel === '' ? root : join(root, p.d.rel), code: codeOf(v.i32[(at - 20) >>> 2]) });
-      return at;
-    }
-    // Changed, or (check mode, native/verify.c check_rows) a row's recency file was
-    // rewritten in place while the directory did not change: read the directory again.
-    if (state === State.Changed) {
+    if (st === State.Error) {
+      const d = recs[k];
+      o.onError({ path: d.rel === '' ? root : join(root, d.rel), code: codeOf(v.i32[(at - 20) >>> 2]) });
+    } else if (st === State.Changed) {
+      // Changed, or (check mode, native/verify.c check_rows) a row's recency file was
+      // rewritten in place while the directory did not change: read the directory again.
+      const d = recs[k];
       const stat: FileStat = { dev: v.f64[w + 1], ino: v.f64[w + 2], size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 };
-      changed.push({ rel: p.d.rel, stat, d: p.d });
-      return at;
+      changed.push({ rel: d.rel, stat, d });
     }
-    if (p.stat) r.refreshed += p.d.rowCount;
-    return accept(p.d, at);
-  }
-
-  function accept(d: DirRecord, at: number): number {
-    r.reusedDirs++;
-    onDir(d);
     return at;
   }
 
-  function verify(batch: Pending[], changed: Changed[], o: WalkOptions): Promise<void> {
+  /** Records [from, to) of `order`, checked in one job (verify.c's path mode: no string per directory). */
+  function verify(paths: PathBlock, from: number, to: number, changed: Changed[], o: WalkOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       const names = t.name.parts();
       const n = t.length;
       const f = t.f64;
-      native.verify(root, rootIno, encodeVerify(batch), names.bytes, names.start, names.len, t.flags.subarray(0, n), (status, out) => {
+      const [path, mtime, ctime, ino, rowStart, rowCount] = paths.cols;
+      const req = Buffer.alloc(8 + 40 * (to - from));
+      const r64 = new Float64Array(req.buffer, req.byteOffset, req.length >>> 3);
+      const r32 = new Uint32Array(req.buffer, req.byteOffset, req.length >>> 2);
+      r32[0] = to - from;
+      for (let j = from, w = 1; j < to; j++, w += 5) {
+        const k = order[j];
+        r64[w] = mtime[k]; r64[w + 1] = ctime[k]; r64[w + 2] = ino[k];
+        r32[2 * w + 6] = rowStart[k];
+        r32[2 * w + 7] = refresh === 'lstat' ? rowCount[k] : 0;
+        r32[2 * w + 8] = path[k];
+      }
+      native.verify(root, rootIno, req, names.bytes, names.start, names.len, t.flags.subarray(0, n), (status, out) => {
         if (status !== 0) return reject(Object.assign(new Error(codeOf(status)), { code: codeOf(status) }));
         const v = viewsOf(out);
         let at = 0;
-        for (const p of batch) at = check(p, v, at, changed, o);
+        for (let j = from; j < to; j++) at = check(order[j], v, at, changed, o);
         resolve();
-      }, f.dataSize.subarray(0, n), f.hdrSize.subarray(0, n), f.changed.subarray(0, n), f.dataAtime.subarray(0, n), f.hdrAtime.subarray(0, n));
+      }, f.dataSize.subarray(0, n), f.hdrSize.subarray(0, n), f.changed.subarray(0, n), f.dataAtime.subarray(0, n), f.hdrAtime.subarray(0, n),
+      paths.bytes, paths.start, paths.len);
     });
   }
 
@@ -158,19 +200,19 @@ export function makeNativeReuser(
   }
 
   async function walk(o: WalkOptions): Promise<boolean> {
-    const pending: Pending[] = (all = prev.meta.dirs.map((d) => ({ d, stat: refresh === 'lstat' && d.rowCount > 0 })));
-    // Sorted by path: neighbours share their open ancestors in native/dirwalk.c. The index
-    // is saved in that order, so this is usually one pass that finds it sorted.
-    const before = (a: Pending, b: Pending): number => (a.d.rel < b.d.rel ? -1 : a.d.rel > b.d.rel ? 1 : 0);
-    if (!pending.every((p, k) => k === 0 || before(pending[k - 1], p) <= 0)) pending.sort(before);
+    // In saved order: the index is saved sorted by path, so neighbours share their open
+    // ancestors in native/dirwalk.c (an unsorted order would only cost more openat calls;
+    // `handled` checks the order before it relies on it).
+    order = new Uint32Array(recs.length).map((_x, k) => k);
+    const paths = pathBlock(prev);
     const changed: Changed[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < pending.length) {
+      while (next < order.length) {
         if (o.signal?.aborted) return;
-        const batch = pending.slice(next, next + BATCH);
-        next += batch.length;
-        await verify(batch, changed, o);
+        const from = next;
+        next = Math.min(order.length, next + BATCH);
+        await verify(paths, from, next, changed, o);
       }
     };
     try {
@@ -180,6 +222,15 @@ export function makeNativeReuser(
       return true;
     }
     if (o.signal?.aborted) return false;
+    const same: number[] = [];
+    const rowCount = paths.cols[DIR_COLUMNS.indexOf('rowCount')];
+    for (const k of order) {
+      if (state[k] !== State.Same) continue;
+      same.push(k);
+      if (refresh === 'lstat') r.refreshed += rowCount[k];
+    }
+    r.reusedDirs += same.length;
+    onReused(same);
     return reread(changed, o);
   }
   return r;

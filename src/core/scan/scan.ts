@@ -6,7 +6,7 @@ import { Kind, UnitTable } from './table.js';
 import type { Layout } from '../format/key.js';
 import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';
-import type { DirRecord } from '../index/format.js';
+import { DIR_COLUMNS, type DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { makeReuser, type Refresh } from './reuse.js';
 import { regroup } from './regroup.js';
@@ -123,8 +123,35 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     fromIndex.push(d);
     count(d);
   };
+  /**
+   * Records of the index found unchanged, all at once (the native reuser): sums over the
+   * records' columns, not a callback and eight getters per record (~60 ms at 66k).
+   */
+  const reusedAll = (which: readonly number[]): void => {
+    const { dirs, dirColumns, dirPaths } = opts.reuse!.index.meta;
+    if (!dirColumns || !dirPaths) { for (const k of which) reused(dirs[k]); return; }
+    const c = Object.fromEntries(DIR_COLUMNS.map((name, i) => [name, dirColumns[i]])) as Record<(typeof DIR_COLUMNS)[number], Float64Array>;
+    const rootId = dirPaths.indexOf('');
+    for (const k of which) {
+      const d = dirs[k];
+      if (c.foreignFiles[k] > 0) {
+        totals.foreignFiles += c.foreignFiles[k];
+        totals.foreignBytes += c.foreignBytes[k];
+        totals.foreignDisk += c.foreignDisk[k];
+        for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
+      }
+      fromIndex.push(d);
+      if (!streaming) records.push(d);
+      if (c.path[k] !== rootId) progress.directories++;
+      dirDisk += c.dirDisk[k];
+      others += c.others[k];
+      progress.files += c.files[k];
+      progress.bytes += c.bytes[k];
+    }
+    opts.onProgress?.(progress);
+  };
   const native = pickNative(opts.walker);
-  const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, opts.reuse.refresh, reused) : undefined;
+  const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, opts.reuse.refresh, reusedAll) : undefined;
   const reuser = nativeReuser ?? (opts.reuse ? makeReuser(root, opts.reuse.index, opts.reuse.refresh, reused) : undefined);
 
   const walkOpts: WalkOptions = {
