@@ -78,3 +78,25 @@ const known_header *unchanged(const known_header *k, size_t kn, const char *name
   return (double)st->st_size == h->size && m == h->mtime && (c > m ? c : m) <= h->changed ? h : NULL;
 }
 
+
+void touch_stem(pack *p, const known_header *k, size_t kn, const char *name, size_t len) {
+  if (kn == 0) return;
+  const char *dot = memchr(name, '.', len);
+  size_t sl = dot && dot > name ? (size_t)(dot - name) : len;
+  // Sorted by bytes: the stem itself, then (from the first name >= "stem.") every name
+  // that starts with "stem.", together.
+  known_header key = { .name = name, .len = sl };
+  const known_header *exact = bsearch(&key, k, kn, sizeof *k, cmp_known);
+  if (exact) pack_touch(p, exact->slot);
+  char probe[512];
+  if (sl + 1 > sizeof probe) return;
+  memcpy(probe, name, sl);
+  probe[sl] = '.';
+  size_t lo = 0, hi = kn;
+  known_header want = { .name = probe, .len = sl + 1 };
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cmp_known(&k[mid], &want) < 0) lo = mid + 1; else hi = mid;
+  }
+  for (size_t i = lo; i < kn && k[i].len > sl && memcmp(k[i].name, probe, sl + 1) == 0; i++) pack_touch(p, k[i].slot);
+}

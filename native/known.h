@@ -24,4 +24,11 @@ typedef struct {
 known_header *known_from_rows(const name_cols *n, uint32_t first, uint32_t count, char **names, size_t *kn, uint32_t *slots);
 /** The known file `name`, if `st` says it is still that file; else NULL. */
 const known_header *unchanged(const known_header *k, size_t kn, const char *name, size_t len, const struct stat *st);
+/**
+ * A file of the directory is new or changed: every known file with the same stem (the name
+ * up to its first '.', as src/core/scan/knownFiles.ts stemOf) gets its slot touched, so
+ * its row is classified again rather than kept (a body stored beside a header-only
+ * orphan changes what the row is).
+ */
+void touch_stem(pack *p, const known_header *k, size_t kn, const char *name, size_t len);
 #endif

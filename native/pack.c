@@ -154,10 +154,22 @@ void pack_set_slots(pack *p, size_t n) {
   p->nslots = n;
 }
 
+// A slot's last f64 holds bits: 1 = the file is unchanged (its stat is in the slot),
+// 2 = a file new or changed beside it shares its stem (see pack.h).
+static void slot_bits(pack *p, uint32_t slot, int bits) {
+  char *at = p->slots + (size_t)slot * SLOT_BYTES;
+  double seen;
+  memcpy(&seen, at + 56, 8);
+  seen = (double)((int)seen | bits);
+  memcpy(at + 56, &seen, 8);
+}
+
 void pack_slot(pack *p, uint32_t slot, const struct stat *st) {
   if (slot >= p->nslots) return;
-  char *at = p->slots + (size_t)slot * SLOT_BYTES;
-  put_stat(at, st);
-  double seen = 1;
-  memcpy(at + 56, &seen, 8);
+  put_stat(p->slots + (size_t)slot * SLOT_BYTES, st);
+  slot_bits(p, slot, 1);
+}
+
+void pack_touch(pack *p, uint32_t slot) {
+  if (slot < p->nslots) slot_bits(p, slot, 2);
 }

@@ -10,9 +10,10 @@
 //   [24] f64 x7 the directory's stat: size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev
 //   [80] u32 known slots, u32 pad, [88] f64 byte offset of the slot area (0 = none)
 //   [96] records, then the header bytes area, padded to 8, then the slot area
-// Slot area (readDir with `known`, see known.c): per known file, in request slot order,
-//   f64 x7 stat as above and f64 1 when the file was found unchanged (then it has no
-//   record and, for a header, was not read), else 0.
+// Slot area (readDirs with row columns, see known.c): per known file, in slot order,
+//   f64 x7 stat as above and f64 bits: 1 when the file was found unchanged (then it has
+//   no record and, for a header, was not read, and the stat is set), 2 when a file new
+//   or changed in the directory shares its stem (touch_stem); 0 when neither.
 // Record: u8 type, u8 header state (0 none, 1 read, 2 failed), u16 name length, i32 errno,
 //   u32 header offset (in the header area), u32 header length, f64 x7 stat as above,
 //   then the name bytes, padded to 8.
@@ -52,6 +53,8 @@ void pack_error(pack *p, const char *name, int err);
 void pack_set_slots(pack *p, size_t n);
 /** Known file `slot` found unchanged: its stat goes to the slot area, no record. */
 void pack_slot(pack *p, uint32_t slot, const struct stat *st);
+/** Marks `slot`: a file new or changed in the directory shares its stem (known.c, touch_stem). */
+void pack_touch(pack *p, uint32_t slot);
 void pack_header_result(pack *p, size_t rec, int err, const char *bytes, size_t n);
 /** Joins records and header bytes into one malloc'd block (the pack gives it up). */
 char *pack_finish(pack *p, size_t *out_len);

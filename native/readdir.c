@@ -204,6 +204,7 @@ void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size
         continue;
       }
       size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? REC_DIR : REC_FILE, n, len, &st);
+      if (S_ISREG(st.st_mode)) touch_stem(p, known, kn, n, len);
       if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
       if (names_len + len + 1 > names_cap) {
         names_cap = (names_cap + len + 1) * 2;

@@ -59,16 +59,12 @@ export function knownFilesOf(t: UnitTable, d: DirRecord): KnownFiles | undefined
   return { rowStart, rowCount, diff };
 }
 
-const stemOf = (name: string): string => { const dot = name.indexOf('.'); return dot <= 0 ? name : name.slice(0, dot); };
 const statOf = (s: Float64Array, k: number): FileStat => ({
   size: s[k], blocks: s[k + 1], atimeMs: s[k + 2], mtimeMs: s[k + 3], ctimeMs: s[k + 4], ino: s[k + 5], dev: s[k + 6],
 });
 
 function diffRows(t: UnitTable, rows: number[], suffixes: Buffer[], files: readonly WalkedFile[], slots: Float64Array | null, subdirs: readonly string[]): KnownDiff {
   const rest: WalkedFile[] = [...files];
-  // A file new or changed beside a row's unchanged ones (a body stored for a header-only
-  // orphan, say) changes what the row is: such rows are classified again.
-  const touched = new Set(files.map((f) => stemOf(f.name)));
   const kept: number[] = [];
   let varyDirs: Set<string> | undefined;
   /** Unchanged files of rows not kept, with their row (no name-to-row map: ~0.2 s at 1% changed of 500k). */
@@ -77,25 +73,34 @@ function diffRows(t: UnitTable, rows: number[], suffixes: Buffer[], files: reado
     const i = rows[slot];
     let end = slot;
     while (end < rows.length && rows[end] === i) end++;
+    // Slot bits (native/pack.h): 1 = unchanged, 2 = a new or changed file beside it
+    // shares its stem (a body stored for a header-only orphan, say: that changes what the
+    // row is, so it is classified again). Marked by the reader (known.c, touch_stem): a
+    // set of stems and a decoded name per row here cost ~0.2 s at 1% changed of 500k.
     let all = slots !== null;
-    for (let k = slot; k < end && all; k++) all = slots![k * SLOT + 7] === 1;
+    let touched = false;
+    for (let k = slot; k < end && slots; k++) {
+      const bits = slots[k * SLOT + 7];
+      if ((bits & 1) === 0) all = false;
+      if (bits & 2) touched = true;
+    }
     const kind = t.kind[i];
-    const stem = t.name.get(i);
     // A vary index is what its `.vary` directory makes it (classify.ts: variants or not):
     // kept only while that directory is still there, or still absent, as the row says.
     // (Re-classifying every vary index of a changed directory was 12k of the 18k new rows
     // at 1% changed of 500k entries.)
     const vary = kind === Kind.VaryIndex || (kind === Kind.Orphan && t.reason[i] === NO_VARIANTS);
-    const varyMoved = vary && (kind === Kind.VaryIndex) !== (varyDirs ??= new Set(subdirs)).has(`${stem}.header.vary`);
-    if (all && !varyMoved && !touched.has(t.flags[i] & Flag.RawName ? stem : stemOf(stem))) {
+    const varyMoved = vary && all && !touched && (kind === Kind.VaryIndex) !== (varyDirs ??= new Set(subdirs)).has(`${t.name.get(i)}.header.vary`);
+    if (all && !touched && !varyMoved) {
       kept.push(i);
       for (let k = slot; k < end; k++) {
         const atime = slots![k * SLOT + 2];
         if (suffixes[k] === HEADER) t.f64.hdrAtime[i] = atime; else t.f64.dataAtime[i] = atime;
       }
     } else if (slots) {
+      const stem = t.name.get(i);
       for (let k = slot; k < end; k++) {
-        if (slots[k * SLOT + 7] === 1) unchanged.push({ f: { name: stem + suffixes[k].toString('latin1'), stat: statOf(slots, k * SLOT) }, row: i });
+        if (slots[k * SLOT + 7] & 1) unchanged.push({ f: { name: stem + suffixes[k].toString('latin1'), stat: statOf(slots, k * SLOT) }, row: i });
       }
     }
     slot = end;

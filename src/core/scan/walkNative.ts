@@ -116,7 +116,7 @@ function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null,
   if (known) {
     const diff = known.diff(d.files, d.slots, subdirs);
     let keptFiles = 0, bytes = 0;
-    for (let k = 0; d.slots && k < d.slots.length; k += 8) if (d.slots[k + 7] === 1) { keptFiles++; bytes += d.slots[k]; }
+    for (let k = 0; d.slots && k < d.slots.length; k += 8) if (d.slots[k + 7] & 1) { keptFiles++; bytes += d.slots[k]; }
     // Unchanged files of rows not kept are in `rest`: counted there, not twice.
     for (let k = d.files.length; k < diff.rest.length; k++) { keptFiles--; bytes -= diff.rest[k].stat.size; }
     kept = { rows: diff.kept, files: keptFiles, bytes };
