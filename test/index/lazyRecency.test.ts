@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { needNative } from '../helpers/tools.js';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
+import { scan } from '../../src/core/scan/scan.js';
 import { prune } from '../../src/core/prune/prune.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -51,5 +52,32 @@ describe.each(walkers)('prune with a warm index, lazy recency ($walker)', ({ wal
     const i = lazy.table.key.indexOf(url('old-9'));
     expect(lazy.staleRecency?.[i]).toBe(1);
     expect(lazy.table.f64.dataAtime[i]).toBe(before);
+  });
+
+  // prune does not regroup the table before its deletions (Snapshot.dropped, regroup at the
+  // save): the stale rows of changed directories must be skipped by every count and never
+  // planned, and the index saved afterwards must be the regrouped one.
+  test('changed directories: their stale rows are never planned, and the saved index is regrouped', async () => {
+    const { root, state } = await setup();
+    const first = await indexedScan({ walker, root, stateDir: state });
+    // The oldest entry is deleted by someone else, the next one rewritten as fresh (both
+    // directories change), and a new entry arrives: the index holds stale rows for all three.
+    const t = first.table;
+    for (const f of t.files(t.key.indexOf(url('old-9')))) await unlink(join(root, f));
+    await writeEntry(root, { key: url('old-8'), body: 1000, fetchedAt: Date.now() }, L);
+    await writeEntry(root, { key: url('new-0'), body: 1000, fetchedAt: Date.now() }, L);
+    const opts = { walker, root, stateDir: state, maxEntries: 8, lock: false } as Parameters<typeof prune>[0];
+    const dry = await prune({ ...opts, dryRun: true });
+    expect(dry.index?.readDirs).toBeGreaterThan(0);
+    expect(dry.before.entries).toBe(10);
+    expect(dry.plan.map((v) => v.url)).toEqual([url('old-7'), url('old-6')]);
+    const real = await prune(opts);
+    expect(real.plan.map((v) => v.url)).toEqual([url('old-7'), url('old-6')]);
+    expect(real.removed.entries).toBe(2);
+    // The index saved after the deletions, read back, describes the tree as a full scan does.
+    const again = await indexedScan({ walker, root, stateDir: state });
+    const keys = (s: { table: { key: { toArray(): string[] } } }) => s.table.key.toArray().filter(Boolean).sort();
+    expect(keys(again)).toEqual(keys(await scan({ root, walker })));
+    expect(keys(again)).not.toContain(url('old-7'));
   });
 });

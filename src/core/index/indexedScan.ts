@@ -23,7 +23,9 @@ export interface IndexOptions {
   readonly recency?: 'lstat' | 'lazy';
   /**
    * Leave the save to the caller (IndexedSnapshot.saveIndex): prune's first deletion then
-   * waits for no 100 MB write (~0.3-0.9 s at 500k entries).
+   * waits for no 100 MB write (~0.3-0.9 s at 500k entries), nor for the table to be put
+   * back in directory order (Snapshot.dropped marks the rows to skip until then; saving
+   * regroups, and row numbers change).
    */
   readonly deferSave?: boolean;
 }
@@ -65,7 +67,12 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, root, rootStat.ino, format);
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   const useLog = (opts.accessLogs?.length ?? 0) > 0;
-  const snap = await scan({ ...opts, format, reuse: loaded.index ? { index: loaded.index, refresh: useLog || opts.recency === 'lazy' ? 'none' : 'lstat', markStale: !useLog && opts.recency === 'lazy' } : undefined });
+  const snap = await scan({
+    ...opts, format,
+    reuse: loaded.index
+      ? { index: loaded.index, refresh: useLog || opts.recency === 'lazy' ? 'none' : 'lstat', markStale: !useLog && opts.recency === 'lazy', deferRegroup: opts.deferSave }
+      : undefined,
+  });
   let accessLog: AccessLogResult | undefined;
   if (useLog && !snap.interrupted) {
     accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat });
@@ -85,6 +92,8 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
 }
 
 async function write(stateDir: string, snap: Snapshot, info: IndexInfo, logs: LogPositions | undefined, log: Log): Promise<IndexInfo> {
+  // Deferred (deferSave): the table is put in directory order only now; row numbers change.
+  snap.regroup?.();
   try {
     const saved = await saveIndex(stateDir, snap.root, {
       root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, dirs: snap.dirRecords, logs,

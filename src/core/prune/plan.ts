@@ -59,13 +59,13 @@ function varyGroups(s: Snapshot): { indexOf: Map<number, number>; remaining: Map
   const t = s.table;
   const indexRow = new Map<string, number>();
   for (let i = 0; i < t.length; i++) {
-    if (t.kind[i] === Kind.VaryIndex) indexRow.set(t.files(i)[0], i);
+    if (t.kind[i] === Kind.VaryIndex && !s.dropped?.[i]) indexRow.set(t.files(i)[0], i);
   }
   const indexOf = new Map<number, number>();
   const remaining = new Map<number, number>();
   if (indexRow.size === 0) return { indexOf, remaining };
   for (let i = 0; i < t.length; i++) {
-    if (!(t.flags[i] & Flag.Variant) || t.kind[i] !== Kind.Entry) continue;
+    if (!(t.flags[i] & Flag.Variant) || t.kind[i] !== Kind.Entry || s.dropped?.[i]) continue;
     const dir = t.dirs[t.dir[i]];
     const at = dir.toLowerCase().indexOf('.header.vary');
     const idx = at < 0 ? undefined : indexRow.get(dir.slice(0, at + '.header'.length));
@@ -100,10 +100,13 @@ export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): P
   // millisecond is not "during". Later changes are also caught by evict's re-check.
   const changedDuringScan = (i: number) => t.f64.changed[i] > s.startedAt + 1;
 
+  // Rows of no directory (Snapshot.dropped: the table is not regrouped yet) are skipped.
+  const dropped = s.dropped;
+
   // 1. Dead weight, whatever the targets: none of it is ever served.
   for (let i = 0; i < t.length; i++) {
     const k = t.kind[i];
-    if (k === Kind.Entry || k === Kind.VaryIndex || changedDuringScan(i)) continue;
+    if (k === Kind.Entry || k === Kind.VaryIndex || dropped?.[i] || changedDuringScan(i)) continue;
     // Age by mtime, as htcacheclean does (ctime cannot be set back, mtime can by restores).
     const age = p.now - Math.max(t.f64.hdrMtime[i], t.f64.dataMtime[i]);
     if (k === Kind.Temp && age >= p.tempMaxAge) take(i, 'temp');
@@ -117,7 +120,7 @@ export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): P
   let guarded = 0, changed = 0;
   const guardLine = p.keepNewerThan > 0 ? p.now - p.keepNewerThan : Infinity;
   for (let i = 0; i < t.length; i++) {
-    if (t.kind[i] !== Kind.Entry) continue;
+    if (t.kind[i] !== Kind.Entry || dropped?.[i]) continue;
     use[i] = lastUse(t, i, p.order);
     if (changedDuringScan(i)) { changed++; continue; }
     if (use[i] > guardLine) { guarded++; continue; }
@@ -170,7 +173,7 @@ export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): P
   const next = await queue.peek();
   let tail: number | null = next === null ? null : use[next];
   for (let i = 0; next === null && i < t.length; i++) {
-    if (t.kind[i] === Kind.Entry && !evicted[i] && (tail === null || use[i] < tail)) tail = use[i];
+    if (t.kind[i] === Kind.Entry && !evicted[i] && !dropped?.[i] && (tail === null || use[i] < tail)) tail = use[i];
   }
   const met = !pressure();
   return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail, checked: queue.checked };

@@ -56,7 +56,9 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   // plus, for disk usage, what du also counts (directories, files we never touch).
   let bytes = usage === 'disk' ? snap.dirDisk + snap.foreign.disk : snap.foreign.bytes;
   let entries = 0;
+  const dropped = snap.dropped;
   for (let i = 0; i < t.length; i++) {
+    if (dropped?.[i]) continue;
     bytes += unitSize(snap, i, usage, round);
     if (t.kind[i] === Kind.Entry) entries++;
   }
@@ -87,8 +89,9 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
       native,
     });
   const evictMs = Date.now() - t0 - firstDeletionMs;
-  const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
 
+  // Everything that reads rows comes before the save: saving regroups the table (row
+  // numbers change, see Snapshot.regroup).
   const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
   let removedBytes = 0, removedEntries = 0;
   for (const s of done.done) {
@@ -102,6 +105,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     lastAccess: lastUse(t, s.row, o.order ?? 'atime'),
   }));
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
+  const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
   const skipped = done.skippedChanged > 0 || done.errors.length > 0 || done.interrupted;
   return {
     root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,

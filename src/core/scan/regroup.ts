@@ -60,3 +60,13 @@ export function coversInPlace(n: number, records: readonly DirRecord[]): boolean
   }
   return total === n;
 }
+
+/** Rows no record claims (1): neither in a record's own range nor among its kept rows. */
+export function unclaimedRows(n: number, records: readonly DirRecord[]): Uint8Array {
+  const out = new Uint8Array(n).fill(1);
+  for (const d of records) {
+    out.fill(0, d.rowStart, Math.min(n, d.rowStart + d.rowCount));
+    for (const r of d.keptRows ?? []) if (r < n) out[r] = 0;
+  }
+  return out;
+}
