@@ -7,7 +7,13 @@ import { F64_COLUMNS, UnitTable, type F64Column } from '../scan/table.js';
 import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, type IndexMeta, type StoredMeta } from './format.js';
 import { recordsOf } from './records.js';
 
-export type DecodeResult = { ok: true; meta: IndexMeta; table: UnitTable } | { ok: false; reason: string };
+/**
+ * A loaded index's meta also holds the records' numeric columns (DIR_COLUMNS order) that
+ * `dirs` read from, and the paths their `path` column names by id: sums over many records
+ * without a getter per field (scan.ts, reusedAll), and verify's path mode (reuseNative.ts).
+ */
+export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
+export type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
 
 /**
  * The whole file as one ArrayBuffer: a private mapping when the native addon is built

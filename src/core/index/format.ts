@@ -77,13 +77,6 @@ export interface IndexMeta {
   savedAt: number;
   rows: number;
   dirs: DirRecord[];
-  /**
-   * Loaded only: the records' numeric columns (DIR_COLUMNS order) that `dirs` read from,
-   * for sums over many records without a getter call per field (scan.ts, reusedAll).
-   */
-  dirColumns?: readonly Float64Array[];
-  /** Loaded only: the paths the `path` column's ids name (native verify's path mode). */
-  dirPaths?: readonly string[];
   /** Read positions in access logs, by "dev:ino". */
   logs?: LogPositions;
 }

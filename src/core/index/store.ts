@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { encodeIndex, HEAD, type IndexMeta, type MetaInput } from './format.js';
-import { readIndexFile } from './decode.js';
+import { encodeIndex, HEAD, type MetaInput } from './format.js';
+import { readIndexFile, type LoadedMeta } from './decode.js';
 import type { UnitTable } from '../scan/table.js';
 
 /** One index per cache root, named by a hash of its real path. */
@@ -10,7 +10,7 @@ export function indexPath(stateDir: string, root: string): string {
   return join(stateDir, `index-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.bin`);
 }
 
-export type LoadedIndex = { meta: IndexMeta; table: UnitTable };
+export type LoadedIndex = { meta: LoadedMeta; table: UnitTable };
 
 /**
  * Loads the index for `root` if it can be trusted as a starting point: same root path,

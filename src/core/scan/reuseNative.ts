@@ -19,11 +19,7 @@ const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3, Unchecked = 255 }
 interface PathBlock { bytes: Uint8Array; start: Uint32Array; len: Uint32Array; cols: readonly Float64Array[] }
 
 function pathBlock(prev: LoadedIndex): PathBlock {
-  const { dirs, dirColumns, dirPaths } = prev.meta;
-  // A loaded index carries both (decode.ts); one made otherwise gets equivalents.
-  const own = !dirColumns || !dirPaths;
-  const paths = own ? dirs.map((d) => d.rel) : dirPaths;
-  const cols = own ? DIR_COLUMNS.map((c) => Float64Array.from(dirs, (d, k) => (c === 'path' ? k : d[c]))) : dirColumns;
+  const { dirColumns: cols, dirPaths: paths } = prev.meta;
   const joined = paths.join('\0');
   const bytes = Buffer.from(joined);
   const start = new Uint32Array(paths.length);

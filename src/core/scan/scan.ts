@@ -143,7 +143,6 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
    */
   const reusedAll = (which: readonly number[]): void => {
     const { dirs, dirColumns, dirPaths } = opts.reuse!.index.meta;
-    if (!dirColumns || !dirPaths) { for (const k of which) reused(dirs[k]); return; }
     const c = Object.fromEntries(DIR_COLUMNS.map((name, i) => [name, dirColumns[i]])) as Record<(typeof DIR_COLUMNS)[number], Float64Array>;
     const rootId = dirPaths.indexOf('');
     for (const k of which) {
