@@ -385,6 +385,7 @@ static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
 }
 
 napi_value cachectl_map_file(napi_env env, napi_callback_info info);
+napi_value cachectl_drop_pages(napi_env env, napi_callback_info info);
 
 static napi_value evict(napi_env env, napi_callback_info info) { return root_job(env, info, 0); }
 static napi_value verify(napi_env env, napi_callback_info info) { return root_job(env, info, 1); }
@@ -415,6 +416,7 @@ NAPI_MODULE_INIT() {
     { "readDirs", NULL, read_dirs, NULL, NULL, NULL, napi_enumerable, NULL },
     { "readDirSync", NULL, read_dir_sync, NULL, NULL, NULL, napi_enumerable, NULL },
     { "mapFile", NULL, cachectl_map_file, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "dropPages", NULL, cachectl_drop_pages, NULL, NULL, NULL, napi_enumerable, NULL },
     { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

@@ -27,6 +27,8 @@ export interface NativeBinding {
     dataSize: Float64Array, hdrSize: Float64Array, dataMtime: Float64Array, hdrMtime: Float64Array, changed: Float64Array): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
   mapFile(path: string): ArrayBuffer | number;
+  /** Unmaps the whole pages of a mapFile buffer in [offset, offset + length) (madvise DONTNEED): not yet written ones only. */
+  dropPages(mapping: ArrayBuffer, offset: number, length: number): void;
   readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
   /** Tests only: make the next matching call fail (op 1 dir open, 2 fstatat, 3 header open; errno 0 on 2 = unlink first). */
   _fault(op: number, name: string, errno: number): void;
