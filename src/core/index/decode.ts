@@ -9,8 +9,8 @@ import { recordsOf } from './records.js';
 
 /**
  * A loaded index's meta also holds the records' numeric columns (DIR_COLUMNS order) that
- * `dirs` read from, and the paths their `path` column names by id: sums over many records
- * without a getter per field (scan.ts, reusedAll), and verify's path mode (reuseNative.ts).
+ * `dirs` read from, and the paths their `path` column names by id: verify's path mode
+ * fills its requests from them without a string or getter per directory (reuseNative.ts).
  */
 export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
 export type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
@@ -48,7 +48,7 @@ const CRC_CHUNK = 8 << 20;
  * quiet re-run then uses ~60% of it, and the rest no longer counts in its peak RSS (pages
  * used later map again from the page cache).
  */
-function bodyCrc(body: Uint8Array, drop?: (offset: number, length: number) => void): number {
+function bodyCrc(body: Uint8Array, drop?: Drop): number {
   let sum = 0;
   for (let at = 0; at < body.length; at += CRC_CHUNK) {
     const chunk = body.subarray(at, at + CRC_CHUNK);

@@ -6,7 +6,7 @@ import { Kind, UnitTable } from './table.js';
 import type { Layout } from '../format/key.js';
 import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';
-import { DIR_COLUMNS, type DirRecord } from '../index/format.js';
+import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { makeReuser, type Refresh } from './reuse.js';
 import { regroup, unclaimedRows } from './regroup.js';
@@ -120,47 +120,30 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
 
   // Streaming (rowSink): rows are dropped after each directory, and so are records (only the index needs them).
   const streaming = opts.rowSink !== undefined && !opts.reuse;
-  const count = (d: DirRecord): void => {
+  /** A directory's record and totals; `report`: tell onProgress now (a batch of records tells it once). */
+  const count = (d: DirRecord, report = true): void => {
     if (!streaming) records.push(d);
     if (d.rel !== '') progress.directories++;
     dirDisk += d.dirDisk;
     others += d.others;
     progress.files += d.files;
     progress.bytes += d.bytes;
-    opts.onProgress?.(progress);
+    if (report) opts.onProgress?.(progress);
   };
-  const reused = (d: DirRecord): void => {
-    totals.foreignFiles += d.foreignFiles;
-    totals.foreignBytes += d.foreignBytes;
-    totals.foreignDisk += d.foreignDisk;
-    for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
-    fromIndex.push(d);
-    count(d);
-  };
-  /**
-   * Records of the index found unchanged, all at once (the native reuser): sums over the
-   * records' columns, not a callback and eight getters per record (~60 ms at 66k).
-   */
-  const reusedAll = (which: readonly number[]): void => {
-    const { dirs, dirColumns, dirPaths } = opts.reuse!.index.meta;
-    const c = Object.fromEntries(DIR_COLUMNS.map((name, i) => [name, dirColumns[i]])) as Record<(typeof DIR_COLUMNS)[number], Float64Array>;
-    const rootId = dirPaths.indexOf('');
-    for (const k of which) {
-      const d = dirs[k];
-      if (c.foreignFiles[k] > 0) {
-        totals.foreignFiles += c.foreignFiles[k];
-        totals.foreignBytes += c.foreignBytes[k];
-        totals.foreignDisk += c.foreignDisk[k];
-        for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
-      }
-      fromIndex.push(d);
-      if (!streaming) records.push(d);
-      if (c.path[k] !== rootId) progress.directories++;
-      dirDisk += c.dirDisk[k];
-      others += c.others[k];
-      progress.files += c.files[k];
-      progress.bytes += c.bytes[k];
+  const reused = (d: DirRecord, report = true): void => {
+    if (d.foreignFiles > 0) {
+      totals.foreignFiles += d.foreignFiles;
+      totals.foreignBytes += d.foreignBytes;
+      totals.foreignDisk += d.foreignDisk;
+      for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
     }
+    fromIndex.push(d);
+    count(d, report);
+  };
+  /** Records of the index found unchanged, all at once (the native reuser): one progress call. */
+  const reusedAll = (which: readonly number[]): void => {
+    const { dirs } = opts.reuse!.index.meta;
+    for (const k of which) reused(dirs[k], false);
     opts.onProgress?.(progress);
   };
   const native = pickNative(opts.walker);
