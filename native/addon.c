@@ -289,7 +289,7 @@ typedef struct {
   // verify: the table's name column, read in place (referenced until done; the main
   // thread does not change it while a verify job runs, see src/core/scan/reuseNative.ts).
   name_cols names;
-  napi_ref refs[12];
+  napi_ref refs[14];
 } evict_job;
 
 
@@ -316,7 +316,7 @@ static void done_evict(napi_env env, napi_status status, void *data) {
   if (napi_create_buffer_copy(env, j->out_len, j->out, &copy, &argv[1]) != napi_ok) argv[1] = undef;
   napi_call_function(env, undef, cb, 2, argv, NULL);
   napi_delete_reference(env, j->cb);
-  for (int i = 0; i < 12; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
+  for (int i = 0; i < 14; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
   napi_delete_async_work(env, j->work);
   free(j->root);
   free(j->req);
@@ -324,23 +324,20 @@ static void done_evict(napi_env env, napi_status status, void *data) {
   free(j);
 }
 
-// verify's optional check columns (argv[8..12]: dataSize, hdrSize, changed, dataAtime,
-// hdrAtime, all Float64Array), then optionally path mode's paths (argv[13..15]: bytes
-// Uint8Array, start and len Uint32Array): see name_cols. 1 if absent or all held, 0 if
-// malformed.
+// verify's row columns (argv[8..14]: dataSize, hdrSize, changed, dataAtime, hdrAtime,
+// dataMtime, hdrMtime, all Float64Array) and the index's directory paths (argv[15..17]:
+// bytes Uint8Array, start and len Uint32Array): see name_cols. 1 if all held, 0 if malformed.
 static int hold_check_columns(napi_env env, size_t argc, napi_value *argv, evict_job *j) {
-  if (argc < 9) return 1;
-  if (argc < 13 || (argc > 13 && argc < 16)) return 0;
-  if (argc >= 16) {
-    size_t lens;
-    if (!hold_array(env, argv[13], napi_uint8_array, (void **)&j->names.path_bytes, &j->names.path_bytes_len, &j->refs[9]) ||
-        !hold_array(env, argv[14], napi_uint32_array, (void **)&j->names.path_start, &j->names.path_count, &j->refs[10]) ||
-        !hold_array(env, argv[15], napi_uint32_array, (void **)&j->names.path_len, &lens, &j->refs[11])) return 0;
-    if (lens < j->names.path_count) j->names.path_count = lens;
-  }
-  double **cols[5] = { (double **)&j->names.data_size, (double **)&j->names.hdr_size, (double **)&j->names.changed, &j->names.data_atime, &j->names.hdr_atime };
+  if (argc < 18) return 0;
+  size_t lens;
+  if (!hold_array(env, argv[15], napi_uint8_array, (void **)&j->names.path_bytes, &j->names.path_bytes_len, &j->refs[11]) ||
+      !hold_array(env, argv[16], napi_uint32_array, (void **)&j->names.path_start, &j->names.path_count, &j->refs[12]) ||
+      !hold_array(env, argv[17], napi_uint32_array, (void **)&j->names.path_len, &lens, &j->refs[13])) return 0;
+  if (lens < j->names.path_count) j->names.path_count = lens;
+  double **cols[7] = { (double **)&j->names.data_size, (double **)&j->names.hdr_size, (double **)&j->names.changed, &j->names.data_atime,
+                       &j->names.hdr_atime, (double **)&j->names.data_mtime, (double **)&j->names.hdr_mtime };
   size_t rows = (size_t)-1;
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < 7; i++) {
     size_t n;
     if (!hold_array(env, argv[8 + i], napi_float64_array, (void **)cols[i], &n, &j->refs[4 + i])) return 0;
     if (n < rows) rows = n;
@@ -350,8 +347,8 @@ static int hold_check_columns(napi_env env, size_t argc, napi_value *argv, evict
 }
 
 static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
-  size_t argc = 16, want = verify ? 8 : 5;
-  napi_value argv[16];
+  size_t argc = 18, want = verify ? 18 : 5;
+  napi_value argv[18];
   evict_job *j = calloc(1, sizeof *j);
   if (!j) abort();
   bool dry = false;
@@ -365,11 +362,11 @@ static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
                   !hold_array(env, argv[5], napi_uint32_array, (void **)&j->names.len, &j->names.lens, &j->refs[2]) ||
                   !hold_array(env, argv[6], napi_uint8_array, (void **)&j->names.flags, &j->names.flag_count, &j->refs[3]) ||
                   !hold_check_columns(env, argc, argv, j)))) {
-    for (int i = 0; i < 12; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
+    for (int i = 0; i < 14; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
     free(j->root);
     free(j->req);
     free(j);
-    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, nameBytes, nameStart, nameLen, flags, cb[, dataSize, hdrSize, changed, dataAtime, hdrAtime[, pathBytes, pathStart, pathLen]])" : "evict(root, rootIno, request, dryRun, cb)");
+    napi_throw_type_error(env, NULL, verify ? "verify(root, rootIno, request, nameBytes, nameStart, nameLen, flags, cb, dataSize, hdrSize, changed, dataAtime, hdrAtime, dataMtime, hdrMtime, pathBytes, pathStart, pathLen)" : "evict(root, rootIno, request, dryRun, cb)");
     return NULL;
   }
   uint32_t units;
@@ -378,7 +375,7 @@ static napi_value root_job(napi_env env, napi_callback_info info, int verify) {
   j->out = calloc(units ? units : 1, 8);
   if (!j->out) abort();
   j->dry_run = dry;
-  if (!queue_job(env, argv[want - 1], verify ? "cachectl.verify" : "cachectl.evict", exec_evict, done_evict, j, &j->work, &j->cb)) {
+  if (!queue_job(env, argv[verify ? 7 : 4], verify ? "cachectl.verify" : "cachectl.evict", exec_evict, done_evict, j, &j->work, &j->cb)) {
     napi_throw_error(env, NULL, "cannot queue the job");
   }
   return NULL;

@@ -8,12 +8,12 @@
 // O_DIRECTORY|O_NOFOLLOW and must still be the scanned inode; every directory below it is
 // opened component by component relative to its parent with O_NOFOLLOW, so a directory
 // swapped for a symlink after the scan fails (ELOOP/ENOTDIR) instead of leading outside.
-// Each file is re-checked right before its unlink: still a regular file, not written
-// (mtime/ctime) since the scan, its body not read (atime) since the scan.
+// Each file is re-checked right before its unlink: still a regular file, not changed
+// (ctime) since the scan, its body not read (atime) since the scan.
 //
 // Request (little-endian, 8-aligned records):
 //   u32 units, u32 pad, then per unit:
-//   f64 data atime seen by the scan, f64 latest ctime/mtime seen, u16 dir length,
+//   f64 data atime seen by the scan, f64 latest ctime seen, u16 dir length,
 //   u8 files (1-2), u8 pad, u16 name length x2, u16 pad, then dir, names, padded to 8.
 // Result: per unit, 8 bytes: u8 outcome, u8 removed, u8 gone, u8 failed file, i32 errno.
 #define _GNU_SOURCE
@@ -78,8 +78,9 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
         continue;
       }
       int is_data = nlen[f] > 5 && memcmp(name[f] + nlen[f] - 5, ".data", 5) == 0;
-      double wrote = cachectl_ms(st.st_ctim) > cachectl_ms(st.st_mtim) ? cachectl_ms(st.st_ctim) : cachectl_ms(st.st_mtim);
-      if (!S_ISREG(st.st_mode) || (is_data && cachectl_ms(st.st_atim) > atime) || wrote > changed) outcome = OUT_CHANGED;
+      // ctime, not mtime: mtime may lie in the future (a restore, a clock set back) and
+      // would then spare the entry forever; any change moves ctime.
+      if (!S_ISREG(st.st_mode) || (is_data && cachectl_ms(st.st_atim) > atime) || cachectl_ms(st.st_ctim) > changed) outcome = OUT_CHANGED;
     }
     if (outcome != OUT_DONE) {
       put(o, outcome, 0, 0, failed, err);

@@ -46,49 +46,65 @@ static void put_dir(blob *b, int state, int err, const struct stat *st) {
 }
 
 
-// Row r's recency file name into `name` (NUL-terminated); 0 if it does not fit or the
-// row is outside the columns.
-static int row_name(const name_cols *n, uint32_t r, char *name, size_t cap) {
+// Row r's file name with `suffix` ("" for a raw name) into `name`; 0 if it does not fit or
+// the row is outside the columns.
+static int row_file(const name_cols *n, uint32_t r, const char *suffix, char *name, size_t cap) {
   if (r >= n->rows || r >= n->lens || r >= n->flag_count) return 0;
-  size_t s = n->start[r], l = n->len[r];
-  if (s > n->bytes_len || l > n->bytes_len - s) return 0;
-  uint8_t f = n->flags[r];
-  const char *suffix = f & FLAG_RAW_NAME ? "" : f & FLAG_HAS_DATA ? ".data" : ".header";
-  size_t sl = strlen(suffix);
-  if (l + sl + 1 > cap) return 0;
+  size_t s = n->start[r], l = n->len[r], sl = strlen(suffix);
+  if (s > n->bytes_len || l > n->bytes_len - s || l + sl + 1 > cap) return 0;
   memcpy(name, n->bytes + s, l);
   memcpy(name + l, suffix, sl + 1);
   return 1;
 }
 
-// Check mode: is every row's recency file still the one the index saw (a regular file of
-// the same size, not written or renamed into place since: src/core/scan/reuse.ts,
-// recencyFileUnchanged)? If so, their access times go into the table's columns and 1 is
-// returned; else nothing is written and the directory is read again. Done here, the
-// per-row JS loop (~0.3 s at 500k) and 40 B of result per row are gone. A time equal to
-// the stored one is not written: on a mapped index that page then stays shared.
+// One file of a row: still the one the index saw? A regular file of the same size and
+// mtime, neither written nor chmod-ed, chown-ed, linked or renamed since (its ctime is not
+// past the row's latest change). Its access time goes to *atime.
+static int file_unchanged(int dfd, const char *name, double size, double mtime, double changed, double *atime) {
+  struct stat fs;
+  if (fstatat(dfd, name, &fs, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(fs.st_mode)) return 0;
+  double m = cachectl_ms(fs.st_mtim), ct = cachectl_ms(fs.st_ctim);
+  if ((double)fs.st_size != size || m != mtime || ct > changed) return 0;
+  *atime = cachectl_ms(fs.st_atim);
+  return 1;
+}
+
+// Is every file of every row of the directory still the one the index saw (the rule of
+// src/core/index/rowCheck.ts)? A file can change in place without its directory changing
+// (chmod, utime, a header rewritten in place), and the header's bytes decide the row's
+// class: so every file is checked, the header as well as the body. If all are unchanged,
+// their access times go into the table's columns and 1 is returned; else nothing is
+// written and the directory is read again. A time equal to the stored one is not written:
+// on a mapped index that page then stays shared.
 static int check_rows(const name_cols *n, int dfd, uint32_t first, uint32_t rows, double **scratch, size_t *cap) {
-  if (rows > *cap) {
-    double *s = realloc(*scratch, rows * sizeof **scratch);
+  if (2 * (size_t)rows > *cap) {
+    double *s = realloc(*scratch, 2 * (size_t)rows * sizeof **scratch);
     if (!s) abort();
     *scratch = s;
-    *cap = rows;
+    *cap = 2 * (size_t)rows;
   }
+  double *at = *scratch;
   for (uint32_t k = 0; k < rows; k++) {
     uint32_t r = first + k;
     char name[512];
-    struct stat fs;
-    if (r >= n->col_rows || !row_name(n, r, name, sizeof name)) return 0;
-    if (fstatat(dfd, name, &fs, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(fs.st_mode)) return 0;
-    double size = n->flags[r] & FLAG_HAS_DATA ? n->data_size[r] : n->hdr_size[r];
-    double m = cachectl_ms(fs.st_mtim), ct = cachectl_ms(fs.st_ctim);
-    if ((double)fs.st_size != size || (m > ct ? m : ct) > n->changed[r]) return 0;
-    (*scratch)[k] = cachectl_ms(fs.st_atim);
+    if (r >= n->col_rows || r >= n->flag_count) return 0;
+    uint8_t f = n->flags[r];
+    at[2 * k] = n->hdr_atime[r];
+    at[2 * k + 1] = n->data_atime[r];
+    if (f & FLAG_RAW_NAME) {
+      if (!row_file(n, r, "", name, sizeof name) ||
+          !file_unchanged(dfd, name, n->data_size[r], n->data_mtime[r], n->changed[r], &at[2 * k + 1])) return 0;
+      continue;
+    }
+    if ((f & FLAG_HAS_HEADER) && (!row_file(n, r, ".header", name, sizeof name) ||
+        !file_unchanged(dfd, name, n->hdr_size[r], n->hdr_mtime[r], n->changed[r], &at[2 * k]))) return 0;
+    if ((f & FLAG_HAS_DATA) && (!row_file(n, r, ".data", name, sizeof name) ||
+        !file_unchanged(dfd, name, n->data_size[r], n->data_mtime[r], n->changed[r], &at[2 * k + 1]))) return 0;
   }
   for (uint32_t k = 0; k < rows; k++) {
     uint32_t r = first + k;
-    double *col = n->flags[r] & FLAG_HAS_DATA ? n->data_atime : n->hdr_atime;
-    if (col[r] != (*scratch)[k]) col[r] = (*scratch)[k];
+    if (n->hdr_atime[r] != at[2 * k]) n->hdr_atime[r] = at[2 * k];
+    if (n->data_atime[r] != at[2 * k + 1]) n->data_atime[r] = at[2 * k + 1];
   }
   return 1;
 }
@@ -136,29 +152,17 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     memcpy(&ino, req + at + 16, 8);
     memcpy(&first, req + at + 24, 4);
     memcpy(&rows, req + at + 28, 4);
-    const char *rel;
-    size_t rl;
-    if (names->path_bytes) {
-      // Path mode: the directory's path is entry `id` of the paths block.
-      uint32_t id;
-      memcpy(&id, req + at + 32, 4);
-      at += 40;
-      if (id >= names->path_count || names->path_start[id] > names->path_bytes_len ||
-          names->path_len[id] > names->path_bytes_len - names->path_start[id]) {
-        put_dir(out, V_ERROR, EINVAL, NULL);
-        continue;
-      }
-      rel = names->path_bytes + names->path_start[id];
-      rl = names->path_len[id];
-    } else {
-      uint16_t l16;
-      memcpy(&l16, req + at + 32, 2);
-      rel = req + at + 40;
-      rl = l16;
-      // Never read past the request, whatever its lengths say (it is ours, but it is memory).
-      if (at + 40 + rl > req_len) break;
-      at = (at + 40 + rl + 7) & ~(size_t)7;
+    // The directory's path is entry `id` of the paths block.
+    uint32_t id;
+    memcpy(&id, req + at + 32, 4);
+    at += 40;
+    if (id >= names->path_count || names->path_start[id] > names->path_bytes_len ||
+        names->path_len[id] > names->path_bytes_len - names->path_start[id]) {
+      put_dir(out, V_ERROR, EINVAL, NULL);
+      continue;
     }
+    const char *rel = names->path_bytes + names->path_start[id];
+    size_t rl = names->path_len[id];
     struct stat st;
     int dfd = rows == 0 ? stat_rel(&c, rel, rl, &st) : open_rel(&c, rel, rl);
     if (dfd < 0 || (rows > 0 && fstat(dfd, &st) != 0)) {
@@ -169,29 +173,7 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
       put_dir(out, V_CHANGED, 0, &st);
       continue;
     }
-    if (names->data_size) {
-      put_dir(out, check_rows(names, dfd, first, rows, &scratch, &scratch_cap) ? V_SAME : V_CHANGED, 0, &st);
-      continue;
-    }
-    put_dir(out, V_SAME, 0, &st);
-    for (uint32_t k = 0; k < rows; k++) {
-      char name[512];
-      char rec[40] = { 0 };
-      struct stat fs;
-      int32_t err = 0, reg = 0;
-      if (!row_name(names, first + k, name, sizeof name)) {
-        err = ENAMETOOLONG;
-      } else if (fstatat(dfd, name, &fs, AT_SYMLINK_NOFOLLOW) != 0) {
-        err = errno;
-      } else {
-        double v[4] = { (double)fs.st_size, cachectl_ms(fs.st_atim), cachectl_ms(fs.st_mtim), cachectl_ms(fs.st_ctim) };
-        memcpy(rec, v, sizeof v);
-        reg = S_ISREG(fs.st_mode) ? 1 : 0;
-      }
-      memcpy(rec + 32, &err, 4);
-      memcpy(rec + 36, &reg, 4);
-      blob_append(out, rec, sizeof rec);
-    }
+    put_dir(out, check_rows(names, dfd, first, rows, &scratch, &scratch_cap) ? V_SAME : V_CHANGED, 0, &st);
   }
   dir_cache_release(&c);
   free(scratch);

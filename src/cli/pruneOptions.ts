@@ -47,10 +47,11 @@ export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.P
 }
 
 /** 0 done, 1 some deletions failed, 4 target unreachable (guard), 130/143 interrupted. */
-export function pruneExitCode(r: { errors: unknown[]; blockedByGuard: boolean; interrupted: boolean }, signalName?: string): number {
+/** The exit status of a prune: an unmet target is never 0 (core/prune/outcome.ts says why). */
+export function pruneExitCode(r: { errors: unknown[]; targetMet: boolean; interrupted: boolean }, signalName?: string): number {
   if (r.interrupted) return signalName === 'SIGTERM' ? 143 : 130;
+  if (!r.targetMet) return 4;
   if (r.errors.length > 0) return 1;
-  if (r.blockedByGuard) return 4;
   return 0;
 }
 

@@ -42,7 +42,7 @@ describe('cachectl prune (spawned bin)', () => {
 
   test('human dry run prints the plan on stdout and the summary on stderr', async () => {
     const root = await cache(10);
-    const r = await runCachectl(['prune', root, '--limit', '30K', '--dry-run']);
+    const r = await runCachectl(['prune', root, '--limit', '30K', '--usage', 'apparent', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^lru\s+\d.*p9\.tar\.xz\?$/);
     expect(r.stderr).toContain('Dry run: nothing deleted.');
@@ -66,7 +66,7 @@ describe('cachectl prune (spawned bin)', () => {
     const root = await cache(5);
     const r = await runCachectl(['prune', root, '--limit', '1', '--keep-newer-than', '3d']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('target not met');
+    expect(r.stderr).toMatch(/limit 1 B not met: .* left; 2 entries were used within --keep-newer-than/);
   });
 
   test('--min-free 100% evicts everything evictable and reports the miss; 0% evicts nothing', async () => {
@@ -92,14 +92,14 @@ describe('cachectl prune (spawned bin)', () => {
     const holder = spawn('sleep', ['30']);
     try {
       await writeFile(join(root, '.cachectl.lock'), `${holder.pid}\n`);
-      const r = await runCachectl(['prune', root, '--limit', '1K']);
+      const r = await runCachectl(['prune', root, '--limit', '1K', '--usage', 'apparent']);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(`another cachectl (pid ${holder.pid}) is pruning`);
     } finally {
       holder.kill();
     }
     await new Promise((res) => holder.once('exit', res));
-    const r2 = await runCachectl(['prune', root, '--limit', '1K']);
+    const r2 = await runCachectl(['prune', root, '--limit', '1K', '--usage', 'apparent']);
     expect(r2.code).toBe(0);
     expect(await exists(join(root, '.cachectl.lock'))).toBe(false); // released
   });
@@ -108,7 +108,7 @@ describe('cachectl prune (spawned bin)', () => {
     const root = await cache(5);
     const holder = spawn('sleep', ['1']);
     await writeFile(join(root, '.cachectl.lock'), `${holder.pid}\n`);
-    const r = await runCachectl(['prune', root, '--limit', '1K', '--wait-lock', '10s']);
+    const r = await runCachectl(['prune', root, '--limit', '1K', '--usage', 'apparent', '--wait-lock', '10s']);
     expect(r.code).toBe(0);
     expect((await readFile(join(root, '..', root.split('/').pop()!, '.cachectl.lock')).catch(() => 'gone'))).toBe('gone');
   });
@@ -116,9 +116,9 @@ describe('cachectl prune (spawned bin)', () => {
   test('--prom-file writes node_exporter metrics after a real run, not after a dry run', async () => {
     const root = await cache(5);
     const prom = join(await tempDir(), 'cachectl.prom');
-    await runCachectl(['prune', root, '--limit', '1K', '--dry-run', '--prom-file', prom]);
+    await runCachectl(['prune', root, '--limit', '1K', '--usage', 'apparent', '--dry-run', '--prom-file', prom]);
     expect(await exists(prom)).toBe(false);
-    const r = await runCachectl(['prune', root, '--limit', '1K', '--prom-file', prom]);
+    const r = await runCachectl(['prune', root, '--limit', '1K', '--usage', 'apparent', '--prom-file', prom]);
     expect(r.code).toBe(0);
     const text = await readFile(prom, 'utf8');
     expect(text).toMatch(/^# TYPE cachectl_cache_bytes gauge$/m);

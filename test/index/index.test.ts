@@ -11,6 +11,8 @@ import { tempDir } from '../helpers/tmp.js';
 import { writeEveryKind, url, DAY } from '../scan/fixtureTree.js';
 
 const L = { levels: 2, length: 1 };
+/** The root holds foreign files (writeEveryKind), which no row describes: it is read on every run. */
+const UNVOUCHED_DIRS = 1;
 
 /** A comparable view of a snapshot: every unit with its files, sizes and times. */
 function view(s: Awaited<ReturnType<typeof scan>>) {
@@ -41,8 +43,8 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     const first = await indexedScan({ walker, root, stateDir: state });
     expect(first.index).toMatchObject({ used: false, reason: 'no index yet' });
     const second = await indexedScan({ walker, root, stateDir: state });
-    expect(second.index).toMatchObject({ used: true, readDirs: 0 });
-    expect(second.index.reusedDirs).toBe(first.dirRecords.length);
+    expect(second.index).toMatchObject({ used: true, readDirs: UNVOUCHED_DIRS });
+    expect(second.index.reusedDirs).toBe(first.dirRecords.length - UNVOUCHED_DIRS);
     expect(view(second)).toEqual(view(await scan({ root, walker })));
   });
 
@@ -74,7 +76,7 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     const data = join(root, s0.table.files(i)[1]);
     await appendFile(data, Buffer.alloc(100)); // same inode, same directory mtime
     const s = await indexedScan({ walker, root, stateDir: state });
-    expect(s.index.readDirs).toBe(1);
+    expect(s.index.readDirs).toBe(1 + UNVOUCHED_DIRS);
     expect(view(s)).toEqual(view(await scan({ root, walker })));
   });
 
@@ -87,7 +89,7 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     const before = Date.now();
     await readFile(data);
     const s = await indexedScan({ walker, root, stateDir: state });
-    expect(s.index.readDirs).toBe(0);
+    expect(s.index.readDirs).toBe(UNVOUCHED_DIRS);
     expect(s.table.f64.dataAtime[s.table.key.indexOf(url('more-9'))]).toBeGreaterThanOrEqual(before - 10);
   });
 

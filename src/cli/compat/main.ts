@@ -102,7 +102,11 @@ async function once(ctx: CliContext, o: HtcOptions): Promise<number> {
   // htcacheclean aborts the whole run on one unreadable directory; we clean the rest
   // and name what we could not read, but still exit 1 so cron and monitoring notice.
   for (const e of result.errors) ctx.err(`${PROG}: ${e.path}: ${strerror(e.code)}\n`);
-  return result.errors.length > 0 ? 1 : 0;
+  // htcacheclean's own failure status, but never a silent success while over the limit.
+  // (-D only shows what would go, as htcacheclean's does; a negative -l asks for everything.)
+  const missed = !result.targetMet && !o.dryRun && o.limit >= 0;
+  if (missed && result.miss) ctx.err(`${PROG}: ${result.miss.message}\n`);
+  return result.errors.length > 0 || missed ? 1 : 0;
 }
 
 /** mode 0644, truncating, "PID\n" (log_pid). Returns strerror text on failure. */

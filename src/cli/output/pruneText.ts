@@ -37,8 +37,8 @@ export function renderPruneSummary(r: PruneResult, s: Style): string {
   if (r.skippedChanged) out += s.dim(`  ${n(r.skippedChanged)} entries spared: httpd used or rewrote them after the scan\n`);
   if (r.alreadyGone) out += s.dim(`  ${n(r.alreadyGone)} files were already gone\n`);
   if (r.emptyDirsRemoved) out += s.dim(`  ${n(r.emptyDirsRemoved)} empty directories removed\n`);
-  if (r.blockedByGuard) out += s.yellow(`  target not met: the remaining entries were used within --keep-newer-than\n`);
   if (r.interrupted) out += s.yellow('  interrupted: stopped between deletions\n');
+  if (r.miss) out += s.red(`  ${escapeControl(r.miss.message)}\n`);
   if (r.errors.length) {
     out += s.red(`  ${r.errors.length} paths could not be read or deleted:\n`);
     for (const e of r.errors.slice(0, 20)) out += `    ${e.code}  ${e.path}\n`;

@@ -1,12 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
 import { Flag, Kind, type UnitTable } from '../scan/table.js';
 
-export interface LogPosition { path: string; offset: number; size: number }
+/**
+ * Where the last run stopped in one log file (kept by "dev:ino"). `head` is a hash of the
+ * file's first `headLen` bytes: ext4 hands a freed inode out again at once (logrotate's
+ * `create` can give the new log the old inode), and copytruncate refills a file in place,
+ * so the inode alone does not say that this is the file that was read.
+ */
+export interface LogPosition { path: string; offset: number; size: number; head?: string; headLen?: number }
+
+/** Latest request time (ms) per requested `path?query`, from every log line read so far. */
+export type LogUse = Record<string, number>;
+
+/** Bytes of a log's start that identify it (a few lines with their timestamps). */
+const HEAD_BYTES = 512;
 
 export interface AccessLogResult {
   lines: number;
@@ -15,6 +28,7 @@ export interface AccessLogResult {
   garbage: number;
   files: { path: string; from: number; to: number; gzip: boolean; skipped?: string }[];
   positions: Record<string, LogPosition>;
+  use: LogUse;
 }
 
 /** Common or combined, whichever the line fits (combined first: it is the longer). */
@@ -52,14 +66,28 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+async function headHash(path: string, len: number): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(len);
+    const { bytesRead } = await fh.read(b, 0, len, 0);
+    return createHash('sha1').update(b.subarray(0, bytesRead)).digest('hex');
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
- * Reads access logs from where the last run stopped (by inode: a rotated log keeps its
- * inode under its new name, so `access_log.1` is finished, not re-read) and raises the
- * recency of every entry a request named. Makes LRU exact on noatime mounts. Gzip logs
- * are read whole once (keyed by inode and size); re-reading is harmless (times only rise).
+ * Reads access logs from where the last run stopped (by inode and content: a rotated log
+ * keeps its inode under its new name, so `access_log.1` is finished, not re-read) and
+ * keeps, per requested URL, the latest request time (`use`, saved in the index). Then
+ * raises the recency of every entry a request named, from all requests ever read, not
+ * only the new ones: the file times a re-read directory brings back must not undo an
+ * older log line. So an indexed run ranks entries as a full run over the same logs does.
+ * Gzip logs are read whole once (keyed by inode, size and head).
  */
 export async function applyAccessLogs(
-  table: UnitTable, files: readonly string[], prev: Record<string, LogPosition>, opts: { format?: string } = {},
+  table: UnitTable, files: readonly string[], prev: Record<string, LogPosition>, opts: { format?: string; use?: LogUse } = {},
 ): Promise<AccessLogResult> {
   const parse = opts.format ? compileLogFormat(opts.format) : defaultParser();
   // Built at the first request only: decoding every key costs ~1 s at 500k entries, for
@@ -76,7 +104,8 @@ export async function applyAccessLogs(
     }
     return map;
   };
-  const r: AccessLogResult = { lines: 0, hits: 0, matched: 0, garbage: 0, files: [], positions: {} };
+  const use: LogUse = { ...opts.use };
+  const r: AccessLogResult = { lines: 0, hits: 0, matched: 0, garbage: 0, files: [], positions: {}, use };
   for (const path of files) {
     let st;
     try {
@@ -87,7 +116,11 @@ export async function applyAccessLogs(
     }
     const id = `${st.dev}:${st.ino}`;
     const gzip = await isGzip(path);
-    const seen = prev[id];
+    const headLen = Math.min(st.size, HEAD_BYTES);
+    const head = await headHash(path, headLen);
+    const known = prev[id];
+    // The same inode with another beginning is another file: read it from the start.
+    const seen = known && (known.head === undefined || (known.headLen! <= st.size && (await headHash(path, known.headLen!)) === known.head)) ? known : undefined;
     if (gzip && seen && seen.size === st.size) {
       r.positions[id] = seen;
       r.files.push({ path, from: st.size, to: st.size, gzip, skipped: 'already read' });
@@ -96,7 +129,7 @@ export async function applyAccessLogs(
     // A plain log that shrank was truncated in place (copytruncate): start over.
     const from = !gzip && seen && seen.offset <= st.size ? seen.offset : 0;
     if (!gzip && from >= st.size) {
-      r.positions[id] = { path, offset: from, size: st.size };
+      r.positions[id] = { path, offset: from, size: st.size, head, headLen };
       r.files.push({ path, from, to: from, gzip });
       continue;
     }
@@ -112,19 +145,24 @@ export async function applyAccessLogs(
       if (!hit) { r.garbage++; continue; }
       if (hit.status >= 400) continue;
       r.hits++;
-      const rows = byPath().get(`${hit.path}?${hit.query}`) ?? byPath().get(hit.path);
-      if (!rows) continue;
-      for (const i of rows) {
-        r.matched++;
-        const col = table.flags[i] & Flag.HasData ? table.f64.dataAtime : table.f64.hdrAtime;
-        if (hit.time > col[i]) col[i] = hit.time;
-      }
+      const url = `${hit.path}?${hit.query}`;
+      if (!(use[url] >= hit.time)) use[url] = hit.time;
     }
     // A last line without its newline may still be being written: read it next time.
     const complete = gzip || st.size === 0 || (await lastByte(path, st.size)) === 0x0a;
     const to = gzip ? st.size : Math.min(st.size, from + consumed - (complete ? 0 : lastLen));
-    r.positions[id] = { path, offset: to, size: st.size };
+    r.positions[id] = { path, offset: to, size: st.size, head, headLen };
     r.files.push({ path, from, to, gzip });
+  }
+  for (const url in use) {
+    // httpd's keys end in `?query` (an empty one too); an entry cached without it matches by path.
+    const rows = byPath().get(url) ?? byPath().get(url.slice(0, url.indexOf('?')));
+    if (!rows) continue;
+    for (const i of rows) {
+      r.matched++;
+      const col = table.flags[i] & Flag.HasData ? table.f64.dataAtime : table.f64.hdrAtime;
+      if (use[url] > col[i]) col[i] = use[url];
+    }
   }
   return r;
 }

@@ -20,7 +20,7 @@ import { F64_COLUMNS, type RowColumns, type UnitTable } from '../scan/table.js';
  * disk or a bug, not an adversary (the state dir is root's), and it cost 57-69 ms of every
  * load at 500k entries (102 MB) against 18-22 ms.
  */
-export const INDEX_VERSION = 4;
+export const INDEX_VERSION = 5;
 /**
  * Spare rows saved after the table's rows: 1/16 of them, at least 1024. Measured at 500k
  * entries with 1% of them changed (5000 headers rewritten, 1500 deleted, 1000 added), 18k
@@ -67,7 +67,7 @@ export const DIR_COLUMNS = [
   'foreignFiles', 'foreignBytes', 'foreignDisk', 'others',
 ] as const;
 
-export type LogPositions = Record<string, { path: string; offset: number; size: number }>;
+export type LogPositions = Record<string, { path: string; offset: number; size: number; head?: string; headLen?: number }>;
 
 export interface IndexMeta {
   version: number;
@@ -79,6 +79,8 @@ export interface IndexMeta {
   dirs: DirRecord[];
   /** Read positions in access logs, by "dev:ino". */
   logs?: LogPositions;
+  /** Latest request time per requested URL from every log line read (accessLog.ts). */
+  logUse?: Record<string, number>;
 }
 
 /** The JSON part of the file. */

@@ -2,7 +2,7 @@ import { scan, type ScanOptions, type Snapshot } from '../scan/scan.js';
 import { resolveRoot, statRoot } from '../scan/root.js';
 import { detectFormat } from '../scan/detect.js';
 import { noopLog, type Log } from '../log.js';
-import type { LogPositions } from './format.js';
+import type { IndexMeta } from './format.js';
 import { loadIndex, saveIndex } from './store.js';
 import { applyAccessLogs, type AccessLogResult } from './accessLog.js';
 
@@ -11,16 +11,10 @@ export interface IndexOptions {
   readonly stateDir?: string;
   /** Ignore the saved index and read every directory (it is rewritten afterwards). */
   readonly full?: boolean;
-  /** Apache access logs whose requests refresh recency (then no per-file lstat). */
+  /** Apache access logs whose requests raise recency (for noatime mounts). */
   readonly accessLogs?: readonly string[];
   /** A LogFormat string; default: common or combined. */
   readonly logFormat?: string;
-  /**
-   * 'lstat' (default): every entry's access time is re-read (one fstatat each). 'lazy'
-   * (prune): none is; rows keep the index's times, marked stale (Snapshot.staleRecency),
-   * and prune checks only those that reach the front of its queue.
-   */
-  readonly recency?: 'lstat' | 'lazy';
   /**
    * Leave the save to the caller (IndexedSnapshot.saveIndex): prune's first deletion then
    * waits for no 100 MB write (~0.3-0.9 s at 500k entries), nor for the table to be put
@@ -67,15 +61,10 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, root, rootStat.ino, format);
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   const useLog = (opts.accessLogs?.length ?? 0) > 0;
-  const snap = await scan({
-    ...opts, format,
-    reuse: loaded.index
-      ? { index: loaded.index, refresh: useLog || opts.recency === 'lazy' ? 'none' : 'lstat', markStale: !useLog && opts.recency === 'lazy', deferRegroup: opts.deferSave }
-      : undefined,
-  });
+  const snap = await scan({ ...opts, format, reuse: loaded.index ? { index: loaded.index, deferRegroup: opts.deferSave } : undefined });
   let accessLog: AccessLogResult | undefined;
   if (useLog && !snap.interrupted) {
-    accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat });
+    accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse });
   }
   const info = {
     used: loaded.index !== null, reason: loaded.reason,
@@ -87,16 +76,18 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   // it took ~1 s at 500k entries for nothing.
   const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
   if (loaded.index && snap.reuse && snap.reuse.readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
-  const save = () => write(opts.stateDir!, snap, info, accessLog?.positions ?? loaded.index?.meta.logs, log);
+  // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
+  const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
+  const save = () => write(opts.stateDir!, snap, info, logs, log);
   return opts.deferSave ? { ...snap, index: info, saveIndex: save } : { ...snap, index: await save() };
 }
 
-async function write(stateDir: string, snap: Snapshot, info: IndexInfo, logs: LogPositions | undefined, log: Log): Promise<IndexInfo> {
+async function write(stateDir: string, snap: Snapshot, info: IndexInfo, logs: Pick<IndexMeta, 'logs' | 'logUse'>, log: Log): Promise<IndexInfo> {
   // Deferred (deferSave): the table is put in directory order only now; row numbers change.
   snap.regroup?.();
   try {
     const saved = await saveIndex(stateDir, snap.root, {
-      root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, dirs: snap.dirRecords, logs,
+      root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, dirs: snap.dirRecords, ...logs,
     }, snap.table);
     return { ...info, saved };
   } catch (e) {

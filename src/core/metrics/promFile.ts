@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { EvictReason, PruneResult } from '../prune/types.js';
+import { EVICT_REASONS, type PruneResult } from '../prune/types.js';
 
 /**
  * node_exporter textfile metrics for one prune run. All gauges ("last run" values),
@@ -15,15 +15,15 @@ export interface PromExtra {
   readonly previousSuccess?: number | null;
 }
 
-const REASONS: EvictReason[] = ['temp', 'orphan', 'unusable', 'expired', 'lru'];
+const REASONS = EVICT_REASONS;
 const SUCCESS_METRIC = 'cachectl_last_success_timestamp_seconds';
 
 type Labels = Record<string, string>;
 interface Metric { name: string; help: string; samples: [Labels, number][] }
 
-/** A run counts as a success when it finished, uninterrupted and without errors. */
-export function runSucceeded(r: Pick<PruneResult, 'interrupted' | 'errors'>): boolean {
-  return !r.interrupted && r.errors.length === 0;
+/** A run counts as a success when it finished, uninterrupted, without errors, and met its target. */
+export function runSucceeded(r: Pick<PruneResult, 'interrupted' | 'errors' | 'targetMet'>): boolean {
+  return !r.interrupted && r.errors.length === 0 && r.targetMet;
 }
 
 export function renderPromText(r: PruneResult, extra: PromExtra): string {
@@ -44,6 +44,7 @@ export function renderPromText(r: PruneResult, extra: PromExtra): string {
     one('cachectl_last_run_duration_seconds', 'Duration of the last run (scan, plan and deletions).', r.durationMs / 1000),
     one('cachectl_last_run_errors', 'Files the last run could not read or delete.', r.errors.length),
     one('cachectl_last_run_target_met', '1 when the last run brought the cache within its targets.', r.targetMet ? 1 : 0),
+    { name: 'cachectl_last_run_target_missed', help: 'Why the last run missed its target (1 for the reason; absent when met).', samples: r.miss ? [[{ ...root, reason: r.miss.reason }, 1]] : [] },
     one('cachectl_last_run_timestamp_seconds', 'When the last run ended, in seconds since the epoch.', extra.now / 1000),
     one('cachectl_tail_age_seconds', 'Age of the least recently used entry kept (how long the cache remembers).', r.tailAgeMs === null ? null : r.tailAgeMs / 1000),
     one(SUCCESS_METRIC, 'When the last successful run ended, in seconds since the epoch.', lastSuccess == null ? null : lastSuccess / 1000),

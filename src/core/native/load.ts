@@ -8,15 +8,15 @@ export interface NativeBinding {
   /** Re-check and unlink a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, result: Buffer) => void): void;
   /** Check a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
+  /**
+   * Check a batch of indexed directories (native/verify.c): every file of every row is
+   * compared with the columns; access times are written in place; the result holds
+   * directory states only. Records name a directory path by id in the paths block.
+   */
   verify(root: string, rootIno: number, request: Buffer, nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
     cb: (status: number, result: Buffer) => void,
-    /**
-     * Check mode: rows compared and access times written in place; the result holds
-     * directory states only. With the paths too, path mode: records name a path by id.
-     */
-    ...check: [dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array]
-      | [dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array, pathBytes: Uint8Array, pathStart: Uint32Array, pathLen: Uint32Array]
-      | []): void;
+    dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array,
+    dataMtime: Float64Array, hdrMtime: Float64Array, pathBytes: Uint8Array, pathStart: Uint32Array, pathLen: Uint32Array): void;
   /**
    * Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment
    * each, in order. Each names its index rows, whose files are read from the columns in

@@ -73,13 +73,13 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
   const went = new Uint8Array(steps.length);
   const apply = async (k: number, dir: VerifiedDir, relDir: string, names: string[]): Promise<void> => {
     const step = steps[k];
-    // Re-check: still regular files, not changed since the scan (mtime/ctime), and a
+    // Re-check: still regular files, not changed since the scan (ctime), and a
     // body not read since (a hit moved its atime while we were planning).
     for (const name of names) {
       try {
         const st = await dir.lstat(name);
         const readSince = name.endsWith('.data') && st.atimeMs > t.f64.dataAtime[step.row];
-        if (!st.isFile() || readSince || Math.max(st.ctimeMs, st.mtimeMs) > t.f64.changed[step.row]) {
+        if (!st.isFile() || readSince || st.ctimeMs > t.f64.changed[step.row]) {
           r.skippedChanged++;
           return;
         }

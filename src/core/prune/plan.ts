@@ -4,15 +4,8 @@ import { lastUse, type RecencyOrder } from '../recency.js';
 import type { EvictReason } from './types.js';
 import { LruQueue } from './lruQueue.js';
 
-/**
- * Lazy recency (see lruQueue.ts): rows whose access times came from the index unchecked,
- * and how to check a batch of them (refreshes the table's columns in place; false = the
- * row changed since the index and must not go).
- */
-export interface Freshness {
-  readonly stale: Uint8Array;
-  readonly freshen: (rows: number[]) => Promise<boolean[]>;
-}
+/** How far past the scan a time may lie before it counts as dated in the future (clock steps, slow hits). */
+export const FUTURE_SLACK_MS = 60e3;
 
 export interface PlanInput {
   readonly usage: 'disk' | 'apparent';
@@ -42,8 +35,6 @@ export interface Plan {
   readonly changedDuringScan: number;
   /** Last use of the least recently used entry that stays, or null. */
   readonly tailLastUse: number | null;
-  /** Rows whose recency was checked lazily (Freshness). */
-  readonly checked: number;
 }
 
 /** Size of one unit in the chosen accounting, each file rounded up separately. */
@@ -83,7 +74,7 @@ function varyGroups(s: Snapshot): { indexOf: Map<number, number>; remaining: Map
  * Entries changed after the scan started are never victims (htcacheclean's "future"
  * phase evicts exactly those first).
  */
-export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): Promise<Plan> {
+export function buildPlan(s: Snapshot, p: PlanInput): Plan {
   const t = s.table;
   const steps: PlanStep[] = [];
   let needBytes = p.needBytes, needEntries = p.needEntries, needFree = p.needFree;
@@ -97,22 +88,31 @@ export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): P
   };
   const pressure = () => needBytes > 0 || needEntries > 0 || needFree > 0;
   // ctime has sub-ms precision and Date.now() floors: a file written in the scan's first
-  // millisecond is not "during". Later changes are also caught by evict's re-check.
-  const changedDuringScan = (i: number) => t.f64.changed[i] > s.startedAt + 1;
+  // millisecond is not "during". Later changes are also caught by evict's re-check. A
+  // ctime past the scan's end is a clock that was ahead, not a change during the scan:
+  // such an entry is judged (dated in the future), not spared forever.
+  const futureLine = Math.max(p.now, s.finishedAt) + FUTURE_SLACK_MS;
+  const changedDuringScan = (i: number) => t.f64.changed[i] > s.startedAt + 1 && t.f64.changed[i] <= s.finishedAt + FUTURE_SLACK_MS;
+  // htcacheclean's "future" phase: an entry used or written after now has no believable
+  // recency (a restore, `touch -d`, a clock set back); under pressure it goes first.
+  const isFuture = (i: number) => use[i] > futureLine || t.f64.changed[i] > futureLine;
 
   // Rows of no directory (Snapshot.dropped: the table is not regrouped yet) are skipped.
   const dropped = s.dropped;
 
-  // 1. Dead weight, whatever the targets: none of it is ever served.
+  // 1. Dead weight, whatever the targets: none of it is ever served. In path order, so the
+  // plan does not depend on the order directories were read in.
+  const dead: number[] = [];
   for (let i = 0; i < t.length; i++) {
     const k = t.kind[i];
     if (k === Kind.Entry || k === Kind.VaryIndex || dropped?.[i] || changedDuringScan(i)) continue;
     // Age by mtime, as htcacheclean does (ctime cannot be set back, mtime can by restores).
     const age = p.now - Math.max(t.f64.hdrMtime[i], t.f64.dataMtime[i]);
-    if (k === Kind.Temp && age >= p.tempMaxAge) take(i, 'temp');
-    else if (k === Kind.Orphan && age >= p.orphanMinAge) take(i, 'orphan');
-    else if (k === Kind.Unusable && age >= p.orphanMinAge) take(i, 'unusable');
+    if ((k === Kind.Temp && age >= p.tempMaxAge) || ((k === Kind.Orphan || k === Kind.Unusable) && age >= p.orphanMinAge)) dead.push(i);
   }
+  const pathOf = (i: number) => t.files(i)[0];
+  dead.sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
+  for (const i of dead) take(i, t.kind[i] === Kind.Temp ? 'temp' : t.kind[i] === Kind.Orphan ? 'orphan' : 'unusable');
 
   // 2. Candidates: entries, by recency.
   const cand: number[] = [];
@@ -123,41 +123,28 @@ export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): P
     if (t.kind[i] !== Kind.Entry || dropped?.[i]) continue;
     use[i] = lastUse(t, i, p.order);
     if (changedDuringScan(i)) { changed++; continue; }
-    if (use[i] > guardLine) { guarded++; continue; }
+    if (use[i] > guardLine && !isFuture(i)) { guarded++; continue; }
     cand.push(i);
   }
   // Sizes once, not in the comparator: the sort calls it n log n times.
   const size = new Float64Array(t.length);
   for (const i of cand) size[i] = unitSize(s, i, p.usage, p.round);
   const isExpired = (i: number) => t.f64.expire[i] > 0 && t.f64.expire[i] / 1000 < p.now;
-  // Full ties go by key then name: rows come in the order directories were read, which
-  // varies between runs, and a dry run must name what the real run then removes.
-  const byKey = (a: number, b: number): number => {
-    const ka = t.key.get(a) + t.name.get(a), kb = t.key.get(b) + t.name.get(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
+  // Full ties go by path: rows come in the order directories were read, which varies
+  // between runs, and a dry run must name what the real run then removes.
+  const byPath = (a: number, b: number): number => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0);
+  const future = new Uint8Array(t.length);
+  for (const i of cand) future[i] = isFuture(i) ? 1 : 0;
   const before = (a: number, b: number): boolean =>
-    ((p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a] || byKey(a, b)) < 0;
-  const queue = new LruQueue(cand, {
-    before,
-    stale: fresh?.stale,
-    freshen: fresh && (async (rows) => {
-      const ok = await fresh.freshen(rows);
-      return rows.map((i, k) => {
-        use[i] = lastUse(t, i, p.order);
-        if (!ok[k]) { changed++; return false; }
-        if (use[i] > guardLine) { guarded++; return false; }
-        return true;
-      });
-    }),
-  });
+    (future[b] - future[a] || (p.expiredFirst ? Number(isExpired(b)) - Number(isExpired(a)) : 0) || use[a] - use[b] || size[b] - size[a] || byPath(a, b)) < 0;
+  const queue = new LruQueue(cand, before);
 
   const { indexOf, remaining } = varyGroups(s);
   const evicted = new Uint8Array(t.length);
   while (pressure()) {
-    const i = await queue.next();
+    const i = queue.next();
     if (i === null) break;
-    take(i, p.expiredFirst && isExpired(i) ? 'expired' : 'lru');
+    take(i, future[i] ? 'future' : p.expiredFirst && isExpired(i) ? 'expired' : 'lru');
     evicted[i] = 1;
     // The index goes with its last variant (never on its stored expiry: httpd bug 53767).
     const idx = indexOf.get(i);
@@ -170,11 +157,11 @@ export async function buildPlan(s: Snapshot, p: PlanInput, fresh?: Freshness): P
 
   // The tail: the next row the queue would give (exact), or an entry that was never a
   // candidate (guarded or changed: recent by definition) if none is left.
-  const next = await queue.peek();
+  const next = queue.peek();
   let tail: number | null = next === null ? null : use[next];
   for (let i = 0; next === null && i < t.length; i++) {
     if (t.kind[i] === Kind.Entry && !evicted[i] && !dropped?.[i] && (tail === null || use[i] < tail)) tail = use[i];
   }
   const met = !pressure();
-  return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail, checked: queue.checked };
+  return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail };
 }

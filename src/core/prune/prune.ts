@@ -7,15 +7,17 @@ import { filesystemOf } from '../report.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { noopLog } from '../log.js';
 import { buildPlan, unitSize } from './plan.js';
-import { freshnessOf } from './freshen.js';
 import { evict } from './evict.js';
-import type { EvictReason, PruneOptions, PruneResult, ReasonTally, Victim } from './types.js';
+import { EVICT_REASONS, type EvictReason, type PruneOptions, type PruneResult, type ReasonTally, type Victim } from './types.js';
 import { UsageError } from '../errors.js';
+import { judgeOutcome } from './outcome.js';
 
 export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
 export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
 
-const REASONS: EvictReason[] = ['temp', 'orphan', 'unusable', 'expired', 'lru'];
+const REASONS = EVICT_REASONS;
+/** Reasons whose units are not entries (dead weight): counted as units. */
+const DEAD_WEIGHT: ReadonlySet<EvictReason> = new Set(['temp', 'orphan', 'unusable']);
 
 /**
  * One prune run: lock -> scan -> plan -> evict -> summary. The dry run takes the same
@@ -44,8 +46,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   const snap = await indexedScan({
     root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
     stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
-    // Access times are checked only for the rows that reach the front of the queue.
-    recency: 'lazy', deferSave: true,
+    deferSave: true,
   });
   const scanMs = Date.now() - t0;
   const now = o.now ?? Date.now();
@@ -69,7 +70,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     minFreeBytes = 'percent' in o.minFree ? Math.ceil((o.minFree.percent / 100) * fs.size) : o.minFree.bytes;
   }
   const native = pickNative(o.walker);
-  const plan = await buildPlan(snap, {
+  const plan = buildPlan(snap, {
     usage, order: o.order ?? 'atime', now, round,
     needBytes: o.limit === undefined ? 0 : Math.max(0, bytes - o.limit),
     needEntries: o.maxEntries === undefined ? 0 : Math.max(0, entries - o.maxEntries),
@@ -78,8 +79,8 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     keepNewerThan: o.keepNewerThan ?? 0,
     tempMaxAge: o.tempMaxAge ?? DEFAULT_TEMP_MAX_AGE,
     orphanMinAge: o.orphanMinAge ?? DEFAULT_ORPHAN_MIN_AGE,
-  }, freshnessOf(snap, native));
-  log.debug?.(`plan: ${plan.steps.length} units, target ${plan.met ? 'reachable' : 'not reachable'}, ${plan.checked} access times checked lazily`);
+  });
+  log.debug?.(`plan: ${plan.steps.length} units, target ${plan.met ? 'reachable' : 'not reachable'}`);
 
   const firstDeletionMs = Date.now() - t0;
   const done = snap.interrupted
@@ -92,13 +93,27 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
 
   // Everything that reads rows comes before the save: saving regroups the table (row
   // numbers change, see Snapshot.regroup).
+  // One count for every figure: an LRU step that takes a vary index along adds its bytes,
+  // not an entry, so before - after = the entries by reason.
   const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
-  let removedBytes = 0, removedEntries = 0;
+  let removedBytes = 0, removedEntries = 0, removedDisk = 0;
+  const removed = new Uint8Array(t.length);
   for (const s of done.done) {
-    byReason[s.reason].entries++;
+    const entry = t.kind[s.row] === Kind.Entry;
+    if (entry || DEAD_WEIGHT.has(s.reason)) byReason[s.reason].entries++;
     byReason[s.reason].bytes += s.bytes;
     removedBytes += s.bytes;
-    if (t.kind[s.row] === Kind.Entry) removedEntries++;
+    removedDisk += s.diskBytes;
+    removed[s.row] = 1;
+    if (entry) removedEntries++;
+  }
+  // The tail is measured on what stays, not on what the plan meant to leave: an
+  // interrupted run keeps victims the plan counted as gone.
+  let tail: number | null = null;
+  for (let i = 0; !snap.interrupted && i < t.length; i++) {
+    if (t.kind[i] !== Kind.Entry || removed[i] || dropped?.[i]) continue;
+    const u = lastUse(t, i, o.order ?? 'atime');
+    if (tail === null || u < tail) tail = u;
   }
   const victims: Victim[] = plan.steps.map((s) => ({
     url: t.key.get(s.row) || t.files(s.row)[0], files: t.files(s.row), bytes: s.bytes, reason: s.reason,
@@ -106,18 +121,23 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   }));
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
   const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
-  const skipped = done.skippedChanged > 0 || done.errors.length > 0 || done.interrupted;
+  const interrupted = done.interrupted || snap.interrupted;
+  const targets = { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes };
+  const outcome = judgeOutcome({
+    dryRun: o.dryRun ?? false, usage, targets, after, interrupted, skippedChanged: done.skippedChanged, errors: done.errors, filesystem: fs,
+    removedDisk, guarded: plan.guarded, changedDuringScan: plan.changedDuringScan, deleteErrors: done.errors.length,
+  });
   return {
     root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,
-    targets: { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes },
-    before: { bytes, entries }, after, plan: victims,
+    targets, before: { bytes, entries }, after, plan: victims,
     removed: { entries: removedEntries, bytes: removedBytes, files: done.files, byReason },
-    tailAgeMs: plan.tailLastUse === null ? null : now - plan.tailLastUse,
-    targetMet: plan.met && !skipped,
-    blockedByGuard: !plan.met && plan.guarded > 0,
+    tailAgeMs: tail === null ? null : Math.max(0, now - tail),
+    targetMet: outcome.targetMet,
+    miss: outcome.miss,
+    blockedByGuard: outcome.miss?.reason === 'keep-newer-than',
     alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
     errors: [...snap.errors, ...done.errors],
-    interrupted: done.interrupted || snap.interrupted,
+    interrupted,
     filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index,
   };
 }

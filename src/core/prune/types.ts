@@ -4,9 +4,12 @@ import type { SizeOrPercent } from '../units.js';
 import type { CacheFormat } from '../scan/detect.js';
 import type { Filesystem } from '../report.js';
 import type { IndexInfo, IndexOptions } from '../index/indexedScan.js';
+import type { Miss } from './outcome.js';
 
 /** Why a unit is in the plan. Dead weight comes first, then least recently used. */
-export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'expired' | 'lru';
+export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'future' | 'expired' | 'lru';
+/** Every reason, in plan order (summaries and metrics list them so). */
+export const EVICT_REASONS: readonly EvictReason[] = ['temp', 'orphan', 'unusable', 'future', 'expired', 'lru'];
 
 export interface PruneOptions extends IndexOptions {
   readonly root: string;
@@ -71,7 +74,10 @@ export interface PruneResult {
   readonly removed: { entries: number; bytes: number; files: number; byReason: Record<EvictReason, ReasonTally> };
   /** Last use of the least recently used entry kept (ms ago), or null when none is left. */
   readonly tailAgeMs: number | null;
+  /** The figures after the run meet every target (core/prune/outcome.ts). */
   readonly targetMet: boolean;
+  /** When not: why, as a machine-readable reason and one sentence. */
+  readonly miss?: Miss;
   /** The target was missed because --keep-newer-than protected the rest. */
   readonly blockedByGuard: boolean;
   /** Files already gone when we went to unlink them (httpd got there first). */

@@ -17,9 +17,13 @@ export interface ClassifyTotals {
 
 const reasonCode = (r: Reason): number => REASONS.indexOf(r);
 const disk = (st: Stats): number => st.blocks * 512;
-/** Latest ctime/mtime of up to two files (no rest arguments or arrays: called per row). */
-const changedAt = (a?: Stats, b?: Stats): number =>
-  Math.max(0, a ? Math.max(a.ctimeMs, a.mtimeMs) : 0, b ? Math.max(b.ctimeMs, b.mtimeMs) : 0);
+/**
+ * Latest ctime of up to two files (no rest arguments or arrays: called per row). The
+ * kernel sets ctime on every write, rename, link, chmod, chown and utime, and nobody can
+ * set it back: a file whose ctime has not moved is the file that was read. (mtime can be
+ * set to anything, even the future, by a restore or `touch -d`.)
+ */
+const changedAt = (a?: Stats, b?: Stats): number => Math.max(0, a ? a.ctimeMs : 0, b ? b.ctimeMs : 0);
 /** Rows are added with no values, then their columns are written directly (no per-row objects). */
 const NO_VALUES: UnitRow['values'] = Object.freeze({});
 

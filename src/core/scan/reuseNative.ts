@@ -5,8 +5,7 @@ import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
 import type { FileStat, WalkOptions } from './walk.js';
 import { readBatch, readNative, type BatchDir } from './walkNative.js';
-import { knownFilesOf } from './knownFiles.js';
-import type { Refresh, Reuser } from './reuse.js';
+import type { Reuser } from './reuse.js';
 
 /** Directories per verify job, and jobs at once (libuv's 4 threads). */
 const BATCH = 1024;
@@ -39,26 +38,6 @@ function pathBlock(prev: LoadedIndex): PathBlock {
 /** A directory to read again: `d` = its index record (changed), none = new since the index (read whole). */
 interface Changed { rel: string; stat: FileStat; d?: DirRecord }
 
-/** The request of native/verify.c: directories only; the names are read from the column in place. */
-export function encodeVerify(batch: readonly { d: Pick<DirRecord, 'rel' | 'mtimeMs' | 'ctimeMs' | 'ino' | 'rowStart' | 'rowCount'>; stat: boolean }[]): Buffer {
-  let size = 8;
-  for (const { d } of batch) size += 40 + ((Buffer.byteLength(d.rel) + 7) & ~7);
-  const b = Buffer.alloc(size);
-  b.writeUInt32LE(batch.length, 0);
-  let at = 8;
-  for (const { d, stat } of batch) {
-    b.writeDoubleLE(d.mtimeMs, at);
-    b.writeDoubleLE(d.ctimeMs, at + 8);
-    b.writeDoubleLE(d.ino, at + 16);
-    b.writeUInt32LE(d.rowStart, at + 24);
-    b.writeUInt32LE(stat ? d.rowCount : 0, at + 28);
-    const rl = b.write(d.rel, at + 40);
-    b.writeUInt16LE(rl, at + 32);
-    at += 40 + ((rl + 7) & ~7);
-  }
-  return b;
-}
-
 /** Views of a result buffer (8-aligned records; a copy if the buffer itself is not aligned). */
 export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
   const b = out.byteOffset % 8 === 0 ? out : Buffer.from(out);
@@ -68,13 +47,13 @@ export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
 /**
  * The persisted index, checked natively (native/verify.c): every indexed directory is
  * checked by path from the root (O_NOFOLLOW at each step) in batches of 1024, with one
- * fstatat per entry's recency file when `refresh` is 'lstat'. Unchanged directories keep
- * their rows and get the new access times; changed ones are read again, pinned to the
- * inode just seen; directories new since the index are read whole. Same decisions as
+ * fstatat per file of every row (index/rowCheck.ts's rule). Unchanged directories keep
+ * their rows and get the new access times; changed ones are read again whole, pinned to
+ * the inode just seen; directories new since the index are read whole. Same decisions as
  * reuse.ts (the portable walker's per-directory hook), without a JS round trip per file.
  */
 export function makeNativeReuser(
-  native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, refresh: Refresh, onReused: (which: readonly number[]) => void,
+  native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, onReused: (which: readonly number[]) => void,
 ): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
   const t = prev.table;
   const recs = prev.meta.dirs;
@@ -143,7 +122,7 @@ export function makeNativeReuser(
         const k = order[j];
         r64[w] = mtime[k]; r64[w + 1] = ctime[k]; r64[w + 2] = ino[k];
         r32[2 * w + 6] = rowStart[k];
-        r32[2 * w + 7] = refresh === 'lstat' ? rowCount[k] : 0;
+        r32[2 * w + 7] = rowCount[k];
         r32[2 * w + 8] = path[k];
       }
       native.verify(root, rootIno, req, names.bytes, names.start, names.len, t.flags.subarray(0, n), (status, out) => {
@@ -153,7 +132,7 @@ export function makeNativeReuser(
         for (let j = from; j < to; j++) at = check(order[j], v, at, changed, o);
         resolve();
       }, f.dataSize.subarray(0, n), f.hdrSize.subarray(0, n), f.changed.subarray(0, n), f.dataAtime.subarray(0, n), f.hdrAtime.subarray(0, n),
-      paths.bytes, paths.start, paths.len);
+      f.dataMtime.subarray(0, n), f.hdrMtime.subarray(0, n), paths.bytes, paths.start, paths.len);
     });
   }
 
@@ -181,11 +160,11 @@ export function makeNativeReuser(
             readNative(native, abs(top.rel), top.rel, top.stat, o.readHeaders, true, sink, next);
             continue;
           }
-          // A changed directory: its rows still true are kept, unchanged headers are not read.
+          // Changed directories are read whole: the index vouches for nothing in them.
           const batch: BatchDir[] = [];
           while (batch.length < BATCH_READ && list.length > 0 && list[list.length - 1].d !== undefined) {
-            const { rel, stat, d } = list.pop()!;
-            batch.push({ abs: abs(rel), rel, stat, known: o.readHeaders ? knownFilesOf(t, d!) : undefined });
+            const { rel, stat } = list.pop()!;
+            batch.push({ abs: abs(rel), rel, stat });
           }
           readBatch(native, t, batch, o.readHeaders, sink, next);
         }
@@ -223,7 +202,7 @@ export function makeNativeReuser(
     for (const k of order) {
       if (state[k] !== State.Same) continue;
       same.push(k);
-      if (refresh === 'lstat') r.refreshed += rowCount[k];
+      r.refreshed += rowCount[k];
     }
     r.reusedDirs += same.length;
     onReused(same);

@@ -1,3 +1,4 @@
+import { dirname, relative } from 'node:path';
 import { walk, type WalkError, type WalkOptions } from './walk.js';
 import { makeNativeReuser } from './reuseNative.js';
 import { classifyApacheDir, classifyFilesDir, type ClassifyTotals } from './classify.js';
@@ -8,12 +9,14 @@ import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';
 import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
-import { makeReuser, type Refresh } from './reuse.js';
+import { makeReuser } from './reuse.js';
 import { regroup, unclaimedRows } from './regroup.js';
 import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
 
 const OWN_PREFIX = LOCK_NAME;
+/** A directory mtime no directory has: its record is always read again (markUnvouched). */
+const UNVOUCHED = -1;
 
 export interface ScanOptions {
   readonly root: string;
@@ -37,7 +40,7 @@ export interface ScanOptions {
    * rows no directory claims any more are only marked (Snapshot.dropped) and the table is
    * put back in directory order by Snapshot.regroup, when the caller saves the index.
    */
-  readonly reuse?: { index: LoadedIndex; refresh: Refresh; markStale?: boolean; deferRegroup?: boolean };
+  readonly reuse?: { index: LoadedIndex; deferRegroup?: boolean };
 }
 
 export interface ScanProgress {
@@ -71,11 +74,6 @@ export interface Snapshot {
   readonly dirRecords: DirRecord[];
   /** Set when the scan started from a persisted index. */
   readonly reuse?: { reusedDirs: number; readDirs: number; refreshed: number };
-  /**
-   * With reuse.markStale (refresh 'none'): rows whose access times came from the index
-   * unchecked (1), lower bounds of their last use; prune checks them lazily (lruQueue.ts).
-   */
-  readonly staleRecency?: Uint8Array;
   /**
    * With reuse.deferRegroup, when directories changed: rows that belong to no directory any
    * more (1: stale rows of changed or vanished directories). Every row loop skips them until
@@ -111,7 +109,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const errors: WalkError[] = [];
   const progress: ScanProgress = { files: 0, directories: 0, bytes: 0 };
   const records: DirRecord[] = [];
-  /** Records taken from the index unchanged (their rows' times unchecked with refresh 'none'). */
+  /** Records taken from the index unchanged (every file of their rows checked). */
   const fromIndex: DirRecord[] = [];
   let dirDisk = 0;
   let layout: Layout | null = null;
@@ -147,8 +145,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     opts.onProgress?.(progress);
   };
   const native = pickNative(opts.walker);
-  const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, opts.reuse.refresh, reusedAll) : undefined;
-  const reuser = nativeReuser ?? (opts.reuse ? makeReuser(root, opts.reuse.index, opts.reuse.refresh, reused) : undefined);
+  const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, reusedAll) : undefined;
+  const reuser = nativeReuser ?? (opts.reuse ? makeReuser(root, opts.reuse.index, reused) : undefined);
 
   const walkOpts: WalkOptions = {
     root, rootStat,
@@ -191,12 +189,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   let dropped: Uint8Array | undefined;
   if (reuser && !asSaved && opts.reuse?.deferRegroup) dropped = unclaimedRows(table.length, records);
   else if (reuser && !asSaved) regroup(table, records);
-  let staleRecency: Uint8Array | undefined;
-  if (opts.reuse?.markStale && opts.reuse.refresh === 'none') {
-    staleRecency = new Uint8Array(table.length);
-    for (const d of fromIndex) staleRecency.fill(1, d.rowStart, d.rowStart + d.rowCount);
-  }
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
+  markUnvouched(records, errors, root);
   return {
     root, format, table, startedAt, rootIno: rootStat.ino, dirRecords: records,
     layout: format === 'apache' ? layout ?? detectLayout(table) : null,
@@ -209,11 +203,30 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     errors,
     interrupted: !completed,
     reader: native ? 'native' : opts.walker === 'portable' ? 'portable' : `portable (native reader ${nativeState().reason})`,
-    staleRecency,
     dropped,
     regroup: dropped ? () => regroup(table, records) : undefined,
     reuse: reuser ? { reusedDirs: reuser.reusedDirs, readDirs: records.length - reuser.reusedDirs, refreshed: reuser.refreshed } : undefined,
   };
+}
+
+/**
+ * The index vouches only for what its rows describe. A directory with files that are no
+ * row (foreign files, unreadable headers: their sizes and errors are not checked) or
+ * with an error below it (an unreadable subdirectory, which has no record of its own)
+ * gets a record that never matches, so every indexed run reads it again and reports
+ * what a full scan reports.
+ */
+function markUnvouched(records: DirRecord[], errors: readonly WalkError[], root: string): void {
+  const flagged = new Set<string>();
+  for (const e of errors) {
+    const rel = relative(root, e.path);
+    if (rel.startsWith('..')) continue;
+    flagged.add(rel);
+    flagged.add(dirname(rel) === '.' ? '' : dirname(rel));
+  }
+  for (const d of records) {
+    if (d.foreignFiles > 0 || flagged.has(d.rel)) d.mtimeMs = UNVOUCHED;
+  }
 }
 
 /** Rows of the table that are servable entries (what `htcacheclean -A` lists). */

@@ -44,7 +44,7 @@ export const F64_COLUMNS = [
   'hdrSize', 'hdrDisk', 'dataSize', 'dataDisk',
   /** File times in ms since the epoch (lstat). */
   'hdrMtime', 'hdrAtime', 'dataMtime', 'dataAtime',
-  /** Latest ctime/mtime of the unit's files: any write or rename moves it. */
+  /** Latest ctime of the unit's files: any write, rename, link, chmod or utime moves it. */
   'changed',
   /** apr_time_t fields of the header, in µs since the epoch (0 when absent). */
   'expire', 'date', 'requestTime', 'responseTime',

@@ -13,8 +13,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function runLine(r: PruneResult, info: RunInfo): { msg: string; fields: Record<string, unknown> } {
   const durationMs = info.endedAt - info.startedAt;
   const status = r.interrupted ? 'interrupted'
+    : r.miss ? `FAILED (${r.miss.message})`
     : r.errors.length ? `done with ${r.errors.length} errors`
-    : r.blockedByGuard ? 'done, target not met (--keep-newer-than protects the rest)'
     : 'done';
   const limit = r.targets.limit === undefined ? '' : ` of ${formatSize(r.targets.limit)}`;
   const msg = `run (${info.reason}) ${status}: removed ${r.removed.entries} entries, ${formatSize(r.removed.bytes)}`
@@ -26,7 +26,7 @@ export function runLine(r: PruneResult, info: RunInfo): { msg: string; fields: R
     removedBytes: r.removed.bytes, removedEntries: r.removed.entries, removedFiles: r.removed.files,
     byReason: r.removed.byReason, cacheBytes: r.after.bytes, cacheEntries: r.after.entries,
     limit: r.targets.limit ?? null, maxEntries: r.targets.maxEntries ?? null,
-    tailAgeMs: r.tailAgeMs, targetMet: r.targetMet, errors: r.errors.length, interrupted: r.interrupted,
+    tailAgeMs: r.tailAgeMs, targetMet: r.targetMet, missReason: r.miss?.reason ?? null, errors: r.errors.length, interrupted: r.interrupted,
     next: iso(info.nextRunAt),
   };
   return { msg, fields };
@@ -35,7 +35,8 @@ export function runLine(r: PruneResult, info: RunInfo): { msg: string; fields: R
 /** The run line, plus a warning naming a few of the files that failed. */
 export function logRun(log: Log, r: PruneResult, info: RunInfo): void {
   const line = runLine(r, info);
-  log.info(line.msg, line.fields);
+  // A run that left the cache over its target failed, whatever it removed.
+  if (r.targetMet || r.interrupted) log.info(line.msg, line.fields); else log.warn(line.msg, line.fields);
   if (r.errors.length === 0) return;
   const shown = r.errors.slice(0, 3).map((e) => `${e.path} (${e.code})`).join(', ');
   log.warn(`${r.errors.length} files could not be read or deleted: ${shown}${r.errors.length > 3 ? ', ...' : ''}`, { event: 'errors', errors: r.errors.slice(0, 20) });
