@@ -125,7 +125,7 @@ describe('a directory swapped for a symlink between scan and unlink', () => {
       flipper.kill('SIGKILL');
       await exited(flipper);
       rounds++;
-      expect([0, 1]).toContain(end.code);
+      expect([0, 1, 4]).toContain(end.code); // 4: a directory flipped away kept its entries, so the target was missed
       if (/ENOTDIR|ELOOP/.test(prune.output.stdout)) hits++;
       for (const n of names) expect(existsSync(join(outside, n)), `round ${round}: ${n}`).toBe(true);
     }
