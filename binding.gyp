@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "cachectl_native",
-      "sources": ["native/addon.c", "native/readdir.c", "native/pack.c", "native/evict.c", "native/dirwalk.c", "native/verify.c", "native/known.c", "native/tree.c", "native/mapfile.c"],
+      "sources": ["native/addon.c", "native/readdir.c", "native/pack.c", "native/evict.c", "native/dirwalk.c", "native/verify.c", "native/tree.c", "native/mapfile.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "defines": ["NAPI_VERSION=8"]
     }

@@ -11,7 +11,6 @@
 
 int cachectl_noatime_denied = 0;
 void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers);
-void cachectl_read_dir_rows(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers, const name_cols *cols, uint32_t first, uint32_t count);
 void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers);
 
 typedef struct {
@@ -21,12 +20,9 @@ typedef struct {
   double dev, ino;
   int headers;
   int tree;
-  // readDirs: the batch request (see read_batch_dirs), and the table's row columns it
-  // reads the directories' known files from (referenced until done).
-  char *known;
-  size_t known_len;
-  name_cols cols;
-  napi_ref refs[9];
+  // readDirs: the batch request (see read_batch_dirs).
+  char *batch;
+  size_t batch_len;
   char *out;
   size_t out_len;
 } read_job;
@@ -41,12 +37,12 @@ static char *get_path(napi_env env, napi_value v) {
   return s;
 }
 
-static void read_batch_dirs(blob *out, const char *req, size_t len, int read_headers, const name_cols *cols);
+static void read_batch_dirs(blob *out, const char *req, size_t len, int read_headers);
 
 static void run(read_job *j) {
   if (j->tree == 2) {
     blob b = { 0 };
-    read_batch_dirs(&b, j->known, j->known_len, j->headers, &j->cols);
+    read_batch_dirs(&b, j->batch, j->batch_len, j->headers);
     j->out = b.buf ? b.buf : malloc(1);
     j->out_len = b.len;
     return;
@@ -143,10 +139,9 @@ static void done_read(napi_env env, napi_status status, void *data) {
     if (napi_get_typedarray_info(env, buf, NULL, NULL, NULL, &ab, NULL) == napi_ok) napi_detach_arraybuffer(env, ab);
   }
   napi_delete_reference(env, j->cb);
-  for (int i = 0; i < 9; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
   napi_delete_async_work(env, j->work);
   free(j->path);
-  free(j->known);
+  free(j->batch);
   free(j);
 }
 
@@ -176,51 +171,28 @@ static int hold_array(napi_env env, napi_value v, napi_typedarray_type want, voi
   return napi_create_reference(env, v, 1, ref) == napi_ok;
 }
 
-// The table's row columns for readDirs (argv from `at`: nameBytes, nameStart, nameLen,
-// flags, then Float64Arrays dataSize, hdrSize, dataMtime, hdrMtime, changed).
-static int hold_row_columns(napi_env env, napi_value *argv, name_cols *c, napi_ref *refs) {
-  if (!hold_array(env, argv[0], napi_uint8_array, (void **)&c->bytes, &c->bytes_len, &refs[0]) ||
-      !hold_array(env, argv[1], napi_uint32_array, (void **)&c->start, &c->rows, &refs[1]) ||
-      !hold_array(env, argv[2], napi_uint32_array, (void **)&c->len, &c->lens, &refs[2]) ||
-      !hold_array(env, argv[3], napi_uint8_array, (void **)&c->flags, &c->flag_count, &refs[3])) return 0;
-  const double **cols[5] = { &c->data_size, &c->hdr_size, &c->data_mtime, &c->hdr_mtime, &c->changed };
-  size_t rows = (size_t)-1;
-  for (int i = 0; i < 5; i++) {
-    size_t n;
-    if (!hold_array(env, argv[4 + i], napi_float64_array, (void **)cols[i], &n, &refs[4 + i])) return 0;
-    if (n < rows) rows = n;
-  }
-  c->col_rows = rows;
-  return 1;
-}
-
-// readDirs(request, readHeaders, cb, ...row columns): several directories in one
-// thread-pool job (a changed directory of the index each; one job per directory cost
-// ~150 us of main-thread time, 0.6 s for the 4092 directories a 1% change touches at
-// 500k entries). Each directory's index rows are read from the table's columns in place
-// (known.c, known_from_rows): its files still the same get a slot, not a record.
-// Request: u32 count, u32 pad, then per directory f64 dev, f64 ino, u32 path length,
-// u32 first row, u32 rows (0: none known), u32 pad, the absolute path, padded to 8.
+// readDirs(request, readHeaders, cb): several directories in one thread-pool job (the
+// changed directories of the index; one job per directory cost ~150 us of main-thread
+// time each). Request: u32 count, u32 pad, then per directory f64 dev, f64 ino, u32 path
+// length, u32 pad x3, the absolute path, padded to 8.
 // Result: one tree segment (pack.h) per directory, in request order, rel = "".
-static void read_batch_dirs(blob *out, const char *req, size_t len, int read_headers, const name_cols *cols) {
+static void read_batch_dirs(blob *out, const char *req, size_t len, int read_headers) {
   uint32_t n;
   if (len < 8) return;
   memcpy(&n, req, 4);
   size_t at = 8;
   for (uint32_t i = 0; i < n && at + 32 <= len; i++) {
     double dev, ino;
-    uint32_t pl, first, rows;
+    uint32_t pl;
     memcpy(&dev, req + at, 8);
     memcpy(&ino, req + at + 8, 8);
     memcpy(&pl, req + at + 16, 4);
-    memcpy(&first, req + at + 20, 4);
-    memcpy(&rows, req + at + 24, 4);
     if (at + 32 + (size_t)pl > len) break;
     char *path = strndup(req + at + 32, pl);
     if (!path) abort();
     pack p;
     pack_init(&p);
-    cachectl_read_dir_rows(&p, path, dev, ino, read_headers, cols, first, rows);
+    cachectl_read_dir(&p, path, dev, ino, read_headers);
     pack_set_noatime_denied(&p, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED));
     size_t plen;
     char *packed = pack_finish(&p, &plen);
@@ -232,19 +204,17 @@ static void read_batch_dirs(blob *out, const char *req, size_t len, int read_hea
 }
 
 static napi_value read_dirs(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value argv[12];
+  size_t argc = 3;
+  napi_value argv[3];
   bool headers = false;
   read_job *j = calloc(1, sizeof *j);
   if (!j) abort();
   j->tree = 2;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 12 ||
-      !(j->known = copy_buffer(env, argv[0], &j->known_len)) || napi_get_value_bool(env, argv[1], &headers) != napi_ok ||
-      !hold_row_columns(env, argv + 3, &j->cols, j->refs)) {
-    for (int i = 0; i < 9; i++) if (j->refs[i]) napi_delete_reference(env, j->refs[i]);
-    free(j->known);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
+      !(j->batch = copy_buffer(env, argv[0], &j->batch_len)) || napi_get_value_bool(env, argv[1], &headers) != napi_ok) {
+    free(j->batch);
     free(j);
-    napi_throw_type_error(env, NULL, "readDirs(request, readHeaders, cb, nameBytes, nameStart, nameLen, flags, dataSize, hdrSize, dataMtime, hdrMtime, changed)");
+    napi_throw_type_error(env, NULL, "readDirs(request, readHeaders, cb)");
     return NULL;
   }
   j->headers = headers;
@@ -265,7 +235,6 @@ static napi_value read_dir_sync(napi_env env, napi_callback_info info) {
   }
   run(&j);
   free(j.path);
-  free(j.known);
   return to_buffer(env, j.out, j.out_len);
 }
 

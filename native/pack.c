@@ -24,7 +24,6 @@ void pack_init(pack *p) {
 void pack_free(pack *p) {
   free(p->buf);
   free(p->hdr);
-  free(p->slots);
   memset(p, 0, sizeof *p);
 }
 
@@ -107,16 +106,9 @@ void pack_header_result(pack *p, size_t rec, int err, const char *bytes, size_t 
 
 char *pack_finish(pack *p, size_t *out_len) {
   put_u32(p, 20, (uint32_t)(p->len - PACK_HEAD));
-  size_t slots_at = (p->len + p->hlen + 7) & ~(size_t)7;
-  size_t slots_len = p->nslots * SLOT_BYTES;
-  reserve(&p->buf, &p->cap, slots_at + slots_len);
+  reserve(&p->buf, &p->cap, p->len + p->hlen);
   if (p->hlen) memcpy(p->buf + p->len, p->hdr, p->hlen);
-  memset(p->buf + p->len + p->hlen, 0, slots_at - p->len - p->hlen);
-  put_u32(p, 80, (uint32_t)p->nslots);
-  double off = p->nslots ? (double)slots_at : 0;
-  memcpy(p->buf + 88, &off, 8);
-  if (slots_len) memcpy(p->buf + slots_at, p->slots, slots_len);
-  *out_len = p->nslots ? slots_at + slots_len : p->len + p->hlen;
+  *out_len = p->len + p->hlen;
   char *out = p->buf;
   p->buf = NULL;
   pack_free(p);
@@ -147,29 +139,3 @@ void blob_append(blob *b, const void *data, size_t len) {
   b->len += len;
 }
 
-void pack_set_slots(pack *p, size_t n) {
-  free(p->slots);
-  p->slots = n ? calloc(n, SLOT_BYTES) : NULL;
-  if (n && !p->slots) abort();
-  p->nslots = n;
-}
-
-// A slot's last f64 holds bits: 1 = the file is unchanged (its stat is in the slot),
-// 2 = a file new or changed beside it shares its stem (see pack.h).
-static void slot_bits(pack *p, uint32_t slot, int bits) {
-  char *at = p->slots + (size_t)slot * SLOT_BYTES;
-  double seen;
-  memcpy(&seen, at + 56, 8);
-  seen = (double)((int)seen | bits);
-  memcpy(at + 56, &seen, 8);
-}
-
-void pack_slot(pack *p, uint32_t slot, const struct stat *st) {
-  if (slot >= p->nslots) return;
-  put_stat(p->slots + (size_t)slot * SLOT_BYTES, st);
-  slot_bits(p, slot, 1);
-}
-
-void pack_touch(pack *p, uint32_t slot) {
-  if (slot < p->nslots) slot_bits(p, slot, 2);
-}

@@ -8,12 +8,8 @@
 //   [16] u32 noatime denied (O_NOATIME refused with EPERM at least once)
 //   [20] u32 bytes of the record area
 //   [24] f64 x7 the directory's stat: size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev
-//   [80] u32 known slots, u32 pad, [88] f64 byte offset of the slot area (0 = none)
-//   [96] records, then the header bytes area, padded to 8, then the slot area
-// Slot area (readDirs with row columns, see known.c): per known file, in slot order,
-//   f64 x7 stat as above and f64 bits: 1 when the file was found unchanged (then it has
-//   no record and, for a header, was not read, and the stat is set), 2 when a file new
-//   or changed in the directory shares its stem (touch_stem); 0 when neither.
+//   [80] 16 bytes reserved (0)
+//   [96] records, then the header bytes area
 // Record: u8 type, u8 header state (0 none, 1 read, 2 failed), u16 name length, i32 errno,
 //   u32 header offset (in the header area), u32 header length, f64 x7 stat as above,
 //   then the name bytes, padded to 8.
@@ -28,7 +24,6 @@
 
 enum { REC_FILE = 1, REC_DIR = 2, REC_ERROR = 3 };
 #define PACK_HEAD 96
-#define SLOT_BYTES 64
 #define REC_HEAD 72
 
 typedef struct {
@@ -36,8 +31,6 @@ typedef struct {
   size_t len, cap;
   char *hdr;
   size_t hlen, hcap;
-  char *slots;
-  size_t nslots;
 } pack;
 
 void pack_init(pack *p);
@@ -49,12 +42,6 @@ void pack_count_vanished(pack *p);
 void pack_set_noatime_denied(pack *p, int denied);
 size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st);
 void pack_error(pack *p, const char *name, int err);
-/** Room for `n` known-file slots (zeroed: none seen yet). */
-void pack_set_slots(pack *p, size_t n);
-/** Known file `slot` found unchanged: its stat goes to the slot area, no record. */
-void pack_slot(pack *p, uint32_t slot, const struct stat *st);
-/** Marks `slot`: a file new or changed in the directory shares its stem (known.c, touch_stem). */
-void pack_touch(pack *p, uint32_t slot);
 void pack_header_result(pack *p, size_t rec, int err, const char *bytes, size_t n);
 /** Joins records and header bytes into one malloc'd block (the pack gives it up). */
 char *pack_finish(pack *p, size_t *out_len);
@@ -68,21 +55,19 @@ void blob_append(blob *b, const void *data, size_t len);
 // Row flags of src/core/scan/tableTypes.ts (Flag).
 enum { FLAG_HAS_HEADER = 1, FLAG_HAS_DATA = 2, FLAG_RAW_NAME = 32 };
 
-// The table's name column (src/core/scan/strings.ts) and flags, for verify.c (and, with
-// the mtime columns, for readDirs' known files: known.c, known_from_rows).
+// The table's name column (src/core/scan/strings.ts), flags and row columns, for verify.c.
 typedef struct {
   const char *bytes;
   size_t bytes_len;
   const uint32_t *start, *len;
   const uint8_t *flags;
   size_t rows, lens, flag_count;
-  // Optional (data_size non-NULL): verify.c checks each row against these columns itself
-  // and writes the new access times in place, returning directory states only.
+  // verify.c checks each row against these columns and writes the new access times in place.
   const double *data_size, *hdr_size, *changed;
   double *data_atime, *hdr_atime;
   const double *data_mtime, *hdr_mtime;
   size_t col_rows;
-  // verify's path mode (verify.c): directory paths, by id.
+  // The index's directory paths, by id (verify's requests name them so).
   const char *path_bytes;
   size_t path_bytes_len;
   const uint32_t *path_start, *path_len;

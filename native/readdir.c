@@ -25,7 +25,6 @@
 #include <unistd.h>
 #include "pack.h"
 #include "dirwalk.h"
-#include "known.h"
 #include "readdir.h"
 
 #define HEADER_BYTES 4096
@@ -164,7 +163,7 @@ int open_pinned(int at, const char *name, double expect_dev, double expect_ino, 
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
 // fdopendir: no dup/fcntl per directory; a syscall costs ~2-5 us on the VMs we measured,
 // and vary groups make many small directories).
-void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size_t kn) {
+void list_fd(pack *p, int dfd, int read_headers) {
   // Names of headers still to read, NUL-terminated, in one growing buffer.
   char *names = NULL;
   size_t names_len = 0, names_cap = 0;
@@ -198,13 +197,7 @@ void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size
         continue;
       }
       size_t len = strlen(n);
-      const known_header *k = S_ISREG(st.st_mode) ? unchanged(known, kn, n, len, &st) : NULL;
-      if (k) {
-        pack_slot(p, k->slot, &st);
-        continue;
-      }
       size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? REC_DIR : REC_FILE, n, len, &st);
-      if (S_ISREG(st.st_mode)) touch_stem(p, known, kn, n, len);
       if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
       if (names_len + len + 1 > names_cap) {
         names_cap = (names_cap + len + 1) * 2;
@@ -230,7 +223,7 @@ void list_fd(pack *p, int dfd, int read_headers, const known_header *known, size
   free(todo);
 }
 
-void cachectl_read_dir_rows(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers, const name_cols *cols, uint32_t first, uint32_t count) {
+void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers) {
   struct stat dst;
   int dfd = open_pinned(AT_FDCWD, path, expect_dev, expect_ino, &dst);
   if (dfd < 0) {
@@ -238,17 +231,6 @@ void cachectl_read_dir_rows(pack *p, const char *path, double expect_dev, double
     return;
   }
   pack_set_dir(p, &dst);
-  size_t kn = 0;
-  uint32_t slots = 0;
-  char *names = NULL;
-  known_header *k = count ? known_from_rows(cols, first, count, &names, &kn, &slots) : NULL;
-  pack_set_slots(p, kn ? slots : 0);
-  list_fd(p, dfd, read_headers, k, kn);
-  free(k);
-  free(names);
+  list_fd(p, dfd, read_headers);
   close(dfd);
-}
-
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers) {
-  cachectl_read_dir_rows(p, path, expect_dev, expect_ino, read_headers, NULL, 0, 0);
 }

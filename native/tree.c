@@ -56,7 +56,7 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
     pack_set_status(&p, errno);
   } else {
     pack_set_dir(&p, &dst);
-    list_fd(&p, dfd, read_headers, NULL, 0);
+    list_fd(&p, dfd, read_headers);
     subs = subdirs_of(&p, &nsub);
   }
   pack_set_noatime_denied(&p, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED));

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { coversInPlace } from '../../src/core/scan/regroup.js';
 import type { DirRecord } from '../../src/core/index/format.js';
 
-const rec = (rowStart: number, rowCount: number, keptRows?: number[]): DirRecord => ({
-  rel: `d${rowStart}`, mtimeMs: 0, ctimeMs: 0, ino: 0, rowStart, rowCount, keptRows,
+const rec = (rowStart: number, rowCount: number): DirRecord => ({
+  rel: `d${rowStart}`, mtimeMs: 0, ctimeMs: 0, ino: 0, rowStart, rowCount,
   files: 0, bytes: 0, dirDisk: 0, foreignFiles: 0, foreignBytes: 0, foreignDisk: 0, foreignSamples: [], others: 0,
 });
 
@@ -17,8 +17,7 @@ describe('regroup: the quiet night shortcut (coversInPlace)', () => {
     expect(coversInPlace(6, [rec(0, 2), rec(3, 3)])).toBe(false);
     // Counts add up, but two ranges overlap: checked row by row, not assumed.
     expect(coversInPlace(3, [rec(0, 2), rec(1, 1)])).toBe(false);
-    // Kept rows, a range past the end.
-    expect(coversInPlace(2, [rec(0, 2, [0])])).toBe(false);
+    // A range past the end.
     expect(coversInPlace(2, [rec(0, 1), rec(1, 2)])).toBe(false);
   });
 });

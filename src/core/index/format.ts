@@ -48,8 +48,6 @@ export interface DirRecord {
    */
   subdirs?: string[];
   extraSubdirs?: string[];
-  /** During a scan only: rows of the index kept in place for this changed directory (scan/regroup.ts). */
-  keptRows?: readonly number[];
   /** Totals of the directory's own files (all of them, and those that have no row). */
   files: number;
   bytes: number;

@@ -27,7 +27,6 @@ const enum C { Path, Mtime, Ctime, Ino, RowStart, RowCount, Files, Bytes, DirDis
 
 class StoredRecord implements DirRecord {
   subdirs?: string[];
-  keptRows?: readonly number[];
   #samples?: string[];
   #extra?: string[] | null;
   constructor(private readonly s: RecordSource, private readonly r: number) {}

@@ -36,12 +36,6 @@ export interface DecodedDir {
   readonly errors: { name: string; code: string }[];
   /** Headers longer than one read (keys over ~3.5 KiB): the caller reads them itself. */
   readonly longHeaders: number[];
-  /**
-   * readDir with `known` (native/known.c): per known file, in request order, 8 f64: its
-   * stat (size, blocks, atime, mtime, ctime, ino, dev) and 1 if it was found unchanged
-   * (then it is not in `files`, and a header was not read), else 0. null without `known`.
-   */
-  slots: Float64Array | null;
   readonly others: number;
   readonly vanished: number;
   readonly noatimeDenied: boolean;
@@ -61,11 +55,9 @@ export function decodeDir(buf: Buffer): DecodedDir {
   const headerArea = PACK_HEAD + buf.readUInt32LE(20);
   const out: DecodedDir = {
     status, stat: status === 0 ? statAt(f64, 3) : null,
-    files: [], subdirs: [], errors: [], longHeaders: [], slots: null as Float64Array | null,
+    files: [], subdirs: [], errors: [], longHeaders: [],
     others: buf.readUInt32LE(4), vanished: buf.readUInt32LE(8), noatimeDenied: buf.readUInt32LE(16) === 1,
   };
-  const slotCount = buf.readUInt32LE(80);
-  if (slotCount > 0) out.slots = f64.subarray(buf.readDoubleLE(88) / 8, buf.readDoubleLE(88) / 8 + slotCount * 8);
   let at = PACK_HEAD;
   for (let r = 0; r < records; r++) {
     const type = buf[at];

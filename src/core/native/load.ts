@@ -17,14 +17,8 @@ export interface NativeBinding {
     cb: (status: number, result: Buffer) => void,
     dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array,
     dataMtime: Float64Array, hdrMtime: Float64Array, pathBytes: Uint8Array, pathStart: Uint32Array, pathLen: Uint32Array): void;
-  /**
-   * Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment
-   * each, in order. Each names its index rows, whose files are read from the columns in
-   * place (native/known.c): an unchanged one gets a slot, not a record.
-   */
-  readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void,
-    nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
-    dataSize: Float64Array, hdrSize: Float64Array, dataMtime: Float64Array, hdrMtime: Float64Array, changed: Float64Array): void;
+  /** Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment each, in order. */
+  readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
   mapFile(path: string): ArrayBuffer | number;
   /** Unmaps the whole pages of a mapFile buffer in [offset, offset + length) (madvise DONTNEED): not yet written ones only. */

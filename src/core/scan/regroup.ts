@@ -1,12 +1,6 @@
 import type { DirRecord } from '../index/format.js';
 import type { UnitTable } from './table.js';
 
-/** A record's rows in table order: rows kept in place (a changed directory read against the index), then its own range. */
-function rowsOf(d: DirRecord): { first: number; rows: readonly number[] | null } {
-  const kept = d.keptRows ?? [];
-  return { first: kept.length > 0 ? kept[0] : d.rowStart, rows: kept.length > 0 ? kept : null };
-}
-
 /**
  * After a scan that started from the index, puts each directory's rows together again
  * and drops the rows no directory claims any more (those of changed or vanished
@@ -19,37 +13,33 @@ export function regroup(table: UnitTable, records: DirRecord[]): void {
     for (const d of records) if (d.rowCount === 0) d.rowStart = 0;
     return;
   }
-  const order = records.map((d, k) => ({ d, k, ...rowsOf(d) }));
+  const order = records.map((d, k) => ({ d, k, first: d.rowStart }));
   order.sort((a, b) => a.first - b.first || a.k - b.k);
   let total = 0;
-  for (const { d } of order) total += (d.keptRows?.length ?? 0) + d.rowCount;
+  for (const { d } of order) total += d.rowCount;
   const perm = new Int32Array(total);
   let w = 0;
   let identity = total === table.length;
-  for (const { d, rows } of order) {
+  for (const { d } of order) {
     const start = w;
-    if (rows) for (const r of rows) { identity &&= r === w; perm[w++] = r; }
     for (let r = d.rowStart; r < d.rowStart + d.rowCount; r++) { identity &&= r === w; perm[w++] = r; }
     const count = w - start;
     // Only what changed is written (a loaded record's setters write to its columns), and
     // no `delete` (it turns 66k objects into slow dictionaries: ~0.15 s measured).
     if (d.rowStart !== (count > 0 ? start : 0)) d.rowStart = count > 0 ? start : 0;
     if (d.rowCount !== count) d.rowCount = count;
-    if (d.keptRows !== undefined) d.keptRows = undefined;
   }
   if (!identity) table.permute(perm);
 }
 
 /**
- * The quiet night's shortcut (the general path sorts 66k records: ~90 ms): no kept rows,
- * and the records' own ranges cover the table exactly once, so every row is claimed where
+ * The quiet night's shortcut (the general path sorts 66k records): the records' ranges cover the table exactly once, so every row is claimed where
  * it is. Checked row by row (a byte each), not assumed from how the ranges were made.
  */
 export function coversInPlace(n: number, records: readonly DirRecord[]): boolean {
   const seen = new Uint8Array(n);
   let total = 0;
   for (const d of records) {
-    if (d.keptRows && d.keptRows.length > 0) return false;
     const end = d.rowStart + d.rowCount;
     if (end > n) return false;
     for (let r = d.rowStart; r < end; r++) {
@@ -61,12 +51,11 @@ export function coversInPlace(n: number, records: readonly DirRecord[]): boolean
   return total === n;
 }
 
-/** Rows no record claims (1): neither in a record's own range nor among its kept rows. */
+/** Rows no record claims (1). */
 export function unclaimedRows(n: number, records: readonly DirRecord[]): Uint8Array {
   const out = new Uint8Array(n).fill(1);
   for (const d of records) {
     out.fill(0, d.rowStart, Math.min(n, d.rowStart + d.rowCount));
-    for (const r of d.keptRows ?? []) if (r < n) out[r] = 0;
   }
   return out;
 }

@@ -166,7 +166,7 @@ export function makeNativeReuser(
             const { rel, stat } = list.pop()!;
             batch.push({ abs: abs(rel), rel, stat });
           }
-          readBatch(native, t, batch, o.readHeaders, sink, next);
+          readBatch(native, batch, o.readHeaders, sink, next);
         }
         if (active === 0 && list.length === 0) resolve(true);
       };

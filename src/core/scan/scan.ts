@@ -166,8 +166,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
       else classifyFilesDir(dir, table);
       count({
         rel: dir.rel, mtimeMs: dir.stat?.mtimeMs ?? 0, ctimeMs: dir.stat?.ctimeMs ?? 0, ino: dir.stat?.ino ?? 0,
-        rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs, keptRows: dir.kept?.rows,
-        files: dir.files.length + (dir.kept?.files ?? 0), bytes: dir.files.reduce((a, f) => a + f.stat.size, dir.kept?.bytes ?? 0),
+        rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
+        files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
         dirDisk: dir.stat ? dir.stat.blocks * 512 : 0, others: dir.others,
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
         foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
@@ -181,8 +181,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   };
   const completed = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
 
-  // Rows of directories that changed or vanished since the index was saved go now, and
-  // rows kept in changed directories join their directory's new ones. When every record
+  // Rows of directories that changed or vanished since the index was saved go now. When every record
   // of the index came back unchanged, the table is the one saved, which was regrouped
   // before it was saved (checking that again cost ~50 ms at 500k rows).
   const asSaved = fromIndex.length === records.length && records.length === opts.reuse?.index.meta.dirs.length;

@@ -3,8 +3,6 @@ import type { NativeBinding } from '../native/load.js';
 import { codeOf, decodeDir, forEachTreeDir, type DecodedDir } from '../native/decode.js';
 import { markNoAtimeDenied, readHeader } from './readHeader.js';
 import type { FileStat, WalkedDir, WalkedFile, WalkError } from './walk.js';
-import type { KnownFiles } from './knownFiles.js';
-import type { UnitTable } from './table.js';
 
 export interface NativeDirSink {
   onDir(dir: WalkedDir): void;
@@ -47,7 +45,7 @@ export function readNative(
 }
 
 /** A directory for readBatch: where it is, what the parent saw, and its index rows. */
-export interface BatchDir { abs: string; rel: string; stat: FileStat; known?: KnownFiles }
+export interface BatchDir { abs: string; rel: string; stat: FileStat }
 
 /**
  * The batch request is written into one reused buffer (the addon copies it before it
@@ -60,7 +58,7 @@ let scratch = Buffer.alloc(0);
  * one thread-pool job; each is then handled as readNative's single-directory read is.
  * Their index rows' files are read by the addon from `t`'s columns in place.
  */
-export function readBatch(native: NativeBinding, t: UnitTable, dirs: readonly BatchDir[], readHeaders: boolean, sink: NativeDirSink, done: () => void): void {
+export function readBatch(native: NativeBinding, dirs: readonly BatchDir[], readHeaders: boolean, sink: NativeDirSink, done: () => void): void {
   let size = 8;
   for (const x of dirs) size += (32 + Buffer.byteLength(x.abs) + 7) & ~7;
   if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 64 << 10));
@@ -73,14 +71,9 @@ export function readBatch(native: NativeBinding, t: UnitTable, dirs: readonly Ba
     req.writeDoubleLE(x.stat.dev, at);
     req.writeDoubleLE(x.stat.ino, at + 8);
     req.writeUInt32LE(pl, at + 16);
-    req.writeUInt32LE(x.known?.rowStart ?? 0, at + 20);
-    req.writeUInt32LE(x.known?.rowCount ?? 0, at + 24);
-    req.writeUInt32LE(0, at + 28);
+    req.fill(0, at + 20, at + 32);
     at = (at + 32 + pl + 7) & ~7;
   }
-  const n = t.length;
-  const names = t.name.parts();
-  const f = t.f64;
   native.readDirs(req.subarray(0, at), readHeaders, (packed) => {
     let waiting = 1;
     const settle = (): void => { if (--waiting === 0) done(); };
@@ -88,14 +81,13 @@ export function readBatch(native: NativeBinding, t: UnitTable, dirs: readonly Ba
     forEachTreeDir(packed, (_sub, d) => {
       const x = dirs[k++];
       waiting++;
-      emit(d, x.abs, x.rel, x.stat, sink, true, settle, x.known);
+      emit(d, x.abs, x.rel, x.stat, sink, true, settle);
     });
     settle();
-  }, names.bytes, names.start, names.len, t.flags.subarray(0, n),
-  f.dataSize.subarray(0, n), f.hdrSize.subarray(0, n), f.dataMtime.subarray(0, n), f.hdrMtime.subarray(0, n), f.changed.subarray(0, n));
+  });
 }
 
-function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void, known?: KnownFiles): void {
+function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null, sink: NativeDirSink, queueSubdirs: boolean, done: () => void): void {
   if (d.noatimeDenied) markNoAtimeDenied();
   if (d.status !== 0) {
     if (d.status === constants.errno.ENOENT) sink.onVanished();
@@ -110,26 +102,14 @@ function emit(d: DecodedDir, abs: string, rel: string, dirStat: FileStat | null,
     subdirs.push(s.name);
     if (queueSubdirs) sink.onSubdir(rel === '' ? s.name : `${rel}/${s.name}`, s.stat);
   }
-  let files = d.files;
-  let kept: { rows: number[]; files: number; bytes: number } | undefined;
-  const slow = [...d.longHeaders];
-  if (known) {
-    const diff = known.diff(d.files, d.slots, subdirs);
-    let keptFiles = 0, bytes = 0;
-    for (let k = 0; d.slots && k < d.slots.length; k += 8) if (d.slots[k + 7] & 1) { keptFiles++; bytes += d.slots[k]; }
-    // Unchanged files of rows not kept are in `rest`: counted there, not twice.
-    for (let k = d.files.length; k < diff.rest.length; k++) { keptFiles--; bytes -= diff.rest[k].stat.size; }
-    kept = { rows: diff.kept, files: keptFiles, bytes };
-    files = diff.rest;
-    slow.push(...diff.slow);
-  }
+  const files = d.files;
+  const slow = d.longHeaders;
   const finish = (): void => {
-    sink.onDir({ rel, stat: d.stat ?? dirStat, files, subdirs, others: d.others, kept });
+    sink.onDir({ rel, stat: d.stat ?? dirStat, files, subdirs, others: d.others });
     done();
   };
   if (slow.length === 0) return finish();
-  // Keys longer than one 4 KiB read, headers the index could not vouch for: rare, read
-  // those few the portable way.
+  // Keys longer than one 4 KiB read: rare, read those few the portable way.
   let waiting = slow.length;
   for (const i of slow) {
     const f = files[i];

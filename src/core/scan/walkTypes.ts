@@ -30,11 +30,6 @@ export interface WalkedDir {
   readonly subdirs: string[];
   /** Symlinks, sockets, fifos, devices: never followed, never touched. */
   readonly others: number;
-  /**
-   * A changed directory read against the index: its rows still true (kept in place,
-   * access times refreshed) and the files they cover; `files` holds only the rest.
-   */
-  readonly kept?: { readonly rows: readonly number[]; readonly files: number; readonly bytes: number };
 }
 
 export interface WalkError {
