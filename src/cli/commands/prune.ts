@@ -6,6 +6,7 @@ import { jsonOption } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
+import { renderPathErrors } from '../output/pathErrors.js';
 import { EXIT_STATUS_HELP } from '../main.js';
 import { UsageError } from '../../core/errors.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
@@ -63,6 +64,9 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
 
 function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions, { renderVictims, renderPruneSummary }: typeof import('../output/pruneText.js')): void {
   if (o.json) {
+    // The summary, and its list of failures, is in the JSON; people (cron mail) still
+    // need to see on stderr why the exit status is 1.
+    if (r.errors.length) ctx.err(renderPathErrors(r.errors, 'read or deleted', colors(ctx, 'err')));
     const { plan, ...summary } = r;
     const head = JSON.stringify(summary, null, 2);
     if (!(o.dryRun || o.verbose)) return ctx.out(head + '\n');

@@ -4,6 +4,7 @@ import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../inde
 import { formatOption, jsonOption, parser } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
+import { renderPathErrors } from '../output/pathErrors.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 
 export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
@@ -49,6 +50,8 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
   }
   if (o.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
   else ctx.out(renderReport(report, colors(ctx, 'out'), now));
+  // stdout is the report; what could not be read is said to a person, on stderr.
+  if (report.errors.length) ctx.err(renderPathErrors(report.errors, 'read; their entries are not counted', colors(ctx, 'err')));
   if (interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
   else if (report.errors.length) ctx.exitCode = 1;
 }
