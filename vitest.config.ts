@@ -9,5 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     // CI reads the counts from a JSON report to print a plain "N passed, N failed" line.
     reporters: process.env.CACHECTL_TEST_JSON ? ['default', ['json', { outputFile: process.env.CACHECTL_TEST_JSON }]] : ['default'],
+    // Fails the run if a test wrote to /var/lib/cachectl or left /tmp/cachectl-* behind;
+    // gives the run a TMPDIR of its own.
+    globalSetup: ['./test/setup/globalSetup.ts'],
   },
 });
