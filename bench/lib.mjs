@@ -1,17 +1,30 @@
 // Shared helpers for the bench/ scripts: timed child processes with peak RSS, page-cache
 // dropping, medians and plain-text tables.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, release } from 'node:os';
 import { join } from 'node:path';
 
 export const TIME_BIN = '/usr/bin/time';
-export const HTCACHECLEAN = process.env.HTCACHECLEAN ?? '/usr/bin/htcacheclean';
+// Debian's apache2-utils installs it in /usr/bin; npm with prefix /usr may put our drop-in there.
+export const HTCACHECLEAN = process.env.HTCACHECLEAN ?? ['/usr/bin/htcacheclean', '/usr/sbin/htcacheclean'].find((p) => existsSync(p) && isCompiled(p)) ?? '/usr/bin/htcacheclean';
 
-/** Fails early with the fix when a tool is missing. */
+/** Apache's programs are compiled; cachectl's htcacheclean drop-in is a node script. */
+function isCompiled(path) {
+  const fd = openSync(realpathSync(path), 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Fails early with the fix when a tool is missing, or is our own drop-in (timing cachectl against itself). */
 export function requireTools() {
   if (!existsSync(TIME_BIN)) throw new Error(`${TIME_BIN} is missing: apt-get install -y time`);
   if (!existsSync(HTCACHECLEAN)) throw new Error(`${HTCACHECLEAN} is missing: apt-get install -y apache2-utils`);
+  if (!isCompiled(HTCACHECLEAN)) throw new Error(`${HTCACHECLEAN} is a script, not Apache's htcacheclean (cachectl's own drop-in?): apt-get install -y apache2-utils, or set HTCACHECLEAN`);
 }
 
 /** `sync; echo 3 > /proc/sys/vm/drop_caches` (root only): page cache, dentries and inodes. */

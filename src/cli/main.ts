@@ -4,6 +4,7 @@ import { CachectlError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { disableNative } from '../core/native/load.js';
+import { internalErrorLine } from './output/internalError.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -47,7 +48,7 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
       ctx.err(`cachectl: ${e.message}\n`);
       return e.exitCode;
     }
-    ctx.err(`cachectl: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    ctx.err(internalErrorLine('cachectl', e, ctx.env));
     return 1;
   } finally {
     (ctx as Partial<{ dispose(): void }>).dispose?.();

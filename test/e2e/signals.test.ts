@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BIN, STATE_DIR } from '../helpers/cli.js';
+import { BIN, binEnv } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { url, DAY } from '../scan/fixtureTree.js';
@@ -12,7 +12,7 @@ test.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s stops prune between 
   const now = Date.now();
   for (let i = 0; i < 1500; i++) await writeEntry(root, { key: url(`s${i}`), body: 10, fetchedAt: now - (i + 1) * 60e3 - DAY }, { levels: 2, length: 1 });
   // --nice pauses between batches: the run takes a few seconds, long enough to interrupt.
-  const child = spawn(process.execPath, [BIN, 'prune', root, '--max-entries', '0', '--nice', '--json'], { env: { ...process.env, CACHECTL_STATE_DIR: STATE_DIR } });
+  const child = spawn(process.execPath, [BIN, 'prune', root, '--max-entries', '0', '--nice', '--json'], { env: binEnv() });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   // Interrupt once deletions are under way (the scan's duration depends on machine load).

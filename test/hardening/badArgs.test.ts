@@ -38,6 +38,10 @@ const CASES: [string[], string][] = [
   [['prune', 'DIR'], 'prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%'],
   [['prune', 'DIR', '--limit'], "option '-l, --limit <size>' argument missing"],
   [['prune', 'DIR', '--limit', '50X'], "invalid size '50X'"],
+  // Paths named by options: checked before any work (#23)
+  [['prune', 'DIR', '--limit', '1G', '--prom-file', 'DIR/nonexistent/cachectl.prom'], 'does not exist'],
+  [['report', 'DIR', '--state-dir', 'FILE'], 'is not a directory'],
+  [['list', 'DIR', '--access-log', 'DIR/nonexistent.log'], 'nonexistent.log does not exist'],
   [['prune', 'DIR', '--limit', '1.5.5G'], "invalid size '1.5.5G'"],
   [['prune', 'DIR', '--limit', '-1G'], "invalid size '-1G'"],
   [['prune', 'DIR', '--max-entries', '-1'], "invalid count '-1'"],

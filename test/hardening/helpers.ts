@@ -4,7 +4,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, binEnv } from '../helpers/cli.js';
 import { writeEntry, writeTemp, writeVaryGroup } from '../../src/core/sample/writeEntry.js';
 import { parseHeader } from '../../src/core/format/header.js';
 import { HOUR, DAY, url } from '../scan/fixtureTree.js';
@@ -100,7 +100,7 @@ export async function nobodyCache(n: number): Promise<{ base: string; root: stri
 
 /** Starts the built bin without waiting (for kills and races). */
 export function startBin(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { output: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: binEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d) => (output.stdout += d));
   child.stderr!.on('data', (d) => (output.stderr += d));

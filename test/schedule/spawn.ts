@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { onTestFinished } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { BIN, binEnv } from '../helpers/cli.js';
 
 export interface Running {
   readonly child: ChildProcess;
@@ -15,7 +15,7 @@ export interface Running {
 /** Starts `cachectl schedule ...` as users run it (the built bin) and follows its log. */
 export function startScheduler(args: string[], env: NodeJS.ProcessEnv = {}): Running {
   const child = spawn(process.execPath, [BIN, 'schedule', '--log-format', 'json', ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: binEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onTestFinished(() => {

@@ -5,7 +5,9 @@ import { urlMatcher } from '../../core/match.js';
 import { formatOption } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { escapeControl } from '../output/style.js';
-import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
+import { dropPrivilegesOption } from '../rootGuard.js';
+import { prepareRootAndPaths } from '../pathOptions.js';
+import { warnLog } from '../output/warnLog.js';
 
 export interface ListCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; long?: boolean; json?: boolean; match?: string }
 
@@ -27,7 +29,7 @@ export function registerList(program: Command, ctx: CliContext): void {
     .addOption(dropPrivilegesOption());
   addIndexOptions(cmd)
     .addHelpText('after', `${MATCH_HELP}\n\nExamples:\n  cachectl list /var/cache/apache2/mod_cache_disk | sort\n  cachectl list --json --match '*.iso' /var/cache/apache2/mod_cache_disk | jq -r .url`)
-    .action(async (dir: string, o: ListCliOptions) => runList(ctx, await prepareRoot(ctx, dir, o), o));
+    .action(async (dir: string, o: ListCliOptions) => runList(ctx, await prepareRootAndPaths(ctx, dir, o), o));
 }
 
 export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): Promise<void> {
@@ -35,7 +37,7 @@ export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): 
     import('../../core/index/indexedScan.js'), import('../../core/list/list.js'), import('../../core/list/format.js'),
   ]);
   const progress = scanProgress(ctx);
-  const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env) });
+  const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env), log: warnLog(ctx) });
   progress.done();
   // Plain lines escape control characters (one entry, one line); --json is exact.
   const line = o.json ? formatJson : o.long ? (e: Parameters<typeof formatLong>[0]) => escapeControl(formatLong(e)) : (e: { url: string }) => escapeControl(e.url);

@@ -6,9 +6,12 @@ import { jsonOption } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
+import { renderPathErrors } from '../output/pathErrors.js';
 import { EXIT_STATUS_HELP } from '../main.js';
-import { UsageError } from '../../core/errors.js';
-import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
+import { CachectlError, UsageError } from '../../core/errors.js';
+import { dropPrivilegesOption } from '../rootGuard.js';
+import { prepareRootAndPaths } from '../pathOptions.js';
+import { warnLog } from '../output/warnLog.js';
 
 export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string }
 
@@ -39,7 +42,8 @@ ${EXIT_STATUS_HELP}`)
       if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
         throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
       }
-      await runPrune(ctx, await prepareRoot(ctx, root, o), o);
+      // --prom-file is checked now, not found missing after the prune has run.
+      await runPrune(ctx, await prepareRootAndPaths(ctx, root, o, { promFile: o.dryRun ? undefined : o.promFile }), o);
     });
 }
 
@@ -49,13 +53,18 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
     import('../../core/prune/prune.js'), import('../../core/metrics/promFile.js'), import('../output/pruneText.js'),
   ]);
   const progress = scanProgress(ctx);
-  const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner });
+  const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner, log: warnLog(ctx) });
   progress.done();
   printPrune(ctx, result, o, text);
   if (o.promFile && !o.dryRun) {
     // Carry the last success over a failed run: a oneshot process keeps no counters.
     const previousSuccess = await readLastSuccess(o.promFile);
-    await writePromFile(o.promFile, renderPromText(result, { now: Date.now(), previousSuccess }));
+    try {
+      await writePromFile(o.promFile, renderPromText(result, { now: Date.now(), previousSuccess }));
+    } catch (e) {
+      // Checked before the run; what is left is the world changing (disk full, dir removed).
+      throw new CachectlError(`the prune ran, but the metrics could not be written to ${o.promFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
+    }
   }
   ctx.exitCode = pruneExitCode(result, ctx.signalName);
   return result;
@@ -63,6 +72,9 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
 
 function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions, { renderVictims, renderPruneSummary }: typeof import('../output/pruneText.js')): void {
   if (o.json) {
+    // The summary, and its list of failures, is in the JSON; people (cron mail) still
+    // need to see on stderr why the exit status is 1.
+    if (r.errors.length) ctx.err(renderPathErrors(r.errors, 'read or deleted', colors(ctx, 'err')));
     const { plan, ...summary } = r;
     const head = JSON.stringify(summary, null, 2);
     if (!(o.dryRun || o.verbose)) return ctx.out(head + '\n');

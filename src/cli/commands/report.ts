@@ -4,7 +4,10 @@ import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../inde
 import { formatOption, jsonOption, parser } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
-import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
+import { renderPathErrors } from '../output/pathErrors.js';
+import { dropPrivilegesOption } from '../rootGuard.js';
+import { prepareRootAndPaths } from '../pathOptions.js';
+import { warnLog } from '../output/warnLog.js';
 
 export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
 
@@ -23,7 +26,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     }), 10);
   addIndexOptions(cmd)
     .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes')
-    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, await prepareRoot(ctx, dir, o), o));
+    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, await prepareRootAndPaths(ctx, dir, o), o));
 }
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {
@@ -41,7 +44,7 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
     ({ interrupted, ...report } = await streamReport({ ...scanOpts, now, top: o.top }));
     progress.done();
   } else {
-    const snap = await indexedScan({ ...scanOpts, ...index });
+    const snap = await indexedScan({ ...scanOpts, ...index, log: warnLog(ctx) });
     progress.done();
     now = Date.now();
     report = await buildReport(snap, { now, top: o.top });
@@ -49,6 +52,8 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
   }
   if (o.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
   else ctx.out(renderReport(report, colors(ctx, 'out'), now));
+  // stdout is the report; what could not be read is said to a person, on stderr.
+  if (report.errors.length) ctx.err(renderPathErrors(report.errors, 'read; their entries are not counted', colors(ctx, 'err')));
   if (interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
   else if (report.errors.length) ctx.exitCode = 1;
 }

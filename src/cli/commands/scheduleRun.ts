@@ -13,6 +13,7 @@ import { Scheduler } from '../../core/schedule/scheduler.js';
 import type { SchedulerOptions } from '../../core/schedule/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
 import { prepareRoot } from '../rootGuard.js';
+import { checkPathOptions } from '../pathOptions.js';
 import { addScheduleOptions, type ScheduleCliOptions, type Settings } from './schedule.js';
 
 /** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
@@ -90,9 +91,14 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
   const fromCli = cliValues(c);
   const config = c.getOptionValue('config') as string | undefined;
   let settings = await resolveSettings(ctx, fromCli, cliDir, config);
+  // The paths the options name, before the first run instead of after it (--check too).
+  await checkPathOptions(settings.o, 'shape');
   const log = lineLog((line) => ctx.err(line), { format: settings.o.logFormat });
   // Once, for the life of the process: a SIGHUP cannot regain root (it is gone).
-  if (!settings.o.check) settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, (m) => log.info(m, { event: 'privileges' })) };
+  if (!settings.o.check) {
+    settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, (m) => log.info(m, { event: 'privileges' })) };
+    await checkPathOptions(settings.o, 'access');
+  }
   const metrics: Metrics = { lastSuccess: settings.o.promFile ? await readLastSuccess(settings.o.promFile) : null };
   const scheduler = new Scheduler(schedulerOptions(ctx, settings, log, metrics));
   if (settings.o.check) {
@@ -105,6 +111,8 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
     void resolveSettings(ctx, fromCli, cliDir, config).then(async (loaded) => {
       // The root guard ran (and root was given up) for this directory only: a new one needs a restart.
       const dir = await resolveRoot(loaded.dir);
+      // Shape only: the state dir the guard made at start (STATE/uid-N) is not in `loaded`.
+      await checkPathOptions(loaded.o, 'shape');
       if (dir !== settings.dir) throw new UsageError(`the cache directory changed to ${loaded.dir}: restart to switch caches`);
       const next = { ...loaded, dir };
       scheduler.reconfigure(schedulerOptions(ctx, next, log, metrics));

@@ -9,6 +9,7 @@ import { listMode, urlMode } from './modes.js';
 import { cleanOnce } from './clean.js';
 import { DETACHED_ENV, FOREGROUND_ENV } from './env.js';
 import { prepareRoot } from '../rootGuard.js';
+import { internalErrorLine } from '../output/internalError.js';
 
 const PROG = 'htcacheclean';
 
@@ -34,7 +35,7 @@ export async function mainHtcacheclean(
       ctx.err(`${PROG}: ${e.message}\n`);
       return 1;
     }
-    ctx.err(`${PROG}: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    ctx.err(internalErrorLine(PROG, e, ctx.env));
     return 1;
   } finally {
     (ctx as Partial<{ dispose(): void }>).dispose?.();

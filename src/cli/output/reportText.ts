@@ -54,9 +54,6 @@ export function renderReport(r: Report, s: Style, now: number): string {
   out.push(columns(r.byPath.map((h) => ['  ' + h.segment, n(h.count), formatSize(h.bytes)]), ['l', 'r', 'r']));
 
   if (r.vanished) out.push(s.dim(`\n${n(r.vanished)} files vanished while scanning (httpd at work).\n`));
-  if (r.errors.length) {
-    out.push('\n' + s.red(`${r.errors.length} paths could not be read:`) + '\n');
-    for (const e of r.errors.slice(0, 20)) out.push(`  ${e.code}  ${e.path}\n`);
-  }
+  // Unreadable paths are not part of the report: the command lists them on stderr.
   return out.join('');
 }
