@@ -15,6 +15,8 @@ import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
 
 const OWN_PREFIX = LOCK_NAME;
+/** Foreign file names a report shows. */
+const SAMPLES = 10;
 /** A directory mtime no directory has: its record is always read again (markUnvouched). */
 const UNVOUCHED = -1;
 
@@ -107,6 +109,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const table = opts.reuse?.index.table ?? new UnitTable(1 << 14);
   const totals: ClassifyTotals = { foreignFiles: 0, foreignBytes: 0, foreignDisk: 0, foreignSamples: [], headerErrors: [], vanished: 0 };
   const errors: WalkError[] = [];
+  const samples: string[] = [];
   const progress: ScanProgress = { files: 0, directories: 0, bytes: 0 };
   const records: DirRecord[] = [];
   /** Records taken from the index unchanged (every file of their rows checked). */
@@ -133,7 +136,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
       totals.foreignFiles += d.foreignFiles;
       totals.foreignBytes += d.foreignBytes;
       totals.foreignDisk += d.foreignDisk;
-      for (const x of d.foreignSamples) if (totals.foreignSamples.length < 10) totals.foreignSamples.push(x);
+      for (const x of d.foreignSamples) keepSample(samples, x);
     }
     fromIndex.push(d);
     count(d, report);
@@ -161,7 +164,10 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
       // Our own lock file lives in the root: it is not part of the cache.
       const dir = walked.rel === '' ? { ...walked, files: walked.files.filter((f) => !f.name.startsWith(OWN_PREFIX)) } : walked;
       const rowStart = table.length;
-      const before = { ...totals, foreignSamples: totals.foreignSamples.length };
+      // Samples per directory (kept in its record), and the first few by name overall:
+      // directories finish in a different order on every run.
+      totals.foreignSamples = [];
+      const before = { ...totals };
       if (format === 'apache') classifyApacheDir(dir, table, totals);
       else classifyFilesDir(dir, table);
       count({
@@ -170,8 +176,9 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
         files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
         dirDisk: dir.stat ? dir.stat.blocks * 512 : 0, others: dir.others,
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
-        foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples.slice(before.foreignSamples),
+        foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples,
       });
+      for (const x of totals.foreignSamples) keepSample(samples, x);
       if (streaming) {
         opts.rowSink!(table, format);
         if (format === 'apache') layout ??= detectLayout(table);
@@ -197,7 +204,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     files: progress.files,
     directories: progress.directories,
     dirDisk, others,
-    foreign: { files: totals.foreignFiles, bytes: totals.foreignBytes, disk: totals.foreignDisk, samples: totals.foreignSamples },
+    foreign: { files: totals.foreignFiles, bytes: totals.foreignBytes, disk: totals.foreignDisk, samples },
     vanished: vanished + totals.vanished,
     errors,
     interrupted: !completed,
@@ -226,6 +233,15 @@ function markUnvouched(records: DirRecord[], errors: readonly WalkError[], root:
   for (const d of records) {
     if (d.foreignFiles > 0 || flagged.has(d.rel)) d.mtimeMs = UNVOUCHED;
   }
+}
+
+/** Keeps the `SAMPLES` first names in order (a short sorted list: insertion is enough). */
+function keepSample(list: string[], name: string): void {
+  if (list.length === SAMPLES && name >= list[SAMPLES - 1]) return;
+  let at = list.length;
+  while (at > 0 && list[at - 1] > name) at--;
+  list.splice(at, 0, name);
+  if (list.length > SAMPLES) list.pop();
 }
 
 /** Rows of the table that are servable entries (what `htcacheclean -A` lists). */
