@@ -166,7 +166,10 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     struct stat st;
     int dfd = rows == 0 ? stat_rel(&c, rel, rl, &st) : open_rel(&c, rel, rl);
     if (dfd < 0 || (rows > 0 && fstat(dfd, &st) != 0)) {
-      put_dir(out, errno == ENOENT ? V_GONE : V_ERROR, errno, NULL);
+      // Not a directory any more (a file or a symlink in its place, which the full walk
+      // counts without following): gone as a directory, as when it was removed. Its
+      // parent changed too, and is read again.
+      put_dir(out, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? V_GONE : V_ERROR, errno, NULL);
       continue;
     }
     if ((double)st.st_ino != ino || cachectl_ms(st.st_mtim) != mtime || cachectl_ms(st.st_ctim) != ctime) {
