@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { PruneResult } from '../../core/prune/types.js';
 import { addPruneOptions, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
-import { jsonOption } from '../options.js';
+import { jsonOption, vouchesForTree } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
@@ -39,7 +39,7 @@ ${EXIT_STATUS_HELP}`)
       if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
         throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
       }
-      await runPrune(ctx, await prepareRoot(ctx, root, o), o);
+      await runPrune(ctx, await prepareRoot(ctx, root, o, { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) }), o);
     });
 }
 

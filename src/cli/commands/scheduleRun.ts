@@ -13,6 +13,9 @@ import { Scheduler } from '../../core/schedule/scheduler.js';
 import type { SchedulerOptions } from '../../core/schedule/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
 import { prepareRoot } from '../rootGuard.js';
+import { vouchesForTree } from '../options.js';
+import { checkCacheShape } from '../../core/safety/cacheShape.js';
+import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
 import { addScheduleOptions, type ScheduleCliOptions, type Settings } from './schedule.js';
 
 /** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
@@ -91,8 +94,18 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
   const config = c.getOptionValue('config') as string | undefined;
   let settings = await resolveSettings(ctx, fromCli, cliDir, config);
   const log = lineLog((line) => ctx.err(line), { format: settings.o.logFormat });
+  // The settings are judged before the directory (a bad cron expression is reported as such,
+  // whatever DIR is): the constructor validates them and has no other effect.
+  new Scheduler(schedulerOptions(ctx, settings, log, { lastSuccess: null }));
   // Once, for the life of the process: a SIGHUP cannot regain root (it is gone).
-  if (!settings.o.check) settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, (m) => log.info(m, { event: 'privileges' })) };
+  const use = { format: settings.o.format, changes: true, iKnowThisIsACache: vouchesForTree(settings.o, settings.env) };
+  if (!settings.o.check) settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, use, (m) => log.info(m, { event: 'privileges' })) };
+  else {
+    // --check judges the directory as a run would, without changing privileges.
+    const root = await resolveRoot(settings.dir);
+    await checkCacheRoot(root);
+    await checkCacheShape(root, use);
+  }
   const metrics: Metrics = { lastSuccess: settings.o.promFile ? await readLastSuccess(settings.o.promFile) : null };
   const scheduler = new Scheduler(schedulerOptions(ctx, settings, log, metrics));
   if (settings.o.check) {

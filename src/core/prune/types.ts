@@ -10,7 +10,10 @@ export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'expired' | 'lru';
 
 export interface PruneOptions extends IndexOptions {
   readonly root: string;
+  /** 'auto' (default) handles only httpd caches (or an empty tree); plain file caches must say 'files'. */
   readonly format?: CacheFormat | 'auto';
+  /** Prune even a tree that looks like something else (a home, /etc...; safety/cacheShape.ts). */
+  readonly iKnowThisIsACache?: boolean;
   /** Size target in bytes (counted per `usage`). */
   readonly limit?: number;
   /** Entry-count target (htcacheclean -L counts inodes; we count entries' files). */
