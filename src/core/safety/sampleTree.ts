@@ -84,6 +84,9 @@ export async function sampleTree(root: string, budget: SampleBudget = DEFAULT_BU
         if (here.length >= budget.namesPerDir || seen.length + here.length >= budget.names) { truncated = true; break; }
         here.push({ rel: rel === '' ? d.name : `${rel}/${d.name}`, name: d.name, type: typeOf(d), depth });
       }
+    } catch (e) {
+      // A subdirectory removed while we read it: what was read of it still counts.
+      if (rel === '') throw e;
     } finally {
       // Breaking out of `for await` closes the handle; closing it again throws ERR_DIR_CLOSED.
       await dir.close().catch(() => {});
