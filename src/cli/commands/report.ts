@@ -12,7 +12,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('report')
     .description('scan a cache and report its disk usage (read-only: no access time moves)')
-    .argument('<dir>', 'cache root (CacheRoot, or any directory of files)')
+    .argument('<dir>', 'cache root (CacheRoot, or a plain file cache with --format files)')
     .addOption(formatOption())
     .addOption(jsonOption())
     .addOption(dropPrivilegesOption())

@@ -43,7 +43,8 @@ async function sample(root: string, budget?: SampleBudget): Promise<TreeSample> 
  * refuses it with CacheRootError (exit 2) and one sentence saying why:
  *
  * - auto-detection picks 'apache' only for a proven httpd cache (apacheEvidence.ts) or
- *   an empty tree (a fresh CacheRoot starts empty, and there is nothing to do in it);
+ *   an empty tree, one with nothing but directories and symlinks in the sample (a fresh
+ *   CacheRoot starts empty, and in an empty httpd cache there is nothing to delete);
  *   anything else is refused, never taken for a plain file cache: that must be asked
  *   for (--format files), since in that mode every file is a candidate for deletion;
  * - for a caller that deletes, a tree that looks like something else (a home, a source
