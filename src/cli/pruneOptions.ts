@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ageArg, countArg, formatOption, parser, sizeArg, sizeOrPercentArg } from './options.js';
+import { ageArg, countArg, formatOption, notACacheOverrideOption, parser, sizeArg, sizeOrPercentArg, vouchesForTree } from './options.js';
 import type { PruneOptions } from '../core/prune/types.js';
 import type { SizeOrPercent } from '../core/units.js';
 import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from './indexOptions.js';
@@ -18,6 +18,7 @@ export interface PruneCliOptions extends IndexCliOptions {
   nice?: boolean;
   format: 'auto' | 'apache' | 'files';
   waitLock?: number;
+  iKnowThisIsACache?: boolean;
 }
 
 export function addPruneOptions(cmd: Command): Command {
@@ -33,7 +34,8 @@ export function addPruneOptions(cmd: Command): Command {
     .addOption(new Option('-t, --remove-empty-dirs', 'remove directories left empty').env('CACHECTL_REMOVE_EMPTY_DIRS'))
     .addOption(new Option('-n, --nice', 'pause between batches of deletions so a busy server keeps its I/O').env('CACHECTL_NICE'))
     .addOption(new Option('--wait-lock <age>', 'wait up to AGE for another cachectl to finish instead of exiting 3').argParser(ageArg).env('CACHECTL_WAIT_LOCK'))
-    .addOption(formatOption());
+    .addOption(formatOption())
+    .addOption(notACacheOverrideOption());
 }
 
 /** CLI values -> core options (the core never sees commander). */
@@ -43,6 +45,7 @@ export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.P
     root, limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, usage: o.usage, order: o.order,
     expiredFirst: o.expiredFirst, keepNewerThan: o.keepNewerThan, tempMaxAge: o.tempMaxAge,
     removeEmptyDirs: o.removeEmptyDirs, nice: o.nice, format: o.format, waitLock: o.waitLock,
+    iKnowThisIsACache: vouchesForTree(o, env),
   };
 }
 

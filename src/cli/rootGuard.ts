@@ -38,17 +38,33 @@ export interface RootGuardOptions {
   readonly dropPrivileges?: boolean;
 }
 
+/** How a command will use the tree, for the shape check (core/safety/cacheShape.ts). */
+export interface RootUse {
+  readonly format: 'auto' | 'apache' | 'files';
+  /** It deletes files: a tree that looks like something else is refused too. */
+  readonly changes: boolean;
+  /** The user vouches for the tree (options.ts vouchesForTree: the flag or its variable). */
+  readonly iKnowThisIsACache?: boolean;
+}
+
 /**
  * The one gate every command passes before it touches a cache: resolves DIR to its
  * real path, refuses `/`, system directories and roots whose ancestors another user
- * could swap (core/safety/rootPolicy.ts), then, as root, becomes the root's owner.
- * Returns the real path, which the command uses from then on (so a symlink in DIR
- * swapped later changes nothing). `say` receives the one log line (default: stderr).
+ * could swap (core/safety/rootPolicy.ts), and trees that are not caches in the format
+ * asked for or look like something else (core/safety/cacheShape.ts; the core's prune
+ * and delete check again, for library users), then, as root, becomes the root's owner.
+ * All refusals come before anything is written or privileges change, so they are the
+ * one line on stderr. Returns the real path, which the command uses from then on (so a
+ * symlink in DIR swapped later changes nothing). `say` receives the one log line
+ * (default: stderr).
  */
-export async function prepareRoot(ctx: CliContext, dir: string, opts: object, say?: (line: string) => void): Promise<string> {
+export async function prepareRoot(ctx: CliContext, dir: string, opts: object, use: RootUse, say?: (line: string) => void): Promise<string> {
   const o = opts as RootGuardOptions;
   const root = await resolveRoot(dir);
   const owner = await checkCacheRoot(root);
+  // Loaded here, not at start-up: the check reads headers (the scanner's modules).
+  const { checkCacheShape } = await import('../core/safety/cacheShape.js');
+  await checkCacheShape(root, use);
   await prepareStateDir(ctx, opts as IndexCliOptions, owner, o.dropPrivileges === false);
   const r = dropPrivileges(owner, o.dropPrivileges === false);
   const log = say ?? ((line: string) => ctx.err(`cachectl: ${line}\n`));

@@ -77,14 +77,16 @@ describe('scan classifies every file of a mod_cache_disk tree', () => {
     expect(s.others).toBe(2);
   });
 
-  test('plain-files mode: every regular file is an entry, partial downloads are temp', async () => {
+  test('plain-files mode (asked for): every regular file is an entry, partial downloads are temp', async () => {
     const root = await tempDir();
     const { writeFile, mkdir } = await import('node:fs/promises');
     await mkdir(join(root, 'sub'));
     await writeFile(join(root, 'firefox-128.0.source.tar.xz'), Buffer.alloc(3000));
     await writeFile(join(root, 'sub', 'gcc-14.2.0.tar.xz'), Buffer.alloc(2000));
     await writeFile(join(root, 'llvm-19.src.tar.xz.__download__'), Buffer.alloc(100));
-    const s = await scan({ root });
+    // Never guessed: auto-detection refuses a tree that is not an httpd cache (safety/cacheShape.ts).
+    await expect(scan({ root })).rejects.toThrow(/not an Apache mod_cache_disk cache.*--format files/);
+    const s = await scan({ root, format: 'files' });
     expect(s.format).toBe('files');
     expect(kinds(s)).toEqual({ entry: expect.arrayContaining(['firefox-128.0.source.tar.xz', 'sub/gcc-14.2.0.tar.xz']), temp: ['llvm-19.src.tar.xz.__download__'] });
   });

@@ -29,7 +29,8 @@ describe('cachectl schedule: settings and usage errors', () => {
 
   test('flags beat the config file, which beats the environment', async () => {
     const root = await tempDir();
-    const config = join(root, 'cachectl.env');
+    // Outside the cache: --check judges the cache directory, and a stray file would make it no cache.
+    const config = join(await tempDir(), 'cachectl.env');
     await writeFile(config, 'CACHECTL_LIMIT=20G\nCACHECTL_EVERY=2h\n');
     const r = await check([root, '--config', config, '--every', '30m'], { CACHECTL_LIMIT: '10G', CACHECTL_EVERY: '1h' });
     expect(r.code).toBe(0);

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../../core/errors.js';
-import { ageArg } from '../options.js';
+import { ageArg, notACacheOverrideOption, vouchesForTree } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { MATCH_HELP } from './list.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 
-export interface DeleteCliOptions { match?: string; dryRun?: boolean; removeEmptyDirs?: boolean; waitLock?: number }
+export interface DeleteCliOptions { match?: string; dryRun?: boolean; removeEmptyDirs?: boolean; waitLock?: number; iKnowThisIsACache?: boolean }
 
 const EXIT_HELP = `
 URLs: the exact cache key (http://host:80/path?), or the form you copy from a
@@ -28,12 +28,13 @@ export function registerDelete(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print what would be removed; remove nothing')
     .option('--remove-empty-dirs', 'rmdir hash directories left empty (htcacheclean -t)')
     .option('--wait-lock <duration>', 'wait this long (e.g. 30s) for a running prune instead of failing', ageArg)
+    .addOption(notACacheOverrideOption())
     .addOption(dropPrivilegesOption())
     .addHelpText('after', `${EXIT_HELP}\n\nExamples:\n  cachectl delete /var/cache/apache2/mod_cache_disk /gentoo-distfiles/foo.tar.xz\n  cachectl delete --dry-run --match '*/gentoo-distfiles/firefox-*' /var/cache/apache2/mod_cache_disk`)
     .action(async (dir: string, urls: string[], o: DeleteCliOptions) => {
       // Before the root checks: a bad command line is reported as such, whatever DIR is.
       if (urls.length === 0 && o.match === undefined) throw new UsageError('delete needs at least one URL or --match PATTERN');
-      await runDelete(ctx, await prepareRoot(ctx, dir, o), urls, o);
+      await runDelete(ctx, await prepareRoot(ctx, dir, o, { format: 'apache', changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) }), urls, o);
     });
 }
 
@@ -42,7 +43,7 @@ export async function runDelete(ctx: CliContext, dir: string, urls: string[], o:
   const { deleteUrls } = await import('../../core/delete/delete.js');
   const r = await deleteUrls({
     root: dir, urls, match: o.match, dryRun: o.dryRun, removeEmptyDirs: o.removeEmptyDirs,
-    lockOwner: processLockOwner, waitLock: o.waitLock, signal: ctx.signal,
+    lockOwner: processLockOwner, waitLock: o.waitLock, signal: ctx.signal, iKnowThisIsACache: vouchesForTree(o, ctx.env),
   });
   // stdout: the URLs that went (data for scripts); stderr: what people need to know.
   let buf = '';

@@ -29,7 +29,7 @@ export function registerList(program: Command, ctx: CliContext): void {
     .addOption(dropPrivilegesOption());
   addIndexOptions(cmd)
     .addHelpText('after', `${MATCH_HELP}\n\nExamples:\n  cachectl list /var/cache/apache2/mod_cache_disk | sort\n  cachectl list --json --match '*.iso' /var/cache/apache2/mod_cache_disk | jq -r .url`)
-    .action(async (dir: string, o: ListCliOptions) => runList(ctx, await prepareRootAndPaths(ctx, dir, o), o));
+    .action(async (dir: string, o: ListCliOptions) => runList(ctx, await prepareRootAndPaths(ctx, dir, o, { format: o.format, changes: false }), o));
 }
 
 export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): Promise<void> {

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { PruneResult } from '../../core/prune/types.js';
 import { addPruneOptions, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
-import { jsonOption } from '../options.js';
+import { jsonOption, vouchesForTree } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
@@ -43,7 +43,8 @@ ${EXIT_STATUS_HELP}`)
         throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
       }
       // --prom-file is checked now, not found missing after the prune has run.
-      await runPrune(ctx, await prepareRootAndPaths(ctx, root, o, { promFile: o.dryRun ? undefined : o.promFile }), o);
+      const use = { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) };
+      await runPrune(ctx, await prepareRootAndPaths(ctx, root, o, use, { promFile: o.dryRun ? undefined : o.promFile }), o);
     });
 }
 

@@ -15,7 +15,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('report')
     .description('scan a cache and report its disk usage (read-only: no access time moves)')
-    .argument('<dir>', 'cache root (CacheRoot, or any directory of files)')
+    .argument('<dir>', 'cache root (CacheRoot, or a plain file cache with --format files)')
     .addOption(formatOption())
     .addOption(jsonOption())
     .addOption(dropPrivilegesOption())
@@ -26,7 +26,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     }), 10);
   addIndexOptions(cmd)
     .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes')
-    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, await prepareRootAndPaths(ctx, dir, o), o));
+    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, await prepareRootAndPaths(ctx, dir, o, { format: o.format, changes: false }), o));
 }
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {

@@ -14,6 +14,9 @@ import type { SchedulerOptions } from '../../core/schedule/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
 import { prepareRoot } from '../rootGuard.js';
 import { checkPathOptions } from '../pathOptions.js';
+import { vouchesForTree } from '../options.js';
+import { checkCacheShape } from '../../core/safety/cacheShape.js';
+import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
 import { addScheduleOptions, type ScheduleCliOptions, type Settings } from './schedule.js';
 
 /** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
@@ -94,10 +97,19 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
   // The paths the options name, before the first run instead of after it (--check too).
   await checkPathOptions(settings.o, 'shape');
   const log = lineLog((line) => ctx.err(line), { format: settings.o.logFormat });
+  // The settings are judged before the directory (a bad cron expression is reported as such,
+  // whatever DIR is): the constructor validates them and has no other effect.
+  new Scheduler(schedulerOptions(ctx, settings, log, { lastSuccess: null }));
   // Once, for the life of the process: a SIGHUP cannot regain root (it is gone).
+  const use = { format: settings.o.format, changes: true, iKnowThisIsACache: vouchesForTree(settings.o, settings.env) };
   if (!settings.o.check) {
-    settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, (m) => log.info(m, { event: 'privileges' })) };
+    settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, use, (m) => log.info(m, { event: 'privileges' })) };
     await checkPathOptions(settings.o, 'access');
+  } else {
+    // --check judges the directory as a run would, without changing privileges.
+    const root = await resolveRoot(settings.dir);
+    await checkCacheRoot(root);
+    await checkCacheShape(root, use);
   }
   const metrics: Metrics = { lastSuccess: settings.o.promFile ? await readLastSuccess(settings.o.promFile) : null };
   const scheduler = new Scheduler(schedulerOptions(ctx, settings, log, metrics));

@@ -40,7 +40,7 @@ export async function cleanOnce(o: HtcOptions, signal?: AbortSignal): Promise<Cl
     dryRun: o.dryRun, removeEmptyDirs: o.removeEmptyDirs, nice: o.nice,
     // -r: httpd is stopped, so lone files of any age are dead. Temp files keep their age guard.
     orphanMinAge: o.realclean ? 0 : undefined,
-    lockOwner: processLockOwner, signal,
+    lockOwner: processLockOwner, signal, iKnowThisIsACache: o.iKnowThisIsACache,
   });
   let swept = 0;
   if (o.removeEmptyDirs && !o.dryRun && !result.interrupted) swept = (await removeEmptyDirs(result.root, signal)).removed;

@@ -10,6 +10,8 @@ import { cleanOnce } from './clean.js';
 import { DETACHED_ENV, FOREGROUND_ENV } from './env.js';
 import { prepareRoot } from '../rootGuard.js';
 import { internalErrorLine } from '../output/internalError.js';
+import { envFlagOn } from '../options.js';
+import { OVERRIDE_ENV } from '../../core/safety/override.js';
 
 const PROG = 'htcacheclean';
 
@@ -48,9 +50,12 @@ async function run(argv: string[], ctx: CliContext, self: readonly string[]): Pr
     ctx.err(parsed.stderr);
     return 1;
   }
-  const o = parsed.options;
+  // htcacheclean's grammar has no room for the override flag: only its variable.
+  const o: HtcOptions = { ...parsed.options, iKnowThisIsACache: envFlagOn(ctx.env[OVERRIDE_ENV]) };
+  // Every mode works on an httpd cache; cleaning and URL removal delete, so the tree must look like one.
+  const use = (changes: boolean) => ({ format: 'apache' as const, changes, iKnowThisIsACache: o.iKnowThisIsACache });
   if (o.urls.length > 0) {
-    const root = await prepareRoot(ctx, o.root, {}, (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
+    const root = await prepareRoot(ctx, o.root, {}, use(true), (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
     return urlMode(ctx, { ...o, root });
   }
 
@@ -71,7 +76,7 @@ async function run(argv: string[], ctx: CliContext, self: readonly string[]): Pr
     // third user could swap, and as root becomes the cache's owner. Said only with -v:
     // htcacheclean is silent on success, and cron mails any output.
     // A -d parent only checks: it must keep its rights to write the daemon's pid file.
-    const root = await prepareRoot(ctx, o.root, { dropPrivileges: !forks }, (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
+    const root = await prepareRoot(ctx, o.root, { dropPrivileges: !forks }, use(o.list === undefined), (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
     if (o.list) return await listMode(ctx, { ...o, root });
     if (o.intervalMs !== undefined) {
       // Loaded only here: the scheduler (cron parsing and all) is not needed otherwise.

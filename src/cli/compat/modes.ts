@@ -33,7 +33,7 @@ export async function listMode(ctx: CliContext, o: HtcOptions): Promise<number> 
 export async function urlMode(ctx: CliContext, o: HtcOptions): Promise<number> {
   const r = await deleteUrls({
     root: o.root, urls: o.urls, exactOnly: true, dryRun: o.dryRun,
-    removeEmptyDirs: o.removeEmptyDirs, lockOwner: processLockOwner, signal: ctx.signal,
+    removeEmptyDirs: o.removeEmptyDirs, lockOwner: processLockOwner, signal: ctx.signal, iKnowThisIsACache: o.iKnowThisIsACache,
   });
   for (const e of r.errors) ctx.err(`Could not remove file ${e.path}: ${strerror(e.code)}\n`);
   let deleted = false, error = false;

@@ -29,6 +29,8 @@ export interface HtcOptions {
   readonly list?: 'urls' | 'extended';
   readonly pidFile?: string;
   readonly urls: string[];
+  /** Not an htcacheclean option: CACHECTL_I_KNOW_THIS_IS_A_CACHE=1 (core/safety/cacheShape.ts). */
+  readonly iKnowThisIsACache?: boolean;
 }
 
 /** Either options, or the exact stderr htcacheclean prints before exiting 1. */

@@ -7,6 +7,7 @@ import { keyForms, normaliseUserUrl, urlMatcher } from '../match.js';
 import { locateKey } from './locate.js';
 import { removeStem } from './remove.js';
 import { SafeTree } from '../safety/tree.js';
+import { checkCacheShape } from '../safety/cacheShape.js';
 
 export interface DeleteOptions {
   readonly root: string;
@@ -23,6 +24,8 @@ export interface DeleteOptions {
   readonly lockOwner?: LockOwner;
   readonly waitLock?: number;
   readonly signal?: AbortSignal;
+  /** Delete even in a tree that is not an httpd cache or looks like something else (safety/cacheShape.ts). */
+  readonly iKnowThisIsACache?: boolean;
 }
 
 export type TargetStatus = 'removed' | 'not-cached' | 'error';
@@ -52,6 +55,8 @@ const hasPort = (s: string): boolean => /^[^:/]+:\/\/[^/?]*:\d+\//.test(s);
  */
 export async function deleteUrls(o: DeleteOptions): Promise<DeleteResult> {
   const root = await resolveRoot(o.root);
+  // Before the lock, as prune: URLs name httpd entries, so the tree must be an httpd cache.
+  await checkCacheShape(root, { format: 'apache', changes: true, iKnowThisIsACache: o.iKnowThisIsACache });
   let lock: Lock | undefined;
   if (o.lockOwner && !o.dryRun) lock = await acquireLock(root, o.lockOwner, { waitMs: o.waitLock, signal: o.signal });
   try {

@@ -11,6 +11,7 @@ import { evict } from './evict.js';
 import { EVICT_REASONS, type EvictReason, type PruneOptions, type PruneResult, type ReasonTally, type Victim } from './types.js';
 import { UsageError } from '../errors.js';
 import { judgeOutcome } from './outcome.js';
+import { checkCacheShape } from '../safety/cacheShape.js';
 
 export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
 export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
@@ -29,13 +30,16 @@ export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promis
   }
   const log = o.log ?? noopLog;
   const t0 = Date.now();
+  const root = await resolveRoot(o.root);
+  // Before the lock: a tree that is refused must not even get a lock file.
+  const format = await checkCacheShape(root, { format: o.format, changes: true, iKnowThisIsACache: o.iKnowThisIsACache });
   let lock: Lock | undefined;
   if (o.lock !== false && !o.dryRun) {
     if (!o.lockOwner) throw new Error('prune: lockOwner is required when locking');
-    lock = await acquireLock(await resolveRoot(o.root), o.lockOwner, { waitMs: o.waitLock, signal: o.signal });
+    lock = await acquireLock(root, o.lockOwner, { waitMs: o.waitLock, signal: o.signal });
   }
   try {
-    return await run(o, t0, log);
+    return await run({ ...o, root, format }, t0, log);
   } finally {
     await lock?.release();
   }

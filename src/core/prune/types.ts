@@ -13,7 +13,10 @@ export const EVICT_REASONS: readonly EvictReason[] = ['temp', 'orphan', 'unusabl
 
 export interface PruneOptions extends IndexOptions {
   readonly root: string;
+  /** 'auto' (default) handles only httpd caches (or an empty tree); plain file caches must say 'files'. */
   readonly format?: CacheFormat | 'auto';
+  /** Prune even a tree that looks like something else (a home, /etc...; safety/cacheShape.ts). */
+  readonly iKnowThisIsACache?: boolean;
   /** Size target in bytes (counted per `usage`). */
   readonly limit?: number;
   /** Entry-count target (htcacheclean -L counts inodes; we count entries' files). */

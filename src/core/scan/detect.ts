@@ -1,36 +1,16 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { entryStemPath, type Layout } from '../format/key.js';
 import { Flag, Kind, type UnitTable } from './table.js';
-import { APACHE_TEMP } from './classify.js';
+import { checkCacheShape } from '../safety/cacheShape.js';
 
 export type CacheFormat = 'apache' | 'files';
 
 /**
- * A tree is a mod_cache_disk cache if a `.header` file or an `aptmp` temp file turns
- * up within the first few directories. Depth first: entries live in the leaf hash
- * directories, which a real cache reaches after levels+1 reads (breadth first would
- * spend the whole budget on the 64 first-level directories).
+ * The format of a tree given as 'auto': 'apache' for an httpd cache (or an empty
+ * tree); anything else is refused (CacheRootError), never taken for a plain file
+ * cache, which must be asked for. The rules are in safety/cacheShape.ts.
  */
-export async function detectFormat(root: string, budget = 64): Promise<CacheFormat> {
-  const queue = [root];
-  let seen = 0;
-  while (queue.length > 0 && seen < budget) {
-    const dir = queue.pop()!;
-    seen++;
-    let names;
-    try {
-      names = await readdir(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const d of names) {
-      if (d.isFile() && (/\.header$/i.test(d.name) || (dir === root && APACHE_TEMP.test(d.name)))) return 'apache';
-      if (d.isDirectory() && /\.header\.vary$/i.test(d.name)) return 'apache';
-      if (d.isDirectory()) queue.push(join(dir, d.name));
-    }
-  }
-  return 'files';
+export function detectFormat(root: string): Promise<CacheFormat> {
+  return checkCacheShape(root, { format: 'auto', changes: false });
 }
 
 /**
