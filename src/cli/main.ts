@@ -3,19 +3,12 @@ import { readFileSync } from 'node:fs';
 import { CachectlError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
+import { EXIT_STATUS_HELP } from './exitStatus.js';
 import { disableNative } from '../core/native/load.js';
 import { internalErrorLine } from './output/internalError.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export const EXIT_STATUS_HELP = `
-Exit status:
-  0  done, or nothing to do
-  1  some files could not be read or deleted (see stderr)
-  2  usage error: a bad option, value or path, or a directory that is not a cache
-  3  another cachectl holds the lock for this cache
-  4  the target cannot be met (e.g. because of --keep-newer-than)
-  130/143  interrupted by SIGINT/SIGTERM`;
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('cachectl')

@@ -7,7 +7,7 @@ import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
 import { renderPathErrors } from '../output/pathErrors.js';
-import { EXIT_STATUS_HELP } from '../main.js';
+import { EXIT_STATUS_HELP } from '../exitStatus.js';
 import { CachectlError, UsageError } from '../../core/errors.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
 import { prepareRootAndPaths } from '../pathOptions.js';

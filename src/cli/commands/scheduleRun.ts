@@ -17,7 +17,7 @@ import { checkPathOptions } from '../pathOptions.js';
 import { vouchesForTree } from '../options.js';
 import { checkCacheShape } from '../../core/safety/cacheShape.js';
 import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
-import { addScheduleOptions, type ScheduleCliOptions, type Settings } from './schedule.js';
+import { addScheduleOptions, type ScheduleCliOptions, type Settings } from '../scheduleOptions.js';
 
 /** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
 
