@@ -3,6 +3,7 @@ import { ageArg, countArg, formatOption, notACacheOverrideOption, parser, sizeAr
 import type { PruneOptions } from '../core/prune/types.js';
 import type { SizeOrPercent } from '../core/units.js';
 import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from './indexOptions.js';
+import { interruptedExitCode } from './exitCode.js';
 
 /** Flags shared by `prune` and `schedule`; every one can also come from CACHECTL_* env vars. */
 export interface PruneCliOptions extends IndexCliOptions {
@@ -52,7 +53,7 @@ export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.P
 /** 0 done, 1 some deletions failed, 4 target unreachable (guard), 130/143 interrupted. */
 /** The exit status of a prune: an unmet target is never 0 (core/prune/outcome.ts says why). */
 export function pruneExitCode(r: { errors: unknown[]; targetMet: boolean; interrupted: boolean }, signalName?: string): number {
-  if (r.interrupted) return signalName === 'SIGTERM' ? 143 : 130;
+  if (r.interrupted) return interruptedExitCode(signalName);
   if (!r.targetMet) return 4;
   if (r.errors.length > 0) return 1;
   return 0;

@@ -5,6 +5,7 @@ import { ageArg, notACacheOverrideOption, vouchesForTree } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { MATCH_HELP } from './list.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
+import { interruptedExitCode } from '../exitCode.js';
 
 export interface DeleteCliOptions { match?: string; dryRun?: boolean; removeEmptyDirs?: boolean; waitLock?: number; iKnowThisIsACache?: boolean }
 
@@ -53,7 +54,7 @@ export async function runDelete(ctx: CliContext, dir: string, urls: string[], o:
   for (const e of r.errors) ctx.err(`cachectl: ${e.path}: ${e.code}\n`);
   const what = `${r.removed.length} ${r.removed.length === 1 ? 'entry' : 'entries'} (${r.files} files)`;
   ctx.err(r.dryRun ? `would remove ${what}\n` : `removed ${what}\n`);
-  if (r.interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
+  if (r.interrupted) ctx.exitCode = interruptedExitCode(ctx.signalName);
   else if (r.errors.length > 0 || r.targets.some((t) => t.status === 'error')) ctx.exitCode = 1;
   else ctx.exitCode = r.removed.length > 0 ? 0 : 2;
 }

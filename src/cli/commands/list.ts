@@ -8,6 +8,8 @@ import { escapeControl } from '../output/style.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
 import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
+import { writeChunked } from '../output/chunked.js';
+import { interruptedExitCode } from '../exitCode.js';
 
 export interface ListCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; long?: boolean; json?: boolean; match?: string }
 
@@ -42,14 +44,8 @@ export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): 
   // Plain lines escape control characters (one entry, one line); --json is exact.
   const line = o.json ? formatJson : o.long ? (e: Parameters<typeof formatLong>[0]) => escapeControl(formatLong(e)) : (e: { url: string }) => escapeControl(e.url);
   const entries = listEntries(snap, { match: o.match === undefined ? undefined : urlMatcher(o.match), sorted: true });
-  // Batched writes: one write per line is slow on a million entries.
-  let buf = '';
-  for (const e of entries) {
-    buf += line(e) + '\n';
-    if (buf.length > 1 << 16) { ctx.out(buf); buf = ''; }
-  }
-  if (buf) ctx.out(buf);
+  writeChunked(ctx.out, (function* () { for (const e of entries) yield line(e) + '\n'; })());
   for (const e of snap.errors) ctx.err(`cachectl: could not read ${e.path} (${e.code}); its entries are not listed\n`);
-  if (snap.interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
+  if (snap.interrupted) ctx.exitCode = interruptedExitCode(ctx.signalName);
   else if (snap.errors.length) ctx.exitCode = 1;
 }

@@ -12,6 +12,7 @@ import { CachectlError, UsageError } from '../../core/errors.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
 import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
+import { writeChunked } from '../output/chunked.js';
 
 export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string }
 
@@ -82,12 +83,8 @@ function printPrune(ctx: CliContext, r: PruneResult, o: PruneCommandOptions, { r
     // The plan can hold 250k victims: one compact line each, written in 64 KiB chunks,
     // instead of one pretty-printed string of hundreds of MB.
     ctx.out(head.slice(0, -2) + ',\n  "plan": [');
-    let buf = '';
-    for (let i = 0; i < plan.length; i++) {
-      buf += (i ? ',\n    ' : '\n    ') + JSON.stringify(plan[i]);
-      if (buf.length > 1 << 16) { ctx.out(buf); buf = ''; }
-    }
-    ctx.out(buf + (plan.length ? '\n  ]\n}\n' : ']\n}\n'));
+    writeChunked(ctx.out, (function* () { for (let i = 0; i < plan.length; i++) yield (i ? ',\n    ' : '\n    ') + JSON.stringify(plan[i]); })());
+    ctx.out(plan.length ? '\n  ]\n}\n' : ']\n}\n');
     return;
   }
   const now = Date.now();

@@ -8,6 +8,7 @@ import { renderPathErrors } from '../output/pathErrors.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
 import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
+import { interruptedExitCode } from '../exitCode.js';
 
 export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
 
@@ -54,6 +55,6 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
   else ctx.out(renderReport(report, colors(ctx, 'out'), now));
   // stdout is the report; what could not be read is said to a person, on stderr.
   if (report.errors.length) ctx.err(renderPathErrors(report.errors, 'read; their entries are not counted', colors(ctx, 'err')));
-  if (interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
+  if (interrupted) ctx.exitCode = interruptedExitCode(ctx.signalName);
   else if (report.errors.length) ctx.exitCode = 1;
 }

@@ -6,6 +6,7 @@ import { formatLong } from '../../core/list/format.js';
 import { deleteUrls } from '../../core/delete/delete.js';
 import { processLockOwner } from '../lockOwner.js';
 import { strerror } from './numbers.js';
+import { writeChunked } from '../output/chunked.js';
 
 /**
  * `-a`/`-A`: every servable entry, in walk order, as htcacheclean prints them. Exit 0
@@ -15,12 +16,7 @@ import { strerror } from './numbers.js';
 export async function listMode(ctx: CliContext, o: HtcOptions): Promise<number> {
   const snap = await scan({ root: o.root, format: 'apache', signal: ctx.signal });
   const line = o.list === 'extended' ? formatLong : (e: { url: string }) => e.url;
-  let buf = '';
-  for (const e of listEntries(snap, { round: o.round })) {
-    buf += line(e) + '\n';
-    if (buf.length > 1 << 16) { ctx.out(buf); buf = ''; }
-  }
-  if (buf) ctx.out(buf);
+  writeChunked(ctx.out, (function* () { for (const e of listEntries(snap, { round: o.round })) yield line(e) + '\n'; })());
   for (const e of snap.errors) ctx.err(`htcacheclean: could not read ${e.path} (${e.code}); its entries are not listed\n`);
   return snap.interrupted ? 1 : 0;
 }
