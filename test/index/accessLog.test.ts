@@ -85,6 +85,36 @@ describe('access log recency', () => {
     expect(r3.index.readDirs).toBe(0);
   });
 
+  // Issue #16, C3: log-derived recency must survive what a full run over the same logs
+  // would not lose: a directory read again (file times come back), and a log refilled in
+  // place past the old read position (copytruncate; or a new log given the old inode).
+  test('log recency survives a re-read directory, and a log refilled in place is read from its start', async () => {
+    const root = await cache();
+    const state = await tempDir('state-');
+    const logs = await tempDir('logs-');
+    const log = join(logs, 'access_log');
+    await writeFile(log, line('/gentoo-distfiles/a.tar.xz', T));
+    await indexedScan({ root, stateDir: state, accessLogs: [log] });
+    // a's directory changes (a new entry beside it): its row is read again from the files.
+    const s0 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
+    const dirOfA = s0.table.dirs[s0.table.dir[s0.table.key.indexOf(url('a.tar.xz'))]];
+    await writeFile(join(root, dirOfA, 'zzzzzzzzzzzzzzzzzzzzzz.header.tmp'), 'x');
+    const s1 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
+    expect(s1.index.readDirs).toBeGreaterThan(0);
+    expect(s1.table.f64.dataAtime[s1.table.key.indexOf(url('a.tar.xz'))]).toBe(T_MS);
+    // copytruncate, then more lines than before: same inode, the old position inside new text.
+    const later = '26/Nov/2026:03:00:00 +0000';
+    await writeFile(log, line('/gentoo-distfiles/b.tar.xz', later) + line('/gentoo-distfiles/c.tar.xz', later));
+    const s2 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
+    expect(s2.index.accessLog!.lines).toBe(2);
+    expect(s2.table.f64.dataAtime[s2.table.key.indexOf(url('b.tar.xz'))]).toBe(Date.UTC(2026, 10, 26, 3));
+    // And all of it equals a full run over the same log (which cannot know the first line: it is gone).
+    const full = await indexedScan({ root, stateDir: await tempDir('state-'), full: true, accessLogs: [log] });
+    for (const k of ['b.tar.xz', 'c.tar.xz']) {
+      expect(s2.table.f64.dataAtime[s2.table.key.indexOf(url(k))]).toBe(full.table.f64.dataAtime[full.table.key.indexOf(url(k))]);
+    }
+  });
+
   test('applyAccessLogs on a plain table: a missing log is reported, not fatal', async () => {
     const root = await cache();
     const s = await indexedScan({ root });
