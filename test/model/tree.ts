@@ -36,10 +36,10 @@ const POOL = keyPool(62);
 /** Plain entries: the first INITIAL are in the starting tree, the rest can be stored later. */
 export const PLAIN_KEYS = POOL.slice(0, 60);
 export const VARY_KEYS = POOL.slice(60);
-export const INITIAL = 24;
+export const INITIAL = 16;
 
 /**
- * The starting tree: 24 entries (every 8th header-only, some expired, some hit since),
+ * The starting tree: 16 entries (every 8th header-only, some expired, some hit since),
  * 2 vary groups of 2 and 3 variants, one stale temp file. Written concurrently (it is
  * most of a history's set-up time); no two writes share a file.
  */
