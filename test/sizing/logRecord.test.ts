@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { compileRecordParser, defaultRecordParser } from '../../src/core/sizing/logRecord.js';
+import { cacheVerdict } from '../../src/core/sizing/cacheStatus.js';
+import { UsageError } from '../../src/core/errors.js';
+import { CACHE_FORMAT } from './logFiles.js';
+
+const T = '25/Nov/2026:23:30:00 -0200';
+const T_MS = Date.UTC(2026, 10, 26, 1, 30, 0);
+
+describe('sizing log records', () => {
+  const parse = defaultRecordParser();
+
+  test.each([
+    ['common', `127.0.0.1 - - [${T}] "GET /distfiles/a.tar.xz HTTP/1.1" 200 1234`, { method: 'GET', path: '/distfiles/a.tar.xz', query: '', status: 200, bytes: 1234, cacheStatus: '' }],
+    ['common, no body', `::1 - bob [${T}] "HEAD /x HTTP/1.0" 304 -`, { method: 'HEAD', path: '/x', status: 304, bytes: 0 }],
+    ['combined', `10.0.0.5 - - [${T}] "GET /b.tar.gz?v=2&x HTTP/1.1" 200 99 "-" "Wget/1.21 (linux-gnu)"`, { path: '/b.tar.gz', query: 'v=2&x', bytes: 99 }],
+    ['combined, quotes in the user agent', `h - - [${T}] "GET / HTTP/1.1" 200 1 "http://r/" "Mozilla \\"x\\" y"`, { path: '/', query: '' }],
+    ['absolute-form target', `h - - [${T}] "GET http://mirror:80/d?q HTTP/1.1" 206 10`, { path: '/d', query: 'q', status: 206 }],
+  ])('%s', (_n, line, want) => {
+    expect(parse(line)).toMatchObject({ time: T_MS, day: '2026-11-25', ...want });
+  });
+
+  test('the day is the log\'s own calendar day, not UTC\'s', () => {
+    // 23:30 at -0200 is 01:30 UTC the next day; people read the log's dates.
+    expect(parse(`h - - [${T}] "GET / HTTP/1.1" 200 1`)!.day).toBe('2026-11-25');
+  });
+
+  test('a custom LogFormat with %{cache-status}e', () => {
+    const p = compileRecordParser(CACHE_FORMAT);
+    expect(p(`h - - [${T}] "GET /c HTTP/1.1" 200 5 "-" "curl/8" "cache hit"`)).toMatchObject({ path: '/c', bytes: 5, cacheStatus: 'cache hit' });
+    expect(p(`h - - [${T}] "GET /c HTTP/1.1" 200 5 "-" "curl/8" "cache miss: attempting entity save"`)!.cacheStatus).toBe('cache miss: attempting entity save');
+    expect(p(`h - - [${T}] "GET /c HTTP/1.1" 200 5 "-" "curl/8" "-"`)!.cacheStatus).toBe('');
+  });
+
+  test('%U%q with %m, %O when there is no %b, and %{X-Cache}o', () => {
+    const p = compileRecordParser('%t %m %U%q %>s %O %{X-Cache}o');
+    expect(p(`[${T}] GET /e.tar.xz?x=1 200 532 HIT`)).toMatchObject({ method: 'GET', path: '/e.tar.xz', query: 'x=1', bytes: 532, cacheStatus: 'HIT' });
+  });
+
+  test('named formats', () => {
+    expect(compileRecordParser('combined')(`h - - [${T}] "GET /f HTTP/1.1" 200 5 "-" "x"`)).toMatchObject({ path: '/f' });
+    expect(compileRecordParser('COMMON')(`h - - [${T}] "GET /f HTTP/1.1" 200 5`)).toMatchObject({ path: '/f' });
+  });
+
+  test.each([
+    '', 'garbage', `h - - [not a date] "GET / HTTP/1.1" 200 1`, `h - - [${T}] "NONSENSE" 200 1`, '\x00\xff binary',
+    `h - - [${T}] "GET / HTTP/1.1" 200 12x`, `h - - [${T}] "GET / HTTP/1.1" 2OO 1`,
+    // Truncated mid-line (a log still being written, or cut by a full disk).
+    `h - - [${T}] "GET /distfiles/a.tar`,
+  ])('garbage %j -> null', (line) => {
+    expect(parse(line)).toBeNull();
+  });
+
+  test('a format without the fields sizing needs is a usage error that names them', () => {
+    expect(() => compileRecordParser('%h %t "%r" %>s')).toThrow(UsageError);
+    expect(() => compileRecordParser('%h %t "%r" %>s')).toThrow(/lacks %b/);
+    expect(() => compileRecordParser('%h %b')).toThrow(/lacks %t, %r, %>s/);
+  });
+});
+
+describe('mod_cache verdicts', () => {
+  test.each([
+    ['cache hit', 'hit'],
+    ['cache hit: 304 status; stale content returned', 'hit'],
+    ['conditional cache hit: entity refreshed', 'hit'],
+    ['conditional cache hit: entity refresh failed', 'hit'],
+    ['cache miss: attempting entity save', 'miss'],
+    ['cache miss: cache unwilling to store response', 'miss'],
+    ['conditional cache miss: 304 was uncacheable, entity removed: x', 'miss'],
+    ['cache invalidated by PUT', 'miss'],
+    ['HIT from mirror', 'hit'],
+    ['REVALIDATE from mirror', 'hit'],
+    ['MISS from mirror', 'miss'],
+    ['cache-hit', 'unknown'],
+    ['whatever', 'unknown'],
+  ])('%j -> %s', (s, v) => expect(cacheVerdict(s)).toBe(v));
+});
