@@ -4,6 +4,7 @@ import { formatOption, jsonOption, parser, sizeArg } from '../options.js';
 import { colors, escapeControl } from '../output/style.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 import { parseSize } from '../../core/units.js';
+import { UsageError } from '../../core/errors.js';
 
 export interface SizingCliOptions {
   accessLog: string[];
@@ -65,6 +66,8 @@ export function registerSizing(program: Command, ctx: CliContext): void {
 }
 
 async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliOptions): Promise<void> {
+  // An empty CACHECTL_ACCESS_LOG satisfies commander's mandatory option with no file in it.
+  if (!o.accessLog?.length) throw new UsageError('no access log given: pass --access-log FILE... (or set CACHECTL_ACCESS_LOG)');
   const [{ replayLogs, summarise }, { renderSizing }] = await Promise.all([import('../../core/sizing/sizing.js'), import('../output/sizingText.js')]);
   // Logs first: as root they may be readable only before privileges are dropped for the scan.
   const replay = await replayLogs({ accessLogs: o.accessLog, logFormat: o.accessLogFormat, exact: o.exact, signal: ctx.signal });
