@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { compileRecordParser, defaultRecordParser } from '../../src/core/sizing/logRecord.js';
+import { parseClfTime } from '../../src/core/index/logFormat.js';
 import { cacheVerdict } from '../../src/core/sizing/cacheStatus.js';
 import { UsageError } from '../../src/core/errors.js';
 import { CACHE_FORMAT } from './logFiles.js';
@@ -45,10 +46,37 @@ describe('sizing log records', () => {
   test.each([
     '', 'garbage', `h - - [not a date] "GET / HTTP/1.1" 200 1`, `h - - [${T}] "NONSENSE" 200 1`, '\x00\xff binary',
     `h - - [${T}] "GET / HTTP/1.1" 200 12x`, `h - - [${T}] "GET / HTTP/1.1" 2OO 1`,
+    // A bad clock on a day whose first line was fine.
+    `h - - [25/Nov/2026:2x:30:00 -0200] "GET / HTTP/1.1" 200 1`, `h - - [25/Nov/2026:25:30:00 -0200] "GET / HTTP/1.1" 200 1`,
+    `h - - [25/Nov/2026:23:3/:00 -0200] "GET / HTTP/1.1" 200 1`, `h - - [25/Nov/2026:23.30:00 -0200] "GET / HTTP/1.1" 200 1`,
     // Truncated mid-line (a log still being written, or cut by a full disk).
     `h - - [${T}] "GET /distfiles/a.tar`,
   ])('garbage %j -> null', (line) => {
+    parse(`h - - [${T}] "GET / HTTP/1.1" 200 1`);
     expect(parse(line)).toBeNull();
+  });
+
+  test('the clock agrees with parseClfTime over a day, across zones and a day change', () => {
+    const p = defaultRecordParser();
+    for (const zone of ['+0000', '-0200', '+0530']) {
+      for (let s = 0; s < 2 * 86400; s += 997) {
+        const d = new Date(Date.UTC(2026, 11, 31) + s * 1000);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        const t = `${pad(d.getUTCDate())}/${['Nov', 'Dec', 'Jan'][d.getUTCMonth() === 11 ? 1 : 2]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${zone}`;
+        const r = p(`h - - [${t}] "GET / HTTP/1.1" 200 1`)!;
+        expect(r.time).toBe(parseClfTime(t));
+        expect(r.day).toBe(`${t.slice(7, 11)}-${t.slice(3, 6) === 'Dec' ? '12' : '01'}-${t.slice(0, 2)}`);
+      }
+    }
+  });
+
+  test('request lines the fast split leaves to the pattern', () => {
+    expect(parse(`h - - [${T}] "GET /x" 200 1`)).toMatchObject({ path: '/x', method: 'GET' });
+    expect(parse(`h - - [${T}] "GET http://m/x?y HTTP/1.1" 200 1`)).toMatchObject({ path: '/x', query: 'y' });
+    expect(parse(`h - - [${T}] "GET /a b HTTP/1.1" 200 1`)).toBeNull();
+    expect(parse(`h - - [${T}] "get /a HTTP/1.1" 200 1`)).toBeNull();
+    expect(parse(`h - - [${T}] "GET /a?b?c HTTP/2.0" 200 1`)).toMatchObject({ path: '/a', query: 'b?c', key: '/a?b?c' });
+    expect(parse(`h - - [${T}] "GET /a? HTTP/1.1" 200 1`)).toMatchObject({ path: '/a', query: '', key: '/a' });
   });
 
   test('a format without the fields sizing needs is a usage error that names them', () => {

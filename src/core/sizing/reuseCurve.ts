@@ -49,17 +49,32 @@ export class ExactCurve implements ReuseCurve {
     return { hitRatio: this.reuse.length ? hits / this.reuse.length : 0, byteHitRatio: this.totalBytes ? hitBytes / this.totalBytes : 0 };
   }
 
+  /**
+   * The byte hit ratio only changes at reuse sizes. Bytes per histogram bucket find the
+   * bucket where the target is crossed; the reuse sizes in that bucket alone are sorted.
+   * Sums of whole bytes are exact in any order (below 2^53), so this agrees with ratiosAt.
+   */
   capacityFor(byteHitRatio: number): number {
     if (byteHitRatio <= 0) return 0;
-    const finite = this.reuse.filter((d) => d !== Infinity).sort();
-    // The byte hit ratio only changes at reuse sizes: binary-search the smallest that reaches the target.
-    let lo = 0, hi = finite.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ratiosAt(finite[mid]).byteHitRatio >= byteHitRatio) hi = mid;
-      else lo = mid + 1;
+    const { reuse, bytes, totalBytes } = this;
+    const inBucket = new Float64Array(BUCKETS);
+    for (let i = 0; i < reuse.length; i++) if (reuse[i] !== Infinity) inBucket[bucketOf(reuse[i])] += bytes[i];
+    let below = 0, b = 0;
+    for (; b < BUCKETS; b++) {
+      if ((below + inBucket[b]) / totalBytes >= byteHitRatio) break;
+      below += inBucket[b];
     }
-    return lo < finite.length ? finite[lo] : Infinity;
+    if (b === BUCKETS) return Infinity;
+    const here: [number, number][] = [];
+    for (let i = 0; i < reuse.length; i++) if (reuse[i] !== Infinity && bucketOf(reuse[i]) === b) here.push([reuse[i], bytes[i]]);
+    here.sort((x, y) => x[0] - y[0]);
+    let hit = below;
+    for (let j = 0; j < here.length; j++) {
+      hit += here[j][1];
+      // Every request with the same reuse size hits at once.
+      if ((j + 1 === here.length || here[j + 1][0] !== here[j][0]) && hit / totalBytes >= byteHitRatio) return here[j][0];
+    }
+    return Infinity;
   }
 }
 
@@ -67,9 +82,20 @@ export class ExactCurve implements ReuseCurve {
 export const BUCKETS_PER_OCTAVE = 64;
 export const BUCKETS = 64 * BUCKETS_PER_OCTAVE;
 
-/** The bucket of a reuse size d >= 1: every d in bucket b is <= 2^(b/64). */
-export const bucketOf = (d: number): number => Math.min(BUCKETS - 1, Math.max(0, Math.ceil(Math.log2(d) * BUCKETS_PER_OCTAVE)));
-const bucketTop = (b: number): number => 2 ** (b / BUCKETS_PER_OCTAVE);
+const TOPS = Float64Array.from({ length: BUCKETS }, (_, b) => 2 ** (b / BUCKETS_PER_OCTAVE));
+const bucketTop = (b: number): number => TOPS[b];
+
+/**
+ * The bucket of a reuse size d >= 1: the first b with 2^(b/64) >= d (the last bucket
+ * takes anything larger). Math.log2 guesses, the table decides, so the buckets are in
+ * the order of d even where log2 rounds.
+ */
+export function bucketOf(d: number): number {
+  let b = Math.min(BUCKETS - 1, Math.max(0, Math.ceil(Math.log2(d) * BUCKETS_PER_OCTAVE)));
+  while (b < BUCKETS - 1 && TOPS[b] < d) b++;
+  while (b > 0 && TOPS[b - 1] >= d) b--;
+  return b;
+}
 
 /**
  * Sampled mode: weighted counts per reuse-size bucket. A bucket counts as a hit at C when

@@ -103,7 +103,7 @@ export async function replayLogs(opts: ReplayOptions): Promise<Replay> {
         for (const line of batch) {
           if (line === '') continue;
           const r = parse(line);
-          if (tally.add(r)) profiler.add(r.query ? `${r.path}?${r.query}` : r.path, r.bytes);
+          if (tally.add(r)) profiler.add(r.key, r.bytes);
         }
         if (opts.signal?.aborted) {
           interrupted = true;
