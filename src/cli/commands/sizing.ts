@@ -5,6 +5,8 @@ import { colors, escapeControl } from '../output/style.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 import { parseSize } from '../../core/units.js';
 import { UsageError } from '../../core/errors.js';
+import { defaultStateDir } from '../indexOptions.js';
+import { join } from 'node:path';
 
 export interface SizingCliOptions {
   accessLog: string[];
@@ -15,6 +17,8 @@ export interface SizingCliOptions {
   format: 'auto' | 'apache' | 'files';
   exact?: boolean;
   json?: boolean;
+  stateDir?: string;
+  index?: boolean;
 }
 
 const sizesArg = parser((s: string) => {
@@ -59,6 +63,8 @@ export function registerSizing(program: Command, ctx: CliContext): void {
     .addOption(new Option('--usage <kind>', "how the cache's current size is counted: disk (blocks, as prune) or apparent").choices(['disk', 'apparent']).default('disk').env('CACHECTL_USAGE'))
     .addOption(formatOption())
     .addOption(new Option('--exact', 'never sample, however long the logs (memory grows with them)'))
+    .addOption(new Option('--state-dir <dir>', "where prune keeps its index and eviction journal (with DIR: requests for evicted entries are counted)").env('CACHECTL_STATE_DIR'))
+    .addOption(new Option('--no-index', 'do not read the eviction journal'))
     .addOption(jsonOption())
     .addOption(dropPrivilegesOption())
     .addHelpText('after', HELP)
@@ -70,7 +76,8 @@ async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliO
   if (!o.accessLog?.length) throw new UsageError('no access log given: pass --access-log FILE... (or set CACHECTL_ACCESS_LOG)');
   const [{ replayLogs, summarise }, { renderSizing }] = await Promise.all([import('../../core/sizing/sizing.js'), import('../output/sizingText.js')]);
   // Logs first: as root they may be readable only before privileges are dropped for the scan.
-  const replay = await replayLogs({ accessLogs: o.accessLog, logFormat: o.accessLogFormat, exact: o.exact, signal: ctx.signal });
+  const ghosts = dir !== undefined && o.index !== false ? await journal(ctx, dir, o) : undefined;
+  const replay = await replayLogs({ accessLogs: o.accessLog, logFormat: o.accessLogFormat, exact: o.exact, ghosts, signal: ctx.signal });
   let current: number | undefined;
   if (dir !== undefined && !replay.interrupted) {
     const { streamReport } = await import('../../core/report.js');
@@ -85,4 +92,16 @@ async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliO
   for (const f of r.files) if (f.error) ctx.err(`cachectl: ${escapeControl(f.path)}: read stopped after ${f.lines} lines (${f.error})\n`);
   if (r.interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
   else if (r.files.some((f) => f.error)) ctx.exitCode = 1;
+}
+
+/**
+ * prune's eviction journal for DIR: in the state dir, or in its `uid-N` subdirectory
+ * where a prune started as root and run as the cache's owner N keeps its files.
+ */
+async function journal(ctx: CliContext, dir: string, o: SizingCliOptions) {
+  const [{ resolveRoot, statRoot }, { readGhosts }] = await Promise.all([import('../../core/scan/root.js'), import('../../core/sizing/ghosts.js')]);
+  const root = await resolveRoot(dir);
+  const stateDir = o.stateDir ?? defaultStateDir(ctx.env);
+  const owner = (await statRoot(root)).uid;
+  return [...(await readGhosts(stateDir, root)), ...(await readGhosts(join(stateDir, `uid-${owner}`), root))];
 }

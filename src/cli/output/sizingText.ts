@@ -28,6 +28,12 @@ function happened(r: SizingResult, c: Colors): string {
   s += o
     ? `  mod_cache's verdicts (${formatCount(o.requests)} of them): request hit ratio ${pct(o.hitRatio)}, byte hit ratio ${pct(o.byteHitRatio)}, fetched upstream ${formatSize(o.upstreamBytes)} (${formatSize(Math.round(o.upstreamBytesPerDay))} a day).\n`
     : '  No cache status in the logs: add %{cache-status}e to the LogFormat to see what the cache really did.\n';
+  const g = r.ghosts;
+  if (g && g.journaled > 0) {
+    s += `  Evicted by cachectl, then requested again: ${formatCount(g.requests)} full download${g.requests === 1 ? '' : 's'} (${formatSize(g.bytes)}) a larger limit would have served, of ${formatCount(g.journaled)} evictions journaled since ${g.since!.slice(0, 10)}.\n`;
+  } else if (g) {
+    s += '  No eviction journal for this cache yet: prune keeps one (in the state dir) from its next run.\n';
+  }
   return s;
 }
 

@@ -11,6 +11,7 @@ import { evict } from './evict.js';
 import { EVICT_REASONS, type EvictReason, type PruneOptions, type PruneResult, type ReasonTally, type Victim } from './types.js';
 import { UsageError } from '../errors.js';
 import { judgeOutcome } from './outcome.js';
+import { journalEvictions } from './ghostJournal.js';
 
 export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
 export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
@@ -120,6 +121,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     lastAccess: lastUse(t, s.row, o.order ?? 'atime'),
   }));
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
+  if (!o.dryRun) await journalEvictions(o.stateDir, snap, done.done, now, log);
   const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
   const interrupted = done.interrupted || snap.interrupted;
   const targets = { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes };

@@ -5,6 +5,7 @@ import { LogTally, type DayTally } from './logTally.js';
 import { ReuseProfiler, type ProfilerOptions } from './reuseProfiler.js';
 import type { ReuseCurve } from './reuseCurve.js';
 import { sizeGrid } from './sizeGrid.js';
+import { GhostCounter, type Ghost, type GhostTally } from './ghosts.js';
 
 export interface ReplayOptions {
   accessLogs: readonly string[];
@@ -14,6 +15,8 @@ export interface ReplayOptions {
   exact?: boolean;
   /** Sampling knobs (tests). */
   profiler?: ProfilerOptions;
+  /** prune's eviction journal for the cache: later requests for these entries are counted. */
+  ghosts?: readonly Ghost[];
   signal?: AbortSignal;
 }
 
@@ -31,6 +34,7 @@ export type SizingOptions = ReplayOptions & CurveOptions;
 export interface Replay {
   tally: LogTally;
   curve: ReuseCurve;
+  ghosts: GhostTally | null;
   files: SizingResult['files'];
   interrupted: boolean;
 }
@@ -68,6 +72,8 @@ export interface SizingResult {
   target: CurvePoint | null;
   limit: CurvePoint | null;
   current: CurvePoint | null;
+  /** Requests for entries prune had evicted (null without a journal). */
+  ghosts: GhostTally | null;
   interrupted: boolean;
 }
 
@@ -93,6 +99,7 @@ export async function replayLogs(opts: ReplayOptions): Promise<Replay> {
   const tally = new LogTally();
   const profiler = new ReuseProfiler({ ...opts.profiler, exact: opts.exact || opts.profiler?.exact });
   const files: SizingResult['files'] = [];
+  const ghosts = opts.ghosts ? new GhostCounter(opts.ghosts) : null;
   let interrupted = false;
   for (const path of ordered) {
     const before = tally.lines;
@@ -103,7 +110,9 @@ export async function replayLogs(opts: ReplayOptions): Promise<Replay> {
         for (const line of batch) {
           if (line === '') continue;
           const r = parse(line);
-          if (tally.add(r)) profiler.add(r.key, r.bytes);
+          if (!tally.add(r)) continue;
+          profiler.add(r.key, r.bytes);
+          ghosts?.see(r.key, r.time, r.bytes);
         }
         if (opts.signal?.aborted) {
           interrupted = true;
@@ -117,12 +126,12 @@ export async function replayLogs(opts: ReplayOptions): Promise<Replay> {
     f.lines = tally.lines - before;
     if (interrupted) break;
   }
-  return { tally, curve: profiler.finish(), files, interrupted };
+  return { tally, curve: profiler.finish(), ghosts: ghosts?.tally ?? null, files, interrupted };
 }
 
 /** The figures for people and scripts, at the sizes asked for. */
 export function summarise(replay: Replay, opts: CurveOptions = {}): SizingResult {
-  const { tally: t, curve, files, interrupted } = replay;
+  const { tally: t, curve, files, interrupted, ghosts } = replay;
   const spanMs = t.first <= t.last ? t.last - t.first : 0;
   const days = Math.max(spanMs, MIN_SPAN_MS) / DAY_MS;
   const point = (size: number): CurvePoint => {
@@ -157,6 +166,7 @@ export function summarise(replay: Replay, opts: CurveOptions = {}): SizingResult
     target: Number.isFinite(targetSize) ? point(targetSize) : null,
     limit: opts.limit !== undefined ? point(opts.limit) : null,
     current: opts.current !== undefined ? point(opts.current) : null,
+    ghosts,
     interrupted,
   };
 }
