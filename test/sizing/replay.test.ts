@@ -111,6 +111,19 @@ describe('sizing over real log files', () => {
     expect(r.unlimited).toMatchObject({ hitRatio: 2 / 5, byteHitRatio: 2000 / 6010 });
   });
 
+  test('past the exact budget the replay is sampled, and says so', async () => {
+    const dir = await tempDir();
+    const log = await write(dir, 'access_log', lines(mirrorDays()));
+    const r = await sizing({ accessLogs: [log], profiler: { maxExactRequests: 500, maxSampledObjects: 16 } });
+    expect(r.method).toBe('sampled');
+    expect(r.sampleRate).toBeGreaterThan(0);
+    expect(r.sampleRate).toBeLessThan(1);
+    expect(r.requests).toBe(3000);
+    const exact = await sizing({ accessLogs: [log], exact: true, profiler: { maxExactRequests: 500 } });
+    expect(exact.method).toBe('exact');
+    expect(exact).not.toHaveProperty('sampleRate');
+  });
+
   test('missing logs and formats without a byte count are usage errors', async () => {
     const dir = await tempDir();
     await expect(sizing({ accessLogs: [join(dir, 'nope')] })).rejects.toThrow(UsageError);

@@ -142,9 +142,11 @@ describe('SHARDS sampling', () => {
     expect(Math.abs(s.objects / seen.size - 1)).toBeLessThan(0.1);
   });
 
-  test('past maxExactRequests the profiler switches to sampling by itself; exact never does', () => {
+  test('past maxExactRequests or maxExactObjects the profiler switches to sampling by itself; exact never does', () => {
     const trace: Trace = Array.from({ length: 5000 }, (_, i) => [`k${i % 700}`, 100 + (i % 700)]);
     expect(profile(trace, { maxExactRequests: 1000, maxSampledObjects: 256 }).method).toBe('sampled');
     expect(profile(trace, { maxExactRequests: 1000, exact: true }).method).toBe('exact');
+    expect(profile(trace, { maxExactObjects: 500, maxSampledObjects: 256 }).method).toBe('sampled');
+    expect(profile(trace, { maxExactObjects: 500, exact: true }).method).toBe('exact');
   });
 });

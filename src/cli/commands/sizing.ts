@@ -3,7 +3,8 @@ import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, parser, sizeArg } from '../options.js';
 import { colors, escapeControl } from '../output/style.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
-import { parseSize } from '../../core/units.js';
+import { formatCount, parseSize } from '../../core/units.js';
+import { MAX_EXACT_OBJECTS, MAX_EXACT_REQUESTS } from '../../core/sizing/reuseProfiler.js';
 import { UsageError } from '../../core/errors.js';
 import { defaultStateDir } from '../indexOptions.js';
 import { join } from 'node:path';
@@ -34,8 +35,9 @@ bytes: on a miss the object goes on top and the least recently used objects are 
 until the total fits. One pass gives every size at once (byte-weighted stack distances).
 A body larger than the one seen before for the same URL is a new version (a miss); a
 smaller one (an interrupted download) is a request for the stored one. 304 and 206
-responses are counted beside the replay, not in it. Past ${(4e6).toLocaleString('en-US')} requests the replay is
-sampled (SHARDS; --exact to keep every request).
+responses are counted beside the replay, not in it. Past ${formatCount(MAX_EXACT_REQUESTS)} requests (or
+${formatCount(MAX_EXACT_OBJECTS)} distinct URLs) the replay is sampled, and says so (SHARDS; --exact keeps
+every request, with memory growing with the logs).
 
 The real cache grows past its limit between two prunes, so its hit ratio sits between
 the curve at the limit and at the limit plus the growth of one interval. The limit

@@ -30,8 +30,8 @@ import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './
  * test/sizing/lruSim.ts is the brute-force LRU with these rules; the property tests hold
  * the two equal.
  *
- * Sampling (SHARDS, fixed-size, with two changes): after `maxExactRequests` requests
- * (unless `exact`), or from the start with `sample`, at most `maxSampledObjects` keys are
+ * Sampling (SHARDS, fixed-size, with two changes): after `maxExactRequests` requests or
+ * `maxExactObjects` keys (unless `exact`), or from the start with `sample`, at most `maxSampledObjects` keys are
  * followed (all of them until there are more). Plain SHARDS follows a key when
  * hash(key)/2^32 < R. On 1M requests of 1 B..10 GB objects with skewed popularity
  * (test/sizing/reuseProfiler.test.ts), with 16K keys, that missed the byte hit ratio by
@@ -52,11 +52,15 @@ export interface ProfilerOptions {
   exact?: boolean;
   sample?: boolean;
   maxExactRequests?: number;
+  /** Distinct keys followed before switching to sampling (each costs ~150 B in exact mode). */
+  maxExactObjects?: number;
   maxSampledObjects?: number;
 }
 
 /** 4M requests keep 64 MiB of reuse and body sizes; past that the log is sampled. */
 export const MAX_EXACT_REQUESTS = 4_000_000;
+/** 1M keys is ~150 MiB of key strings and map: past that the log is sampled too. */
+export const MAX_EXACT_OBJECTS = 1_000_000;
 /** SHARDS' fixed-size bound: the paper's 8K already gives mean errors < 0.01; 64K costs ~10 MiB. */
 export const MAX_SAMPLED_OBJECTS = 65_536;
 const PINNED = -1;
@@ -128,6 +132,7 @@ export class ReuseProfiler {
     this.record(Infinity, bytes, 1 / pi);
     this.place(id, pi);
     if (this.sampled && this.followed() - this.pinned > this.maxObjects) this.lowerRate();
+    else if (!this.sampled && !this.opts.exact && this.followed() > (this.opts.maxExactObjects ?? MAX_EXACT_OBJECTS)) this.startSampling();
   }
 
   private followed(): number {
