@@ -31,12 +31,12 @@ import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './
  * the two equal.
  *
  * Sampling (SHARDS, fixed-size, with two changes): after `maxExactRequests` requests or
- * `maxExactObjects` keys (unless `exact`), or from the start with `sample`, at most `maxSampledObjects` keys are
- * followed (all of them until there are more). Plain SHARDS follows a key when
- * hash(key)/2^32 < R. On 1M requests of 1 B..10 GB objects with skewed popularity
- * (test/sizing/reuseProfiler.test.ts), with 16K keys, that missed the byte hit ratio by
- * up to 0.05 (a few large objects carry most bytes) and the request hit ratio by up to
- * 0.03 (a few keys carry many requests). So:
+ * `maxExactObjects` keys (unless `exact`), or from the start with `sample`, at most
+ * `maxSampledObjects` keys are followed (all of them until there are more). Plain SHARDS
+ * follows a key when hash(key)/2^32 < R. On 1M requests of 1 B..10 GB objects with skewed
+ * popularity and 16K keys (test/sizing/reuseProfiler.test.ts), that missed the byte hit
+ * ratio by up to 0.05 (a few large objects carry most bytes); size-aware odds alone then
+ * missed the request hit ratio by up to 0.03 (a few keys carry many requests). So:
  * - size-aware odds: a key is followed when hash/2^32 < R * (1 + size/s0), s0 being the
  *   mean object size when keys are first dropped; its inclusion probability is
  *   π = min(1, R * (1 + size/s0)), and objects larger than s0 * (1/R - 1) are all kept;
@@ -61,7 +61,7 @@ export interface ProfilerOptions {
 export const MAX_EXACT_REQUESTS = 4_000_000;
 /** 1M keys is ~150 MiB of key strings and map: past that the log is sampled too. */
 export const MAX_EXACT_OBJECTS = 1_000_000;
-/** SHARDS' fixed-size bound: the paper's 8K already gives mean errors < 0.01; 64K costs ~10 MiB. */
+/** SHARDS' fixed-size bound: 64K keys cost ~10 MiB; the test stays within 0.02 with 16K. */
 export const MAX_SAMPLED_OBJECTS = 65_536;
 const PINNED = -1;
 
@@ -73,7 +73,7 @@ export class ReuseProfiler {
   private val = new Float64Array(1024);
   private pos = new Int32Array(1024);
   private u = new Float64Array(1024);
-  /** Requests per object until sampling starts dropping keys; then 1 marks the pinned ones. */
+  /** Requests per object until sampling first drops keys; from then on PINNED marks the pinned ones. */
   private count = new Int32Array(1024);
   private pinned = 0;
   private readonly freeIds: number[] = [];
@@ -169,7 +169,8 @@ export class ReuseProfiler {
     if (this.sampled) {
       return new SampledCurve(this.weight, this.weightBytes, this.total, this.totalBytes, this.rate, this.objects, this.workingSet);
     }
-    return new ExactCurve(this.reuse.slice(0, this.n), this.bytes.slice(0, this.n), this.objects, this.workingSet);
+    // Views, not copies: the profiler is done with them (a copy doubled the peak at 4M requests).
+    return new ExactCurve(this.reuse.subarray(0, this.n), this.bytes.subarray(0, this.n), this.objects, this.workingSet);
   }
 
   /** π: the probability that object `id` (-1: a new key) of `size` bytes is followed (1 when exact or pinned). */
