@@ -20,8 +20,15 @@ export function parseClfTime(s: string): number {
   return utc - off;
 }
 
-export function compileLogFormat(format: string): LineParser {
+/**
+ * The pattern of a LogFormat: one capture group per directive, in order. `names` gives
+ * each group the field recency reads (`t`, `r`, `s`, `U`, `q`, else `-`); `directives`
+ * gives the directive itself (`>s`, `b`, `O`, `{cache-status}e`, …) for parsers that
+ * read more fields (core/sizing/logRecord.ts).
+ */
+export function compileLogPattern(format: string): { rx: RegExp; names: string[]; directives: string[] } {
   const names: string[] = [];
+  const directives: string[] = [];
   let re = '^';
   // Directives: %%, %{...}X, %>s / %<s, %X. A directive between quotes may hold spaces.
   const token = /%%|%[<>]?(?:\{[^}]*\})?[a-zA-Z]|[^%]+/g;
@@ -34,13 +41,25 @@ export function compileLogFormat(format: string): LineParser {
       continue;
     }
     const d = tok.replace(/^%[<>]?(\{[^}]*\})?/, '');
+    directives.push(tok.slice(1));
     // %U stops at '?', so "%U%q" splits path and query.
     const field = d === 'U' ? '([^?\\s"]*)' : inQuote ? '((?:[^"\\\\]|\\\\.)*)' : '(\\S*)';
     if (d === 't' && !tok.includes('{')) { re += '\\[([^\\]]+)\\]'; names.push('t'); continue; }
     re += field;
     names.push(d === 's' ? 's' : d === 'r' ? 'r' : d === 'U' ? 'U' : d === 'q' ? 'q' : '-');
   }
-  const rx = new RegExp(re + '\\s*$');
+  return { rx: new RegExp(re + '\\s*$'), names, directives };
+}
+
+/** A request target (`/p?q`, or absolute-form `http://host/p?q`) -> path and query. */
+export function splitTarget(target: string): { path: string; query: string } {
+  const t = target.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  const q = t.indexOf('?');
+  return q < 0 ? { path: t, query: '' } : { path: t.slice(0, q), query: t.slice(q + 1) };
+}
+
+export function compileLogFormat(format: string): LineParser {
+  const { rx, names } = compileLogPattern(format);
   const at = (n: string) => names.indexOf(n) + 1;
   const [iT, iR, iS, iU, iQ] = [at('t'), at('r'), at('s'), at('U'), at('q')];
   if (!iT || !(iR || iU)) throw new RangeError(`log format '${format}' needs %t and %r (or %U)`);
@@ -53,10 +72,7 @@ export function compileLogFormat(format: string): LineParser {
     if (iR) {
       const r = /^[A-Z]+ (\S+)(?: HTTP\/[\d.]+)?$/.exec(m[iR]);
       if (!r) return null;
-      const target = r[1].replace(/^[a-z]+:\/\/[^/]*/i, '');
-      const q = target.indexOf('?');
-      path = q < 0 ? target : target.slice(0, q);
-      query = q < 0 ? '' : target.slice(q + 1);
+      ({ path, query } = splitTarget(r[1]));
     } else {
       path = m[iU];
       query = iQ ? m[iQ].replace(/^\?/, '') : '';

@@ -12,6 +12,7 @@ import { EVICT_REASONS, type EvictReason, type PruneOptions, type PruneResult, t
 import { UsageError } from '../errors.js';
 import { judgeOutcome } from './outcome.js';
 import { checkCacheShape } from '../safety/cacheShape.js';
+import { journalEvictions } from './ghostJournal.js';
 
 export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
 export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
@@ -124,6 +125,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     lastAccess: lastUse(t, s.row, o.order ?? 'atime'),
   }));
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
+  if (!o.dryRun) await journalEvictions(o.stateDir, snap, done.done, now, log);
   const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
   const interrupted = done.interrupted || snap.interrupted;
   const targets = { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes };

@@ -1,0 +1,336 @@
+import { Fenwick } from './fenwick.js';
+import { keyHash } from './keyHash.js';
+import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './reuseCurve.js';
+
+/**
+ * Byte-weighted reuse distances (Mattson's stack algorithm) for a byte-capacity LRU.
+ *
+ * The LRU: on a miss the object goes on top and objects are evicted from the bottom until
+ * the total is <= C (the object itself last, when it alone is larger than C). Its content
+ * is then always the longest top part of the recency stack that fits in C, so a request
+ * for x hits at C iff size(x) + the sizes of the distinct objects requested since x's
+ * last request <= C. That sum (x's "reuse size") is computed once per request, and the
+ * hit count at every C follows from the list of reuse sizes.
+ *
+ * The sum: a Fenwick tree over request positions holds each object's size at its last
+ * request (O(log n) per request). Positions are renumbered when they run out, so the
+ * tree is as large as twice the live objects, not the log.
+ *
+ * Objects whose size changes. An object is a key (path + query); its size is the
+ * largest body seen for that key so far:
+ * - a smaller body (a client that went away mid-transfer, logged 200 with the bytes sent)
+ *   is a request for the stored object: a hit if it is cached, counted with the bytes
+ *   actually sent;
+ * - a larger body is a new version: a miss at every size, replacing the old one in place
+ *   (mod_cache replaces the entry on a refetch). Because sizes only grow, the replacement
+ *   never frees room that an older eviction should have filled, so the stack rule above
+ *   stays exact (a shrinking replacement would break it);
+ * - an empty body for an unknown key is a miss that stores nothing (mod_cache_disk stores
+ *   no empty body with CacheMinFileSize 1).
+ * test/sizing/lruSim.ts is the brute-force LRU with these rules; the property tests hold
+ * the two equal.
+ *
+ * Sampling (SHARDS, fixed-size, with two changes): after `maxExactRequests` requests or
+ * `maxExactObjects` keys (unless `exact`), or from the start with `sample`, at most
+ * `maxSampledObjects` keys are followed (all of them until there are more). Plain SHARDS
+ * follows a key when hash(key)/2^32 < R. On 1M requests of 1 B..10 GB objects with skewed
+ * popularity and 16K keys (test/sizing/reuseProfiler.test.ts), that missed the byte hit
+ * ratio by up to 0.05 (a few large objects carry most bytes); size-aware odds alone then
+ * missed the request hit ratio by up to 0.03 (a few keys carry many requests). So:
+ * - size-aware odds: a key is followed when hash/2^32 < R * (1 + size/s0), s0 being the
+ *   mean object size when keys are first dropped; its inclusion probability is
+ *   π = min(1, R * (1 + size/s0)), and objects larger than s0 * (1/R - 1) are all kept;
+ * - the most requested keys at that moment are pinned (π = 1), see pinTopKeys.
+ * Each followed object stands for 1/π objects (Horvitz-Thompson): the tree holds size/π,
+ * so the sum above x estimates the bytes of all distinct objects since x's last request,
+ * and each followed request counts with weight 1/π. Past the budget, R is lowered to keep
+ * the 3/4 of the unpinned keys with the lowest hash/(1 + size/s0); the others are dropped
+ * and the tree is rebuilt at the new odds. Worst error on that test: 0.013 over 5 seeds.
+ * Reuse sizes then go into a histogram, so memory no longer grows with the log.
+ */
+export interface ProfilerOptions {
+  exact?: boolean;
+  sample?: boolean;
+  maxExactRequests?: number;
+  /** Distinct keys followed before switching to sampling (each costs ~150 B in exact mode). */
+  maxExactObjects?: number;
+  maxSampledObjects?: number;
+}
+
+/** 4M requests keep 64 MiB of reuse and body sizes; past that the log is sampled. */
+export const MAX_EXACT_REQUESTS = 4_000_000;
+/** 1M keys is ~150 MiB of key strings and map: past that the log is sampled too. */
+export const MAX_EXACT_OBJECTS = 1_000_000;
+/** SHARDS' fixed-size bound: 64K keys cost ~10 MiB; the test stays within 0.02 with 16K. */
+export const MAX_SAMPLED_OBJECTS = 65_536;
+const PINNED = -1;
+
+export class ReuseProfiler {
+  /** Followed objects by key. */
+  private readonly ids = new Map<string, number>();
+  /** Per object: its size (largest body), the value it holds in the tree (size/π), its position, hash/2^32. */
+  private size = new Float64Array(1024);
+  private val = new Float64Array(1024);
+  private pos = new Int32Array(1024);
+  private u = new Float64Array(1024);
+  /** Requests per object until sampling first drops keys; from then on PINNED marks the pinned ones. */
+  private count = new Int32Array(1024);
+  private pinned = 0;
+  private readonly freeIds: number[] = [];
+  private nextId = 0;
+
+  private cap = 1 << 16;
+  private fen = new Fenwick(this.cap);
+  /** id + 1 of the object whose last request is at each position; 0 = none. */
+  private idAt = new Int32Array(this.cap + 1);
+  private nextPos = 1;
+  private treeTotal = 0;
+
+  private reuse = new Float64Array(1 << 16);
+  private bytes = new Float64Array(1 << 16);
+  private n = 0;
+
+  private sampled = false;
+  /** SHARDS' rate R (1 until sampling first drops keys) and the size that doubles a key's odds. */
+  private rate = 1;
+  private s0 = 0;
+  private weight = new Float64Array(0);
+  private weightBytes = new Float64Array(0);
+  private total = 0;
+  private totalBytes = 0;
+
+  private objects = 0;
+  private workingSet = 0;
+
+  private readonly maxExact: number;
+  private readonly maxObjects: number;
+
+  constructor(private readonly opts: ProfilerOptions = {}) {
+    this.maxExact = opts.maxExactRequests ?? MAX_EXACT_REQUESTS;
+    this.maxObjects = opts.maxSampledObjects ?? MAX_SAMPLED_OBJECTS;
+    if (opts.sample && !opts.exact) this.startSampling();
+  }
+
+  /** One full-body response: `bytes` of `key`'s body. */
+  add(key: string, bytes: number): void {
+    const known = this.ids.get(key);
+    if (known !== undefined) return this.again(known, bytes);
+    let u = 0, pi = 1;
+    if (this.sampled) {
+      u = keyHash(key) / 2 ** 32;
+      pi = this.inclusion(-1, bytes);
+      if (u >= pi) return;
+    }
+    if (bytes === 0) return this.record(Infinity, 0, 1 / pi);
+    const id = this.newId();
+    this.ids.set(ownCopy(key), id);
+    this.size[id] = bytes;
+    this.u[id] = u;
+    this.count[id] = 1;
+    this.objects += 1 / pi;
+    this.workingSet += bytes / pi;
+    this.record(Infinity, bytes, 1 / pi);
+    this.place(id, pi);
+    if (this.sampled && this.followed() - this.pinned > this.maxObjects) this.lowerRate();
+    else if (!this.sampled && !this.opts.exact && this.followed() > (this.opts.maxExactObjects ?? MAX_EXACT_OBJECTS)) this.startSampling();
+  }
+
+  private followed(): number {
+    return this.ids.size;
+  }
+
+  private liveIds(): IterableIterator<number> {
+    return this.ids.values();
+  }
+
+  /** A request for a followed object. */
+  private again(id: number, bytes: number): void {
+    const p = this.pos[id];
+    const s = this.size[id];
+    this.unplace(id);
+    if (this.s0 === 0) this.count[id]++;
+    if (bytes > s) {
+      // A new version: this request would have been followed at its own size's odds.
+      const pi = this.inclusion(id, bytes);
+      this.workingSet += (bytes - s) / pi;
+      this.size[id] = bytes;
+      this.record(Infinity, bytes, 1 / pi);
+      return this.place(id, pi);
+    }
+    const pi = this.inclusion(id, s);
+    // Bytes of the distinct objects requested since x's last request (all of them sit at
+    // later positions; estimated from the followed ones when sampled), plus x itself.
+    const above = this.treeTotal - this.fen.prefix(p);
+    this.record(above + s, bytes, 1 / pi);
+    this.place(id, pi);
+  }
+
+  finish(): ReuseCurve {
+    if (this.sampled) {
+      return new SampledCurve(this.weight, this.weightBytes, this.total, this.totalBytes, this.rate, this.objects, this.workingSet);
+    }
+    // Views, not copies: the profiler is done with them (a copy doubled the peak at 4M requests).
+    return new ExactCurve(this.reuse.subarray(0, this.n), this.bytes.subarray(0, this.n), this.objects, this.workingSet);
+  }
+
+  /** π: the probability that object `id` (-1: a new key) of `size` bytes is followed (1 when exact or pinned). */
+  private inclusion(id: number, size: number): number {
+    if (this.rate >= 1 || (id >= 0 && this.count[id] === PINNED)) return 1;
+    return Math.min(1, this.rate * (1 + size / this.s0));
+  }
+
+  private record(reuse: number, bytes: number, w: number): void {
+    if (this.sampled) return this.histAdd(reuse, bytes, w);
+    if (this.n === this.reuse.length) {
+      this.reuse = grow(this.reuse, this.n * 2);
+      this.bytes = grow(this.bytes, this.n * 2);
+    }
+    this.reuse[this.n] = reuse;
+    this.bytes[this.n] = bytes;
+    this.n++;
+    if (this.n > this.maxExact && !this.opts.exact) this.startSampling();
+  }
+
+  private histAdd(reuse: number, bytes: number, w: number): void {
+    this.total += w;
+    this.totalBytes += bytes * w;
+    if (reuse === Infinity) return;
+    const b = bucketOf(reuse);
+    this.weight[b] += w;
+    this.weightBytes[b] += bytes * w;
+  }
+
+  /** From exact to sampled: the exact reuse sizes so far go into the histogram (weight 1). */
+  private startSampling(): void {
+    this.sampled = true;
+    this.weight = new Float64Array(BUCKETS);
+    this.weightBytes = new Float64Array(BUCKETS);
+    for (let i = 0; i < this.n; i++) this.histAdd(this.reuse[i], this.bytes[i], 1);
+    this.reuse = new Float64Array(0);
+    this.bytes = new Float64Array(0);
+    this.n = 0;
+    for (const [key, id] of this.ids) this.u[id] = keyHash(key) / 2 ** 32;
+    if (this.followed() > this.maxObjects) this.lowerRate();
+  }
+
+  /**
+   * At the first drop: the most requested keys so far (1/16 of the budget) are followed
+   * from then on whatever their hash. A few keys can carry a large share of the requests
+   * (the top one 1% in the test's trace); sampled by hash, whether they happen to be in
+   * the sample swung the request hit ratio by 0.01-0.05. Chosen by past counts, not by
+   * hash, so the estimates stay unbiased.
+   */
+  private pinTopKeys(): void {
+    const n = Math.min(this.followed(), Math.floor(this.maxObjects / 16));
+    if (n === 0) return;
+    const counts = new Int32Array(this.followed());
+    let i = 0;
+    for (const id of this.liveIds()) counts[i++] = this.count[id];
+    counts.sort();
+    const min = Math.max(2, counts[counts.length - n]);
+    for (const id of this.liveIds()) {
+      if (this.count[id] >= min && this.pinned < n) {
+        this.count[id] = PINNED;
+        this.pinned++;
+      } else {
+        this.count[id] = 0;
+      }
+    }
+  }
+
+  /** Keeps the 3/4 * maxObjects keys of lowest hash/(1 + size/s0); the tree is rebuilt at the new odds. */
+  private lowerRate(): void {
+    // Fixed at the first drop: the keys' order must not change afterwards.
+    if (this.s0 === 0) {
+      this.s0 = Math.max(1, this.workingSet / this.objects);
+      this.pinTopKeys();
+    }
+    const priority = (id: number) => (this.count[id] === PINNED ? -1 : this.u[id] / (1 + this.size[id] / this.s0));
+    const ps = new Float64Array(this.followed() - this.pinned);
+    let i = 0;
+    for (const id of this.liveIds()) if (this.count[id] !== PINNED) ps[i++] = priority(id);
+    ps.sort();
+    this.rate = Math.max(Number.MIN_VALUE, ps[Math.floor(this.maxObjects * 0.75)]);
+    for (const [key, id] of this.ids) {
+      if (priority(id) < this.rate) {
+        this.val[id] = this.size[id] / this.inclusion(id, this.size[id]);
+        continue;
+      }
+      this.idAt[this.pos[id]] = 0;
+      this.ids.delete(key);
+      this.freeIds.push(id);
+    }
+    this.compact();
+  }
+
+  private newId(): number {
+    const free = this.freeIds.pop();
+    if (free !== undefined) return free;
+    const id = this.nextId++;
+    if (id === this.size.length) {
+      this.size = grow(this.size, id * 2);
+      this.val = grow(this.val, id * 2);
+      this.pos = grow(this.pos, id * 2);
+      this.u = grow(this.u, id * 2);
+      this.count = grow(this.count, id * 2);
+    }
+    return id;
+  }
+
+  private place(id: number, pi: number): void {
+    if (this.nextPos > this.cap) this.compact();
+    const p = this.nextPos++;
+    const v = this.size[id] / pi;
+    this.pos[id] = p;
+    this.val[id] = v;
+    this.idAt[p] = id + 1;
+    this.fen.add(p, v);
+    this.treeTotal += v;
+  }
+
+  private unplace(id: number): void {
+    const p = this.pos[id];
+    this.fen.add(p, -this.val[id]);
+    this.treeTotal -= this.val[id];
+    this.idAt[p] = 0;
+  }
+
+  /** Renumbers the live positions 1..L in order (doubling the room when over half full) and rebuilds the tree. */
+  private compact(): void {
+    let cap = this.cap;
+    while (this.followed() * 2 > cap) cap *= 2;
+    const values = new Float64Array(cap + 1);
+    const idAt = new Int32Array(cap + 1);
+    let q = 1, total = 0;
+    for (let p = 1; p < this.nextPos; p++) {
+      const v = this.idAt[p];
+      if (v === 0) continue;
+      idAt[q] = v;
+      values[q] = this.val[v - 1];
+      total += values[q];
+      this.pos[v - 1] = q;
+      q++;
+    }
+    this.fen = Fenwick.from(values, cap);
+    this.idAt = idAt;
+    this.cap = cap;
+    this.nextPos = q;
+    this.treeTotal = total;
+  }
+}
+
+/**
+ * A key cut out of a log line can be a V8 slice of the whole 1 MiB chunk the line came
+ * from; kept as a Map key it would keep that chunk alive (the log was held in memory:
+ * 330 MiB peak on 1M lines). A copy holds only its own characters.
+ */
+function ownCopy(key: string): string {
+  // Concatenation then slice makes V8 flatten the pair into a new string (characters kept exactly).
+  return (' ' + key).slice(1);
+}
+
+function grow<T extends Float64Array | Int32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
