@@ -25,5 +25,11 @@ test.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s stops prune between 
   expect(j.interrupted).toBe(true);
   expect(j.removed.entries).toBeGreaterThan(0);
   expect(j.removed.entries).toBeLessThan(1500);
+  // The tail age is that of the least recently used entry kept: the oldest were removed
+  // first, so it is entry s(1499 - removed), used (1500 - removed) minutes and a day before
+  // the cache was written (not the plan's tail, which counted every victim as gone).
+  const oldestKept = (1500 - j.removed.entries) * 60e3 + DAY;
+  expect(j.tailAgeMs).toBeGreaterThanOrEqual(oldestKept - 1000);
+  expect(j.tailAgeMs).toBeLessThan(oldestKept + 120e3);
   await expect(access(join(root, '.cachectl.lock'))).rejects.toThrow();
 }, 60_000);
