@@ -15,13 +15,6 @@ export interface IndexOptions {
   readonly accessLogs?: readonly string[];
   /** A LogFormat string; default: common or combined. */
   readonly logFormat?: string;
-  /**
-   * Leave the save to the caller (IndexedSnapshot.saveIndex): prune's first deletion then
-   * waits for no 100 MB write (~0.3-0.9 s at 500k entries), nor for the table to be put
-   * back in directory order (Snapshot.dropped marks the rows to skip until then; saving
-   * regroups, and row numbers change).
-   */
-  readonly deferSave?: boolean;
 }
 
 export interface IndexInfo {
@@ -37,11 +30,7 @@ export interface IndexInfo {
   readonly accessLog?: AccessLogResult;
 }
 
-export type IndexedSnapshot = Snapshot & {
-  readonly index: IndexInfo;
-  /** With `deferSave`: writes the index now (prune calls it after its deletions). */
-  readonly saveIndex?: () => Promise<IndexInfo>;
-};
+export type IndexedSnapshot = Snapshot & { readonly index: IndexInfo };
 
 /**
  * A scan that starts from the persisted index when one can be trusted, applies access
@@ -61,7 +50,7 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, root, rootStat.ino, format);
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   const useLog = (opts.accessLogs?.length ?? 0) > 0;
-  const snap = await scan({ ...opts, format, reuse: loaded.index ? { index: loaded.index, deferRegroup: opts.deferSave } : undefined });
+  const snap = await scan({ ...opts, format, reuse: loaded.index ? { index: loaded.index } : undefined });
   let accessLog: AccessLogResult | undefined;
   if (useLog && !snap.interrupted) {
     accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse });
@@ -78,13 +67,10 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   if (loaded.index && snap.reuse && snap.reuse.readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
   // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
   const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
-  const save = () => write(opts.stateDir!, snap, info, logs, log);
-  return opts.deferSave ? { ...snap, index: info, saveIndex: save } : { ...snap, index: await save() };
+  return { ...snap, index: await write(opts.stateDir, snap, info, logs, log) };
 }
 
 async function write(stateDir: string, snap: Snapshot, info: IndexInfo, logs: Pick<IndexMeta, 'logs' | 'logUse'>, log: Log): Promise<IndexInfo> {
-  // Deferred (deferSave): the table is put in directory order only now; row numbers change.
-  snap.regroup?.();
   try {
     const saved = await saveIndex(stateDir, snap.root, {
       root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, dirs: snap.dirRecords, ...logs,

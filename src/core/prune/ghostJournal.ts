@@ -10,8 +10,7 @@ const JOURNALED = new Set(['lru', 'expired', 'future']);
 /**
  * After a real prune: the entries it evicted go to the eviction journal (core/sizing/
  * ghosts.ts) so that `sizing` can count later requests for them. Never fails the prune:
- * a journal that cannot be written is a warning. Call it before the index is saved
- * (saving regroups the rows).
+ * a journal that cannot be written is a warning.
  */
 export async function journalEvictions(stateDir: string | undefined, snap: Snapshot, done: readonly PlanStep[], now: number, log: Log): Promise<void> {
   if (!stateDir) return;

@@ -50,13 +50,13 @@ function varyGroups(s: Snapshot): { indexOf: Map<number, number>; remaining: Map
   const t = s.table;
   const indexRow = new Map<string, number>();
   for (let i = 0; i < t.length; i++) {
-    if (t.kind[i] === Kind.VaryIndex && !s.dropped?.[i]) indexRow.set(t.files(i)[0], i);
+    if (t.kind[i] === Kind.VaryIndex) indexRow.set(t.files(i)[0], i);
   }
   const indexOf = new Map<number, number>();
   const remaining = new Map<number, number>();
   if (indexRow.size === 0) return { indexOf, remaining };
   for (let i = 0; i < t.length; i++) {
-    if (!(t.flags[i] & Flag.Variant) || t.kind[i] !== Kind.Entry || s.dropped?.[i]) continue;
+    if (!(t.flags[i] & Flag.Variant) || t.kind[i] !== Kind.Entry) continue;
     const dir = t.dirs[t.dir[i]];
     const at = dir.toLowerCase().indexOf('.header.vary');
     const idx = at < 0 ? undefined : indexRow.get(dir.slice(0, at + '.header'.length));
@@ -97,15 +97,13 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
   // recency (a restore, `touch -d`, a clock set back); under pressure it goes first.
   const isFuture = (i: number) => use[i] > futureLine || t.f64.changed[i] > futureLine;
 
-  // Rows of no directory (Snapshot.dropped: the table is not regrouped yet) are skipped.
-  const dropped = s.dropped;
 
   // 1. Dead weight, whatever the targets: none of it is ever served. In path order, so the
   // plan does not depend on the order directories were read in.
   const dead: number[] = [];
   for (let i = 0; i < t.length; i++) {
     const k = t.kind[i];
-    if (k === Kind.Entry || k === Kind.VaryIndex || dropped?.[i] || changedDuringScan(i)) continue;
+    if (k === Kind.Entry || k === Kind.VaryIndex || changedDuringScan(i)) continue;
     // Age by mtime, as htcacheclean does (ctime cannot be set back, mtime can by restores).
     const age = p.now - Math.max(t.f64.hdrMtime[i], t.f64.dataMtime[i]);
     if ((k === Kind.Temp && age >= p.tempMaxAge) || ((k === Kind.Orphan || k === Kind.Unusable) && age >= p.orphanMinAge)) dead.push(i);
@@ -120,7 +118,7 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
   let guarded = 0, changed = 0;
   const guardLine = p.keepNewerThan > 0 ? p.now - p.keepNewerThan : Infinity;
   for (let i = 0; i < t.length; i++) {
-    if (t.kind[i] !== Kind.Entry || dropped?.[i]) continue;
+    if (t.kind[i] !== Kind.Entry) continue;
     use[i] = lastUse(t, i, p.order);
     if (changedDuringScan(i)) { changed++; continue; }
     if (use[i] > guardLine && !isFuture(i)) { guarded++; continue; }
@@ -160,7 +158,7 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
   const next = queue.peek();
   let tail: number | null = next === null ? null : use[next];
   for (let i = 0; next === null && i < t.length; i++) {
-    if (t.kind[i] === Kind.Entry && !evicted[i] && !dropped?.[i] && (tail === null || use[i] < tail)) tail = use[i];
+    if (t.kind[i] === Kind.Entry && !evicted[i] && (tail === null || use[i] < tail)) tail = use[i];
   }
   const met = !pressure();
   return { steps, met, guarded: met ? 0 : guarded, changedDuringScan: changed, tailLastUse: tail };

@@ -51,7 +51,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   const snap = await indexedScan({
     root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
     stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
-    deferSave: true,
   });
   const scanMs = Date.now() - t0;
   const now = o.now ?? Date.now();
@@ -62,9 +61,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   // plus, for disk usage, what du also counts (directories, files we never touch).
   let bytes = usage === 'disk' ? snap.dirDisk + snap.foreign.disk : snap.foreign.bytes;
   let entries = 0;
-  const dropped = snap.dropped;
   for (let i = 0; i < t.length; i++) {
-    if (dropped?.[i]) continue;
     bytes += unitSize(snap, i, usage, round);
     if (t.kind[i] === Kind.Entry) entries++;
   }
@@ -96,8 +93,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     });
   const evictMs = Date.now() - t0 - firstDeletionMs;
 
-  // Everything that reads rows comes before the save: saving regroups the table (row
-  // numbers change, see Snapshot.regroup).
   // One count for every figure: an LRU step that takes a vary index along adds its bytes,
   // not an entry, so before - after = the entries by reason.
   const byReason = Object.fromEntries(REASONS.map((r) => [r, { entries: 0, bytes: 0 }])) as Record<EvictReason, ReasonTally>;
@@ -116,7 +111,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   // interrupted run keeps victims the plan counted as gone.
   let tail: number | null = null;
   for (let i = 0; !snap.interrupted && i < t.length; i++) {
-    if (t.kind[i] !== Kind.Entry || removed[i] || dropped?.[i]) continue;
+    if (t.kind[i] !== Kind.Entry || removed[i]) continue;
     const u = lastUse(t, i, o.order ?? 'atime');
     if (tail === null || u < tail) tail = u;
   }
@@ -126,7 +121,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   }));
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
   if (!o.dryRun) await journalEvictions(o.stateDir, snap, done.done, now, log);
-  const index = snap.saveIndex ? await snap.saveIndex() : snap.index;
   const interrupted = done.interrupted || snap.interrupted;
   const targets = { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes };
   const outcome = judgeOutcome({
@@ -144,6 +138,6 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
     errors: [...snap.errors, ...done.errors],
     interrupted,
-    filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index,
+    filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index: snap.index,
   };
 }

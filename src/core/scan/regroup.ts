@@ -50,12 +50,3 @@ export function coversInPlace(n: number, records: readonly DirRecord[]): boolean
   }
   return total === n;
 }
-
-/** Rows no record claims (1). */
-export function unclaimedRows(n: number, records: readonly DirRecord[]): Uint8Array {
-  const out = new Uint8Array(n).fill(1);
-  for (const d of records) {
-    out.fill(0, d.rowStart, Math.min(n, d.rowStart + d.rowCount));
-  }
-  return out;
-}

@@ -10,7 +10,7 @@ import { noopLog, type Log } from '../log.js';
 import type { DirRecord } from '../index/format.js';
 import type { LoadedIndex } from '../index/store.js';
 import { makeReuser } from './reuse.js';
-import { regroup, unclaimedRows } from './regroup.js';
+import { regroup } from './regroup.js';
 import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
 
@@ -37,12 +37,8 @@ export interface ScanOptions {
    * snapshot's table ends empty. For summaries that need no table (streamReport).
    */
   readonly rowSink?: (table: UnitTable, format: CacheFormat) => void;
-  /**
-   * Start from a persisted index: only changed directories are read again. `deferRegroup`:
-   * rows no directory claims any more are only marked (Snapshot.dropped) and the table is
-   * put back in directory order by Snapshot.regroup, when the caller saves the index.
-   */
-  readonly reuse?: { index: LoadedIndex; deferRegroup?: boolean };
+  /** Start from a persisted index: only changed directories are read again. */
+  readonly reuse?: { index: LoadedIndex };
 }
 
 export interface ScanProgress {
@@ -76,16 +72,6 @@ export interface Snapshot {
   readonly dirRecords: DirRecord[];
   /** Set when the scan started from a persisted index. */
   readonly reuse?: { reusedDirs: number; readDirs: number; refreshed: number };
-  /**
-   * With reuse.deferRegroup, when directories changed: rows that belong to no directory any
-   * more (1: stale rows of changed or vanished directories). Every row loop skips them until
-   * `regroup` runs. Regrouping moves every row after the first changed directory: on a mapped
-   * index, a copy of most of its pages (~0.6 s at 500k entries), which prune's first
-   * deletion need not wait for.
-   */
-  readonly dropped?: Uint8Array;
-  /** With `dropped`: puts the table in directory order (rows move: row numbers change). */
-  readonly regroup?: () => void;
 }
 
 /** The native binding for `walker` ('portable' = none; 'native' = required; 'auto' = if built). */
@@ -192,9 +178,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   // of the index came back unchanged, the table is the one saved, which was regrouped
   // before it was saved (checking that again cost ~50 ms at 500k rows).
   const asSaved = fromIndex.length === records.length && records.length === opts.reuse?.index.meta.dirs.length;
-  let dropped: Uint8Array | undefined;
-  if (reuser && !asSaved && opts.reuse?.deferRegroup) dropped = unclaimedRows(table.length, records);
-  else if (reuser && !asSaved) regroup(table, records);
+  if (reuser && !asSaved) regroup(table, records);
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
   markUnvouched(records, errors, root);
   return {
@@ -209,8 +193,6 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     errors,
     interrupted: !completed,
     reader: native ? 'native' : opts.walker === 'portable' ? 'portable' : `portable (native reader ${nativeState().reason})`,
-    dropped,
-    regroup: dropped ? () => regroup(table, records) : undefined,
     reuse: reuser ? { reusedDirs: reuser.reusedDirs, readDirs: records.length - reuser.reusedDirs, refreshed: reuser.refreshed } : undefined,
   };
 }
