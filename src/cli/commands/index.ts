@@ -7,6 +7,7 @@ import { registerList } from './list.js';
 import { registerDelete } from './delete.js';
 import { registerHtcacheclean } from './htcacheclean.js';
 import { registerSchedule } from './schedule.js';
+import { registerDoctor } from './doctor.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -16,5 +17,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerDelete(program, ctx);
   registerHtcacheclean(program, ctx);
   registerSchedule(program, ctx);
+  registerDoctor(program, ctx);
   registerDemo(program, ctx);
 }
