@@ -70,7 +70,7 @@ export interface ParseOptions {
 /** httpd's own include depth limit (AP_MAX_INCLUDE_DEPTH). */
 const MAX_DEPTH = 128;
 /** Bounds on a whole run: a hostile tree must not keep doctor reading for minutes. */
-const MAX_FILES = 2000;
+const MAX_FILES = 5000;
 const MAX_TOTAL_BYTES = 32 << 20;
 /** Directives worth naming when they sit in a section that is off. */
 const INTEREST = new Set(['cacheroot', 'cacheenable', 'loadmodule', 'include', 'includeoptional', 'cachemaxfilesize', 'customlog']);
