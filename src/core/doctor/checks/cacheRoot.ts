@@ -1,6 +1,6 @@
 import { fail, ok, withDetails, type Check } from '../types.js';
 import type { DoctorContext, Target } from './context.js';
-import { cacheLayout, normalRoot, serverLabel, at, type CacheSite } from '../httpd/servers.js';
+import { cacheLayout, effective, normalRoot, serverLabel, at, type CacheSite } from '../httpd/servers.js';
 import type { HttpdConfig, SkippedDirective } from '../httpd/parse.js';
 
 const ID = 'cache-root';
@@ -83,12 +83,17 @@ export async function cacheRootCheck(ctx: DoctorContext, dir: string | undefined
   if (mod) return { check: withDetails(fail(ID, mod.message, mod.fix), details), targets };
   if (mismatch) return { check: withDetails(fail(ID, mismatch, `give the cache httpd writes as the directory, or set CacheRoot ${normalRoot(dir!)}`), details), targets };
 
+  const missing: string[] = [];
   for (const c of chosen) {
     const st = await ctx.sys.statOrCode(c.root);
     if (typeof st === 'string' || !st.isDirectory()) {
-      const what = typeof st === 'string' ? (st === 'ENOENT' ? 'does not exist' : `cannot be looked at (${st})`) : 'is not a directory';
-      return { check: withDetails(fail(ID, `CacheRoot ${c.root} (${c.rootAt}) ${what}: httpd stores nothing there`, `create it for httpd's user: install -d -o USER -m 0755 ${c.root}`, c.root), details), targets };
+      missing.push(`CacheRoot ${c.root} (${c.rootAt}) ${typeof st === 'string' ? (st === 'ENOENT' ? 'does not exist' : `cannot be looked at (${st})`) : 'is not a directory'}`);
     }
+  }
+  if (missing.length) {
+    const user = ctx.cfg ? effective(ctx.cfg, 0, 'user')?.args[0] ?? 'USER' : 'USER';
+    const dirs = chosen.filter((c) => missing.some((m) => m.startsWith(`CacheRoot ${c.root} `))).map((c) => c.root);
+    return { check: withDetails(fail(ID, `${missing.join('; ')}: httpd stores nothing there`, `create it for httpd's user: install -d -o ${user} -m 0755 ${dirs.join(' ')}`), details), targets };
   }
   const message = chosen.length === 1
     ? `httpd caches into ${siteText(cfg, chosen[0])}`

@@ -16,7 +16,9 @@ const HEADROOM = 0.1;
 export async function freeSpaceCheck(ctx: DoctorContext, t: Target): Promise<Check> {
   const cache = t.root ?? undefined;
   const runs = cleanersOf(ctx, t).filter((c) => !c.broken);
-  const limits = runs.filter((c) => c.limit !== null);
+  // cachectl's own limit when it has one: a leftover htcacheclean's is the one to remove.
+  const withLimit = runs.filter((c) => c.limit !== null);
+  const limits = withLimit.some((c) => c.tool === 'cachectl') ? withLimit.filter((c) => c.tool === 'cachectl') : withLimit;
   const limit = ctx.limit ?? (limits.length ? Math.min(...limits.map((c) => c.limit!)) : null);
   const from = ctx.limit !== undefined ? '--limit' : limits.find((c) => c.limit === limit)?.via;
   let dir = t.root ?? '/';

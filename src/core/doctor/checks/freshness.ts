@@ -16,7 +16,7 @@ const seconds = (ctx: DoctorContext, t: Target, name: string, dflt: number) => {
   // atol(), as mod_cache reads these: leading digits, 0 if none.
   return { value: d ? Number(/^\s*(\d+)/.exec(d.args[0] ?? '')?.[1] ?? 0) : dflt, d };
 };
-const span = (s: number) => `${s.toLocaleString('en-US')} s${s >= 86_400 ? `, ${formatAge(s * 1000)}` : ''}`;
+const span = (s: number) => `${s.toLocaleString('en-US')} s${s === 86_400 ? ' = one day' : s > 86_400 ? ` = ${formatAge(s * 1000)}` : ''}`;
 
 /**
  * `freshness`: httpd caps the expiry it derives from Last-Modified at CacheMaxExpire
@@ -32,7 +32,7 @@ export function freshnessCheck(ctx: DoctorContext, t: Target): Check {
   const where = (d: typeof max.d) => (d ? at(d) : 'httpd\'s default');
   const maxText = `CacheMaxExpire ${span(max.value)} (${where(max.d)})`;
   if (min.value > max.value) {
-    return warn('freshness', `${maxText} is below CacheMinExpire ${span(min.value)} (${where(min.d)}): httpd caps the expiry it computes from Last-Modified at CacheMaxExpire, so entries go stale ${formatAge(max.value * 1000)} after they are fetched and every later request first asks upstream (a 304 when the distfile is unchanged)`,
+    return warn('freshness', `${maxText} is below CacheMinExpire ${span(min.value)} (${where(min.d)}): httpd caps the expiry it computes from Last-Modified at CacheMaxExpire, so entries go stale ${max.value === 86_400 ? 'a day' : formatAge(max.value * 1000)} after they are fetched and every later request first asks upstream (a 304 when the distfile is unchanged)`,
       `CacheMaxExpire ${min.value} next to CacheMinExpire`, cache);
   }
   const defNote = def.d ? `; CacheDefaultExpire ${span(def.value)} applies to responses without Last-Modified or expiry` : '';

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { type Check, type CheckStatus, worst } from '../types.js';
 import { cleanersOf, type DoctorContext, type Target } from './context.js';
 import { effective, at } from '../httpd/servers.js';
@@ -10,7 +11,7 @@ interface Finding { status: CheckStatus; text: string; fix?: string }
 
 /** How to make a cleaner run as `user`, by the kind of file that schedules it. */
 function userFix(c: Cleaner, user: string): string {
-  if (c.file.includes('/systemd/')) return `run it as ${user}: systemctl edit ${c.via.split(' ')[0]} (User=${user}, Group=${user})`;
+  if (c.file.includes('/systemd/')) return `run it as ${user}: systemctl edit ${posix.basename(c.file)} (User=${user}, Group=${user})`;
   if (c.file.startsWith('/etc/conf.d/') || c.file.startsWith('/etc/init.d/')) return `CACHECTL_USER="${user}" and CACHECTL_GROUP="${user}" in ${c.file.startsWith('/etc/conf.d/') ? c.file : '/etc/conf.d/cachectl'}`;
   if (c.file === '/etc/default/cachectl') return `set CACHECTL_USER="${user}" in /etc/default/cachectl (or remove the line: the script then runs as the cache's owner)`;
   return `run it as ${user} (${c.file})`;

@@ -87,6 +87,14 @@ const size = (s: string | undefined): number | null => {
   try { return parseSize(v); } catch { return null; }
 };
 
+/** Programs that run another command, and which of their options take a value. */
+const WRAPPERS: Record<string, string[]> = {
+  nice: ['-n', '--adjustment'], ionice: ['-c', '-n', '-p', '--class', '--classdata'], runuser: ['-u', '-g', '-G', '--user', '--group'],
+  sudo: ['-u', '-g', '--user', '--group'], setpriv: [], chronic: [], nohup: [], exec: [], env: ['-u', '--unset'], command: [],
+  timeout: ['-s', '-k', '--signal', '--kill-after'], flock: ['-w', '-E', '--timeout', '--conflict-exit-code'],
+  node: ['-r', '--require', '--import'], nodejs: ['-r', '--require', '--import'],
+};
+
 const isProgram = (w: string, name: string) => posix.basename(w) === name || posix.basename(w) === `${name}.js`;
 
 /**
@@ -105,20 +113,41 @@ export function cleanerOf(line: string, env: Readonly<Record<string, string>> = 
       own[cmd[i].slice(0, eq)] = expandVars(cmd[i].slice(eq + 1), own);
     }
     const w = cmd.slice(i).map((x) => expandVars(x, own));
-    for (let k = 0; k < w.length; k++) {
-      if ((w[k] === '-u' || w[k] === '--user') && w[k + 1] && /(^|\/)(runuser|sudo|setpriv)$/.test(w[0] ?? '')) user = w[k + 1];
-      // `su -s /bin/sh www-data -c "..."`: the quoted command is one word; look inside it.
-      if (w[k] === '-c' && w[k + 1] && /(^|\/)su$/.test(w[0] ?? '')) {
-        const inner = cleanerOf(w[k + 1], own);
-        const target = w.slice(1, k).filter((x) => !x.startsWith('-') && !x.startsWith('/')).pop() ?? null;
-        if (inner) return { ...inner, user: inner.user ?? target };
+    // Past wrappers (nice, ionice, runuser -u USER --, sudo, timeout 1h, flock FILE, env, node)
+    // to the program itself: only a program in that place runs, not a word that names it
+    // (`type htcacheclean`, `test -x /usr/bin/htcacheclean`).
+    let k = 0;
+    for (;;) {
+      const prog = posix.basename(w[k] ?? '');
+      const wrapper = WRAPPERS[prog];
+      if (prog === 'su') {
+        const c = w.indexOf('-c', k);
+        if (c < 0 || !w[c + 1]) break;
+        const inner = cleanerOf(w[c + 1], own);
+        const target = w.slice(k + 1, c).filter((x, j, a) => !x.startsWith('-') && !['-s', '--shell'].includes(a[j - 1] ?? '')).pop() ?? null;
+        return inner ? { ...inner, user: inner.user ?? target } : null;
       }
-      if (isProgram(w[k], 'htcacheclean')) return { ...htcacheclean(w.slice(k + 1)), invoked: w[k], user };
-      if (isProgram(w[k], 'cachectl')) {
-        const sub = w[k + 1];
-        if (sub === 'htcacheclean') return { ...htcacheclean(w.slice(k + 2)), program: 'cachectl', invoked: w[k], user };
-        if (sub === 'prune' || sub === 'schedule') return { ...cachectl(w.slice(k + 2), own, sub === 'schedule'), invoked: w[k], user };
+      if (wrapper === undefined) break;
+      k++;
+      while (k < w.length) {
+        const a = w[k];
+        if (a === '--') { k++; break; }
+        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a) && prog === 'env') { const eq = a.indexOf('='); own[a.slice(0, eq)] = a.slice(eq + 1); k++; continue; }
+        if (!a.startsWith('-')) break;
+        if ((a === '-u' || a === '--user') && (prog === 'runuser' || prog === 'sudo')) user = w[k + 1] ?? null;
+        const userEq = /^--(?:user|reuid)=(.+)$/.exec(a);
+        if (userEq) user = userEq[1];
+        k += wrapper.includes(a) ? 2 : 1;
       }
+      // timeout DURATION, flock FILE: one operand before the command.
+      if ((prog === 'timeout' || prog === 'flock') && k < w.length) k++;
+    }
+    const prog = w[k] ?? '';
+    if (isProgram(prog, 'htcacheclean')) return { ...htcacheclean(w.slice(k + 1)), invoked: prog, user };
+    if (isProgram(prog, 'cachectl')) {
+      const sub = w[k + 1];
+      if (sub === 'htcacheclean') return { ...htcacheclean(w.slice(k + 2)), program: 'cachectl', invoked: prog, user };
+      if (sub === 'prune' || sub === 'schedule') return { ...cachectl(w.slice(k + 2), own, sub === 'schedule'), invoked: prog, user };
     }
   }
   return null;

@@ -60,8 +60,10 @@ export async function cronCleaners(sys: SysRoot): Promise<Found> {
   return out;
 }
 
+/** Notes a file cron never runs, if it would have run a cleaner (as a script or a crontab line). */
 async function ignoredIfCleaner(text: string, file: string, why: string, out: Found): Promise<void> {
-  if (text.split('\n').some((l) => cleanerOf(l))) out.notes.push(`${file} is never run (${why})`);
+  const asCrontab = (l: string) => [5, 6].some((n) => cleanerOf(l.trim().split(/\s+/).slice(n).join(' ')));
+  if (text.split('\n').some((l) => cleanerOf(l) || asCrontab(l))) out.notes.push(`${file} is never run (${why})`);
 }
 
 /**

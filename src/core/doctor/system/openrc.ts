@@ -3,6 +3,7 @@ import type { SysRoot } from './sysRoot.js';
 import type { Cleaner } from './cleaner.js';
 import type { Found } from './cron.js';
 import { parseShellAssignments } from './shellVars.js';
+import { expandVars } from './command.js';
 import { UNIT_DIRS } from './systemd.js';
 import { parseSize } from '../../units.js';
 
@@ -19,7 +20,7 @@ async function serviceCleaner(sys: SysRoot, name: string, script: string, settin
   const c = await sys.readText(settings);
   const env = c.ok ? parseShellAssignments(c.text) : {};
   const file = c.ok ? settings : script;
-  if (/cachectl/.test(s.text) && /\bschedule\b/.test(s.text)) {
+  if (/cachectl/i.test(s.text) && /\bschedule\b/.test(s.text)) {
     const bin = env.CACHECTL_SCRIPT || '/usr/local/lib/node_modules/cachectl/bin/cachectl.js';
     return {
       tool: 'cachectl', via, file, path: env.CACHECTL_PATH || '/var/cache/apache2/dist-files', limit: sizeOr(env.CACHECTL_LIMIT || '50G'),
@@ -31,7 +32,8 @@ async function serviceCleaner(sys: SysRoot, name: string, script: string, settin
   if (/htcacheclean/.test(s.text) || name.includes('htcacheclean')) {
     // Debian's script defaults; Gentoo's conf.d sets the same names.
     return {
-      tool: 'htcacheclean', via, file, path: env.HTCACHECLEAN_PATH || (/HTCACHECLEAN_PATH:=([^}"\s]+)/.exec(s.text)?.[1] ?? null),
+      // Debian's script: `${HTCACHECLEAN_PATH:=/var/cache/apache2$DIR_SUFFIX/mod_cache_disk}` (no suffix for the main instance).
+      tool: 'htcacheclean', via, file, path: env.HTCACHECLEAN_PATH || expandVars(/HTCACHECLEAN_PATH:=([^}"\s]+)/.exec(s.text)?.[1] ?? '', {}) || null,
       limit: sizeOr(env.HTCACHECLEAN_SIZE || (/HTCACHECLEAN_SIZE:=([^}"\s]+)/.exec(s.text)?.[1] ?? '')), minFree: null,
       user: null, runsAsCacheOwner: false, stateDir: null, stateDirManaged: false, broken: null,
     };
