@@ -35,11 +35,21 @@ async function run(root: string, opts: Parameters<typeof doctorJson>[1] = {}) {
 
 describe('hostile httpd configurations: a clear finding each, never a crash or a hang', () => {
   test(`an include that cannot be read ${IS_ROOT ? '(doctor run as nobody)' : '(doctor run as ourselves)'}: a gap in what is known, not a failure`, async () => {
-    const root = await machine({ [MAIN]: `${SEED}Include /etc/apache2/secret.conf\n`, '/etc/apache2/secret.conf': 'CacheMaxFileSize 10000000000\n' });
+    const root = await machine({
+      [MAIN]: `${SEED}Include /etc/apache2/secret.conf\nInclude /etc/apache2/private/*.conf\n`,
+      '/etc/apache2/secret.conf': 'CacheMaxFileSize 10000000000\n',
+      '/etc/apache2/private/lock.conf': 'CacheLock on\n',
+    });
     await chmod(join(root, 'etc/apache2/secret.conf'), 0o000);
-    const j = await run(root, IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {});
+    // root's 0700 is closed to nobody; our own directory must be closed to us.
+    const priv = join(root, 'etc/apache2/private');
+    await chmod(priv, IS_ROOT ? 0o700 : 0o000);
+    let j;
+    try { j = await run(root, IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {}); } finally { await chmod(priv, 0o755); }
     expect(j.config.status).toBe('warn');
-    expect(j.config.message).toBe('/etc/apache2/secret.conf (included from /etc/apache2/httpd.conf:5) cannot be read (permission denied): its settings are not checked (run doctor as root)');
+    expect(j.config.message).toBe('/etc/apache2/secret.conf (included from /etc/apache2/httpd.conf:5) cannot be read (permission denied): its settings are not checked (run doctor as root) (and 1 more finding)');
+    // A directory it cannot list is not "a wildcard that matches nothing" (which would stop httpd).
+    expect(j.config.details?.[1]).toBe('/etc/apache2/httpd.conf:6: /etc/apache2/private cannot be listed (permission denied): the files it includes are not checked (run doctor as root)');
     // What it would have said is unknown: the default applies to what doctor saw.
     expect(check(j, 'max-file-size').message).toContain('not set');
     expect(check(j, 'cache-root').message).toContain('/var/cache/apache2/dist-files');

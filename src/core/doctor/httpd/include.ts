@@ -9,6 +9,8 @@ export interface Expansion {
   readonly files: string[];
   /** Why the Include fails or is cut short (httpd refuses to start for the `fatal` ones). */
   readonly problem: { message: string; fatal: boolean } | null;
+  /** Directories that could not be listed (root's httpd can): their files are unknown. */
+  readonly unlisted: string[];
 }
 
 const WILD = /[*?[]/;
@@ -46,21 +48,22 @@ export function fnmatch(pattern: string, name: string): boolean {
  */
 export async function expandInclude(sys: SysRoot, arg: string, serverRoot: string, optional: boolean): Promise<Expansion> {
   const path = posix.resolve(serverRoot, arg);
-  const budget = { files: INCLUDE_BUDGET.files, dirs: INCLUDE_BUDGET.dirs, cut: false };
+  const budget = { files: INCLUDE_BUDGET.files, dirs: INCLUDE_BUDGET.dirs, cut: false, unlisted: [] as string[] };
   const files: string[] = [];
+  const unlisted = budget.unlisted;
   const directive = optional ? 'IncludeOptional' : 'Include';
 
   if (!WILD.test(path)) {
     const st = await sys.statOrCode(path);
     if (typeof st === 'string') {
-      if (optional && st === 'ENOENT') return { files, problem: null };
+      if (optional && st === 'ENOENT') return { files, problem: null, unlisted };
       // An unreadable path is read (and reported) by the caller: httpd, as root, would see it.
-      if (st === 'EACCES') return { files: [path], problem: null };
-      return { files, problem: { message: `${directive} ${path}: ${st === 'ENOENT' ? 'no such file or directory' : st}`, fatal: !optional } };
+      if (st === 'EACCES') return { files: [path], problem: null, unlisted };
+      return { files, problem: { message: `${directive} ${path}: ${st === 'ENOENT' ? 'no such file or directory' : st}`, fatal: !optional }, unlisted };
     }
     if (st.isDirectory()) await walkDir(sys, path, files, budget);
     else files.push(path);
-    return { files, problem: cutProblem(directive, path, budget) };
+    return { files, problem: cutProblem(directive, path, budget), unlisted };
   }
 
   // Components up to the first wildcard are fixed; each later one is matched in turn.
@@ -75,7 +78,7 @@ export async function expandInclude(sys: SysRoot, arg: string, serverRoot: strin
     const next: string[] = [];
     for (const base of bases) {
       const names = await sys.list(base);
-      if (typeof names === 'string') continue;
+      if (typeof names === 'string') { if (names === 'EACCES' || names === 'EPERM') unlisted.push(base); continue; }
       for (const n of names) {
         if (!fnmatch(parts[i], n)) continue;
         const p = posix.join(base, n);
@@ -96,10 +99,10 @@ export async function expandInclude(sys: SysRoot, arg: string, serverRoot: strin
       else if (st) files.push(b);
     }
   }
-  if (files.length === 0 && !optional) {
-    return { files, problem: { message: `Include ${path}: the wildcard matches nothing (httpd refuses to start; IncludeOptional would ignore it)`, fatal: true } };
+  if (files.length === 0 && !optional && unlisted.length === 0) {
+    return { files, problem: { message: `Include ${path}: the wildcard matches nothing (httpd refuses to start; IncludeOptional would ignore it)`, fatal: true }, unlisted };
   }
-  return { files, problem: cutProblem(directive, path, budget) };
+  return { files, problem: cutProblem(directive, path, budget), unlisted };
 }
 
 function cutProblem(directive: string, path: string, budget: { cut: boolean }): Expansion['problem'] {
@@ -109,10 +112,10 @@ function cutProblem(directive: string, path: string, budget: { cut: boolean }): 
 }
 
 /** Every file below dir, sorted per directory, depth first (httpd's directory include). */
-async function walkDir(sys: SysRoot, dir: string, out: string[], budget: { files: number; dirs: number; cut: boolean }): Promise<void> {
+async function walkDir(sys: SysRoot, dir: string, out: string[], budget: { files: number; dirs: number; cut: boolean; unlisted: string[] }): Promise<void> {
   if (budget.dirs-- <= 0) { budget.cut = true; return; }
   const names = await sys.list(dir);
-  if (typeof names === 'string') { out.push(dir); return; } // unreadable: the reader says why
+  if (typeof names === 'string') { budget.unlisted.push(dir); return; }
   for (const n of names) {
     const p = posix.join(dir, n);
     const st = await sys.stat(p);

@@ -99,21 +99,20 @@ export async function parseHttpdConfig(sys: SysRoot, o: ParseOptions): Promise<H
   const budget = { files: MAX_FILES, bytes: MAX_TOTAL_BYTES, cut: false };
   const problem = (severity: ConfigProblem['severity'], message: string) => cfg.problems.push({ severity, message });
 
-  async function readFile(path: string, ctx: Context, depth: number, from: string | null): Promise<Context> {
+  async function readFile(path: string, ctx: Context, depth: number, from: string | null): Promise<void> {
     if (depth > MAX_DEPTH) {
       problem('fail', `${from}: includes nest deeper than ${MAX_DEPTH} levels (httpd refuses to start)`);
-      return ctx;
+      return;
     }
     const id = await sys.identity(path);
-    const loopAt = stack.indexOf(id);
-    if (loopAt >= 0) {
+    if (stack.includes(id)) {
       problem('fail', `include loop: ${from} includes ${path} again, which is still being read (httpd refuses to start: "Exceeded the maximum include directory nesting level")`);
-      return ctx;
+      return;
     }
     if (budget.files-- <= 0) {
       if (!budget.cut) problem('warn', `more than ${MAX_FILES} configuration files: the rest, from ${path} on, were not read`);
       budget.cut = true;
-      return ctx;
+      return;
     }
     const r = await sys.readText(path);
     if (!r.ok) {
@@ -124,12 +123,12 @@ export async function parseHttpdConfig(sys: SysRoot, o: ParseOptions): Promise<H
         : r.code === 'TOOBIG' ? ': its settings are not checked'
         : from ? ' (httpd refuses to start)' : '';
       problem(severity, `${where} ${readProblem(r.code, r.size)}${tail}`);
-      return ctx;
+      return;
     }
     if ((budget.bytes -= r.bytes) < 0) {
       if (!budget.cut) problem('warn', `more than ${MAX_TOTAL_BYTES} bytes of configuration: the rest, from ${path} on, was not read`);
       budget.cut = true;
-      return ctx;
+      return;
     }
     cfg.files.push(path);
     stack.push(id);
@@ -138,7 +137,6 @@ export async function parseHttpdConfig(sys: SysRoot, o: ParseOptions): Promise<H
     } finally {
       stack.pop();
     }
-    return ctx;
   }
 
   async function readLines(file: string, text: string, start: Context, depth: number): Promise<void> {
@@ -192,6 +190,7 @@ export async function parseHttpdConfig(sys: SysRoot, o: ParseOptions): Promise<H
           if (!args[0]) { problem('fail', `${at}: ${w[0]} without a path`); break; }
           const ex = await expandInclude(sys, args[0], cfg.serverRoot, name === 'includeoptional');
           if (ex.problem) problem(ex.problem.fatal ? 'fail' : 'warn', `${at}: ${ex.problem.message}`);
+          for (const d of ex.unlisted) problem('warn', `${at}: ${d} cannot be listed (permission denied): the files it includes are not checked (run doctor as root)`);
           for (const f of ex.files) await readFile(f, ctx, depth + 1, at);
           break;
         }
