@@ -99,6 +99,12 @@ describe('max-file-size, freshness, cache-lock', () => {
     expect(check(await run(root, { largestFile: 400_000_000 }), 'max-file-size').status).toBe('ok');
   });
 
+  test('a CacheDefaultExpire above CacheMaxExpire is capped too, for every response with a Last-Modified', async () => {
+    const c = check(await run(await machine(`${SEED}CacheDefaultExpire 63072000\n`)), 'freshness');
+    expect(c).toMatchObject({ status: 'warn', fix: 'CacheMaxExpire 63072000 next to CacheDefaultExpire' });
+    expect(c.message).toMatch(/^CacheDefaultExpire 63,072,000 s = 730d \(\/etc\/apache2\/httpd\.conf:6\) is above CacheMaxExpire 86,400 s = one day \(httpd's default\)/);
+  });
+
   test('CacheMaxExpire at least CacheMinExpire is ok; CacheLock on with a 5 s lock age is not enough', async () => {
     const r = await run(await machine(`${SEED}CacheMinExpire 63072000\nCacheMaxExpire 63072000\nCacheLock on\n`));
     expect(check(r, 'freshness').status).toBe('ok');

@@ -35,7 +35,11 @@ export function freshnessCheck(ctx: DoctorContext, t: Target): Check {
     return warn('freshness', `${maxText} is below CacheMinExpire ${span(min.value)} (${where(min.d)}): httpd caps the expiry it computes from Last-Modified at CacheMaxExpire, so entries go stale ${max.value === 86_400 ? 'a day' : formatAge(max.value * 1000)} after they are fetched and every later request first asks upstream (a 304 when the distfile is unchanged)`,
       `CacheMaxExpire ${min.value} next to CacheMinExpire`, cache);
   }
-  const defNote = def.d ? `; CacheDefaultExpire ${span(def.value)} applies to responses without Last-Modified or expiry` : '';
+  if (def.value > max.value) {
+    return warn('freshness', `CacheDefaultExpire ${span(def.value)} (${where(def.d)}) is above ${maxText}: it only applies to responses without a usable Last-Modified; for the others, nearly every distfile, httpd caps the expiry at CacheMaxExpire, so they go stale ${max.value === 86_400 ? 'a day' : formatAge(max.value * 1000)} after they are fetched`,
+      `CacheMaxExpire ${def.value} next to CacheDefaultExpire`, cache);
+  }
+  const defNote = def.d ? `; CacheDefaultExpire ${span(def.value)} applies to responses without a usable Last-Modified` : '';
   return ok('freshness', `${maxText} is not below CacheMinExpire ${span(min.value)} (${where(min.d)}): entries stay fresh as long as httpd computes${defNote}`, cache);
 }
 
