@@ -1,3 +1,4 @@
+import { formatCount } from '../../units.js';
 import type { SysRoot } from '../system/sysRoot.js';
 import type { HttpdConfig } from '../httpd/parse.js';
 import type { HttpdSetup } from '../httpd/locate.js';
@@ -40,4 +41,4 @@ export function cleanersOf(ctx: DoctorContext, t: Target): Cleaner[] {
 }
 
 /** `1,000,000 B` style, exact, for settings given in bytes. */
-export const bytesText = (n: number) => `${n.toLocaleString('en-US')} B`;
+export const bytesText = (n: number) => `${formatCount(n)} B`;

@@ -1,7 +1,7 @@
 import { ok, warn, type Check } from '../types.js';
 import type { DoctorContext, Target } from './context.js';
 import { effective, at } from '../httpd/servers.js';
-import { formatAge } from '../../units.js';
+import { formatAge, formatCount } from '../../units.js';
 
 /** mod_cache's defaults (DEFAULT_CACHE_MAXEXPIRE, _MINEXPIRE, _EXPIRE, DEFAULT_CACHE_LOCK_MAXAGE). */
 const MAX_EXPIRE = 86_400;
@@ -16,7 +16,7 @@ const seconds = (ctx: DoctorContext, t: Target, name: string, dflt: number) => {
   // atol(), as mod_cache reads these: leading digits, 0 if none.
   return { value: d ? Number(/^\s*(\d+)/.exec(d.args[0] ?? '')?.[1] ?? 0) : dflt, d };
 };
-const span = (s: number) => `${s.toLocaleString('en-US')} s${s === 86_400 ? ' = one day' : s > 86_400 ? ` = ${formatAge(s * 1000)}` : ''}`;
+const span = (s: number) => `${formatCount(s)} s${s === 86_400 ? ' = one day' : s > 86_400 ? ` = ${formatAge(s * 1000)}` : ''}`;
 
 /**
  * `freshness`: httpd caps the expiry it derives from Last-Modified at CacheMaxExpire
