@@ -52,8 +52,19 @@ describe('cachectl doctor (spawned bin)', () => {
     const bad = await runCachectl(['doctor', '--limit', 'lots']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("option '-l, --limit <size>' argument 'lots' is invalid");
-    const extra = await runCachectl(['doctor', '/a', '/b']);
-    expect(extra.code).toBe(2);
+    for (const [args, fragment] of [
+      [['doctor', '/a', '/b'], 'too many arguments'],
+      [['doctor', '--define'], "option '-D, --define <name>' argument missing"],
+      [['doctor', '--root-fs'], "option '--root-fs <dir>' argument missing"],
+      [['doctor', '--largest-file', '4X'], "argument '4X' is invalid"],
+      [['doctor', '--bogus'], "unknown option '--bogus'"],
+      [['doctor', '--root-fs', '/nonexistent/root'], '--root-fs /nonexistent/root is not a directory'],
+    ] as const) {
+      const r = await runCachectl([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(fragment);
+      expect(r.stdout).toBe('');
+    }
     const help = await runCachectl(['doctor', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: cachectl doctor [options] [dir]');
