@@ -78,6 +78,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @property {Array<Partial<Distfile> & {name: string, size: number}>} [files]  own catalog instead of the default one
  * @property {boolean} [debugLog]   LogLevel cache:debug in the error log
  * @property {number} [slowChunkMs] delay between 16 KiB chunks of slow files (default 150)
+ * @property {number|null} [cacheMaxFileSize] CacheMaxFileSize (default 1000000000); null leaves
+ *   the line out, so httpd's default of 1,000,000 B applies (for `cachectl doctor`'s tests)
  */
 
 // ---------------------------------------------------------------------------------------
@@ -392,7 +394,7 @@ CacheDirLength ${o.dirLength}
 CacheDefaultExpire 63072000
 CacheMinExpire 63072000
 CacheMinFileSize 1
-CacheMaxFileSize 1000000000
+${o.cacheMaxFileSize === null ? '# CacheMaxFileSize left out: httpd\'s default (1,000,000 B) applies' : `CacheMaxFileSize ${o.cacheMaxFileSize}`}
 CacheHeader on
 CacheDetailHeader on
 CacheLock off
@@ -644,6 +646,7 @@ export async function startLab(opts = {}) {
       port = await freePort();
       writeFileSync(lab.confPath, httpdConfig({
         dir, cacheRoot, port, dirLevels, dirLength, mpm: opts.mpm ?? 'event', user, group,
+        cacheMaxFileSize: opts.cacheMaxFileSize === undefined ? 1_000_000_000 : opts.cacheMaxFileSize,
         upstreamPorts: mirrors.map((m) => m.port), debugLog: !!opts.debugLog,
       }));
       stderr = '';

@@ -8,6 +8,7 @@ import { registerDelete } from './delete.js';
 import { registerHtcacheclean } from './htcacheclean.js';
 import { registerSchedule } from './schedule.js';
 import { registerSizing } from './sizing.js';
+import { registerDoctor } from './doctor.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -18,5 +19,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerHtcacheclean(program, ctx);
   registerSchedule(program, ctx);
   registerSizing(program, ctx);
+  registerDoctor(program, ctx);
   registerDemo(program, ctx);
 }

@@ -39,3 +39,13 @@ export function escapeControl(s: string): string {
     ? s.replace(/[\x00-\x1f\x7f\\]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
     : s;
 }
+
+/**
+ * Control characters only, backslashes left alone: for prose that quotes configuration
+ * text (a LogFormat's `\"`), where doubling every backslash would misquote it. A
+ * control character still cannot start a line or move the cursor.
+ */
+export function escapeControlChars(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
