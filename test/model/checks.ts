@@ -61,13 +61,22 @@ export async function checkEquivalence(h: History, p: RunParams): Promise<number
     // The cache size the last --full scan measured (prune-first: before this check's changes).
     const limit = Math.floor(h.size[p.usage] * p.fraction);
     const o = { ...common, limit, usage: p.usage, expiredFirst: p.expiredFirst, dryRun: true, lock: false } as const;
-    const [planned, fullPlan] = await Promise.all([prune({ ...o, stateDir: h.state }), prune({ ...o, stateDir: h.fullState, full: true })]);
+    const [a, b] = await Promise.all([settle(prune({ ...o, stateDir: h.state })), settle(prune({ ...o, stateDir: h.fullState, full: true }))]);
     const what = `prune --dry-run --limit ${limit} --usage ${p.usage}${p.expiredFirst ? ' --expired-first' : ''}`;
+    // A tree that no longer looks like a cache (say, emptied and a file put in) is refused
+    // before any scan: then both must refuse, with the same sentence.
+    if (!a.ok || !b.ok) return same(`${what}: refused`, a.ok ? 'ran' : a.error, b.ok ? 'ran' : b.error);
+    const [planned, fullPlan] = [a.value, b.value];
     same(what, withoutRunFields('prune', planned), withoutRunFields('prune', fullPlan));
     await nothingSparedForever(h, `${what} --full`, fullPlan);
   };
   if (p.order === 'report-first') { await reportAndList(); await dryRuns(); } else { await dryRuns(); await reportAndList(); }
   return h.size[p.usage];
+}
+
+/** A promise's value, or the message it was rejected with. */
+async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  return p.then((value) => ({ ok: true as const, value }), (e: Error) => ({ ok: false as const, error: e.message }));
 }
 
 async function nothingSparedForever(h: History, what: string, r: Awaited<ReturnType<typeof prune>>): Promise<void> {
@@ -111,7 +120,9 @@ export async function pruneForReal(h: History, p: { usage: 'disk' | 'apparent'; 
   const accessLogs = await h.allLogs();
   const limit = Math.floor(h.size[p.usage] * p.fraction);
   const outside = await outsideListing(h.side);
-  const r = await prune({ root: h.root, walker: h.walker, now: h.now, accessLogs, limit, usage: p.usage, lock: false, stateDir: h.state });
+  const run = await settle(prune({ root: h.root, walker: h.walker, now: h.now, accessLogs, limit, usage: p.usage, lock: false, stateDir: h.state }));
+  if (!run.ok) return `refused: ${run.error}`;
+  const r = run.value;
   const after = await streamReport({ root: h.root, walker: h.walker, now: h.now });
   const left = { bytes: p.usage === 'disk' ? after.diskBytes : after.bytes, entries: after.entries };
   h.size = { disk: after.diskBytes, apparent: after.bytes };
