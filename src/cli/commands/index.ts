@@ -7,6 +7,9 @@ import { registerList } from './list.js';
 import { registerDelete } from './delete.js';
 import { registerHtcacheclean } from './htcacheclean.js';
 import { registerSchedule } from './schedule.js';
+import { registerVersion } from './version.js';
+import { registerCompletion } from './completion.js';
+import { registerCompat } from './compat.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -17,4 +20,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerHtcacheclean(program, ctx);
   registerSchedule(program, ctx);
   registerDemo(program, ctx);
+  registerCompat(program, ctx);
+  registerCompletion(program, ctx);
+  registerVersion(program, ctx);
 }
