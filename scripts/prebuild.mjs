@@ -30,8 +30,9 @@ try {
   const prefix = join(dirname(process.execPath), '..');
   if (!env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))) env.npm_config_nodedir = prefix;
   const bin = createRequire(import.meta.url).resolve('prebuildify/bin.js');
-  // node-gyp's log is long: shown only when the build fails.
-  const r = spawnSync(process.execPath, [bin, '--napi', '--strip', '--tag-libc', '--cwd', work, '--out', root], { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
+  // node-gyp's log is long: shown only when the build fails. --cache: node-gyp's dev dir
+  // goes in the temp copy too, not in $TMPDIR/prebuildify.
+  const r = spawnSync(process.execPath, [bin, '--napi', '--strip', '--tag-libc', '--cwd', work, '--out', root, '--cache', join(work, 'node-gyp')], { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(r.stdout + r.stderr);
     console.error(`cachectl: prebuildify failed (${r.error?.message ?? `exit ${r.status}`}): the package needs its prebuilt native reader`);
