@@ -21,6 +21,9 @@ Only callers whose PATH has DIR before Apache's directory run it: a unit or cron
 that names /usr/bin/htcacheclean keeps running Apache's (docs/htcacheclean.md).
 Run \`compat uninstall\` before \`npm uninstall -g cachectl\` (npm removes no such link).
 
+Exit status: 0 done, or nothing to do; 1 refused (DIR/htcacheclean is not our symlink) or
+not permitted; 2 a bad --dir.
+
 Examples:
   cachectl compat install                      # /usr/local/bin/htcacheclean
   cachectl compat install --dir /usr/local/sbin

@@ -124,11 +124,3 @@ export function describeProgram(program: Command, capture?: { text: string }): C
   };
   return walk(program, [], false);
 }
-
-/** Every command below the program, depth first. */
-export function* allCommands(c: CommandInfo): Generator<CommandInfo> {
-  for (const sub of c.commands) {
-    yield sub;
-    yield* allCommands(sub);
-  }
-}

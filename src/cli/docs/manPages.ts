@@ -58,7 +58,8 @@ function commandPage(program: CommandInfo, c: CommandInfo, version: string): Man
   } else if (c.options.length) {
     lines.push(heading('Options'), ...options(c.options));
   }
-  const subs = c.commands.filter((s) => s.name !== 'help');
+  // A command's own subcommands (compat install, ...); the program's commands have pages.
+  const subs = c.path.length ? c.commands.filter((s) => s.name !== 'help') : [];
   if (subs.length) {
     lines.push(heading('Subcommands'));
     for (const s of subs) {
