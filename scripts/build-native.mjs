@@ -1,8 +1,8 @@
 // npm's install step for the native directory reader (native/, binding.gyp).
 // 1. A packed cachectl ships a prebuilt binary (prebuilds/<platform>-<arch>/, made by
 //    scripts/prebuild.mjs at `npm pack`): if one loads here, nothing is compiled, and no
-//    compiler is needed. npm 11 skips a global package's install script unless allowed,
-//    which is then harmless: the prebuilt binary needs no script.
+//    compiler is needed. Whether npm runs this script at all (npm 11's allow-scripts) then
+//    does not matter: the prebuilt binary needs no script.
 // 2. Else (another platform, a musl libc, a checkout, or npm_config_build_from_source=true)
 //    node-gyp builds it into build/Release with the node-gyp that npm ships.
 // 3. A machine without a C compiler still gets a working cachectl: the portable walker is
