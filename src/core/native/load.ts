@@ -69,9 +69,10 @@ export function loadNative(disabled = false, root = packageRoot()): NativeState 
   try {
     return { binding: createRequire(import.meta.url)(path) as NativeBinding, reason: 'loaded', source, path };
   } catch (e) {
-    // A prebuilt binary for another C library (musl), or a build for another Node-API version.
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0];
-    return { binding: null, reason: `not loadable (${source} ${path}: ${why})`, source, path };
+    // A prebuilt binary for another C library (musl), or a build for another Node-API
+    // version. dlopen's message names the file.
+    const why = (e as Error).message.split('\n')[0];
+    return { binding: null, reason: `not loadable (${source}: ${why})`, source, path };
   }
 }
 
