@@ -113,6 +113,28 @@ describe('the packed tarball', () => {
   });
 });
 
+describe('which reader an installed cachectl uses', () => {
+  const headers = existsSync('/usr/include/node/node_api.h');
+  test.skipIf(!headers)(`a local build when one was made (build from source), else the prebuilt one, else the portable reader, which still works${headers ? '' : " (skipped: no /usr/include/node/node_api.h, Debian's libnode-dev)"}`, async () => {
+    const prefix = await tempDir('cachectl-prefix-');
+    const home = await tempDir('cachectl-home-');
+    // A compiler this time, and the install script asked to build from source.
+    const env = { HOME: home, PATH: process.env.PATH, npm_config_build_from_source: 'true', npm_config_nodedir: '/usr' };
+    const i = await run('npm', ['install', '-g', '--offline', '--cache', join(home, 'cache'), '--prefix', prefix, '--allow-scripts=cachectl', '--no-audit', '--no-fund', join(stage, TGZ)], env, home);
+    expect(i.code, i.stderr).toBe(0);
+    const pkg = join(prefix, 'lib/node_modules/cachectl');
+    const version = async () => (await run(join(prefix, 'bin/cachectl'), ['--version'], { PATH: process.env.PATH })).stdout;
+    expect(await version()).toBe(`cachectl ${PKG.version} (native reader, local build)\n`);
+    await rm(join(pkg, 'build'), { recursive: true });
+    expect(await version()).toBe(`cachectl ${PKG.version} (native reader, prebuilt)\n`);
+    await rm(join(pkg, 'prebuilds'), { recursive: true });
+    expect(await version()).toBe(`cachectl ${PKG.version} (portable reader: the native one is not built (no local build, and no prebuilt binary for linux-x64))\n`);
+    const d = await run(join(prefix, 'bin/cachectl'), ['demo'], { PATH: process.env.PATH });
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toMatch(/^Pruned /m);
+  });
+});
+
 /**
  * The ebuild's phases, as Portage runs them (src_unpack's default, src_compile, then
  * src_install in ${S}), with stand-ins for its helpers (ebuild-env.sh), against the
