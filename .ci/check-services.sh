@@ -22,7 +22,7 @@ if command -v systemd-analyze >/dev/null; then
 	printf '#!/bin/sh\nexit 0\n' >"$tmp/bin/cachectl"
 	chmod +x "$tmp/bin/cachectl"
 	for u in "${units[@]}"; do
-		sed "s#/usr/local/bin/cachectl#$tmp/bin/cachectl#g" "$u" >"$tmp/units/$(basename "$u")"
+		sed "s#^ExecStart=cachectl #ExecStart=$tmp/bin/cachectl #" "$u" >"$tmp/units/$(basename "$u")"
 	done
 	# Unknown keys are only warnings (exit 0): any output at all counts as a failure.
 	out=$(cd "$tmp/units" && systemd-analyze verify --man=no "${units[@]##*/}" 2>&1)
@@ -37,6 +37,14 @@ fi
 # Rules for both services (grep on uncommented lines).
 has() { grep -Eq "^$2" "$1"; }
 for u in systemd/cachectl.service systemd/cachectl-scheduler.service; do
+	# No install prefix in the unit: systemd finds a bare name in /usr/local/bin or /usr/bin,
+	# and a unit whose cachectl is missing fails (203/EXEC) instead of doing nothing.
+	has "$u" 'ExecStart=cachectl ' && ok "$u: ExecStart= runs cachectl from systemd's search path" || fail "$u: ExecStart= must name cachectl without a directory"
+	if command -v systemd-analyze >/dev/null && [ ! -e /usr/local/bin/cachectl ] && [ ! -e /usr/bin/cachectl ]; then
+		out=$(cd "$(dirname "$u")" && systemd-analyze verify --man=no "$(basename "$u")" 2>&1)
+		case $out in *'Command cachectl is not executable'*) ok "$u: without cachectl installed, verify says so" ;;
+			*) fail "$u: without cachectl installed, verify should fail on it: $out" ;; esac
+	fi
 	for key in 'ProtectSystem=strict' 'ReadWritePaths=/var/cache/apache2/dist-files' 'NoNewPrivileges=yes' \
 		'PrivateTmp=yes' 'PrivateNetwork=yes' 'Nice=19' 'IOSchedulingClass=idle' 'User=apache' \
 		'EnvironmentFile=-/etc/default/cachectl' 'Environment=.*CACHECTL_PATH=/var/cache/apache2/dist-files' \

@@ -1,23 +1,28 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { CachectlError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT_STATUS_HELP } from './exitStatus.js';
-import { disableNative } from '../core/native/load.js';
+import { disableNative, nativeState } from '../core/native/load.js';
 import { internalErrorLine } from './output/internalError.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { versionLine } from './output/versionText.js';
+import { packageVersion } from './version.js';
 
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('cachectl')
     .description('Keep an Apache mod_cache_disk cache (or any file cache) under a size limit.')
-    .version(pkg.version)
+    // Not commander's .version(STRING): the line names the reader in use, and loading the
+    // addon to say so is done only when asked, not at every start.
+    .option('-V, --version', 'print the version and the directory reader in use')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .addHelpText('after', EXIT_STATUS_HELP);
+  program.on('option:version', () => {
+    ctx.out(versionLine(packageVersion(), nativeState()));
+    throw new CommanderError(0, 'commander.version', 'version printed');
+  });
   registerCommands(program, ctx);
   return program;
 }

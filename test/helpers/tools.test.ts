@@ -9,7 +9,7 @@ import { tempDir } from './tmp.js';
 
 /**
  * The comparison tests must run Apache's htcacheclean, never cachectl's drop-in of the
- * same name: with ours installed (npm install -g links bin/htcacheclean.js) and
+ * same name: with ours on the PATH (`cachectl compat install` links bin/htcacheclean.js) and
  * apache2-utils absent, 62 of them once compared cachectl with itself, and passed.
  */
 describe('finding Apache\'s htcacheclean', () => {

@@ -41,9 +41,10 @@ export function isCompiled(path: string): boolean {
 export const TOOL_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':').filter(Boolean)];
 
 /**
- * Apache's own program, never cachectl's drop-in: `npm install -g` links our
- * bin/htcacheclean.js (a node script) into /usr/local/bin, or /usr/bin with prefix /usr,
- * and a comparison of cachectl with itself passes every time. Apache's tools are
+ * Apache's own program, never cachectl's drop-in: `cachectl compat install` links our
+ * bin/htcacheclean.js (a node script) into /usr/local/bin (older versions' `npm install -g`
+ * did, into /usr/bin with prefix /usr), and a comparison of cachectl with itself passes
+ * every time. Apache's tools are
  * compiled: a script of the same name is refused, and named in the skip reason.
  */
 export function findApacheTool(tool: string, dirs: readonly string[] = TOOL_DIRS): { path: string | null; refused: string[] } {

@@ -48,10 +48,13 @@ export async function checkEquivalence(h: History, p: RunParams): Promise<number
   const reportAndList = async () => {
     // The indexed and the --full run go side by side: both only read the tree, and each
     // writes only its own state dir. (Half the latency on a loaded machine.)
-    const [snap, full] = await Promise.all([
-      indexedScan({ ...common, stateDir: h.state }),
-      indexedScan({ ...common, stateDir: h.fullState, full: true }),
+    const [a, b] = await Promise.all([
+      settle(indexedScan({ ...common, stateDir: h.state })),
+      settle(indexedScan({ ...common, stateDir: h.fullState, full: true })),
     ]);
+    // Refused alike (the tree no longer looks like a cache), or both scanned.
+    if (!a.ok || !b.ok) return same('report: refused', a.ok ? 'ran' : a.error, b.ok ? 'ran' : b.error);
+    const [snap, full] = [a.value, b.value];
     const fullReport = await buildReport(full, { now: h.now });
     same('report', withoutRunFields('report', await buildReport(snap, { now: h.now })), withoutRunFields('report', fullReport));
     same('list', listEntries(snap, { sorted: true }), listEntries(full, { sorted: true }));

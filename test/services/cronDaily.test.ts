@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/tmp.js';
@@ -11,7 +12,7 @@ import { DAY, url } from '../scan/fixtureTree.js';
 const SCRIPT = fileURLToPath(new URL('../../contrib/cron.daily/cachectl', import.meta.url));
 
 /** What `stat -c %U` says of the cache dir (null: it does not exist), and which users `id` knows. */
-interface Host { owner?: string | null; users?: string[] }
+interface Host { owner?: string | null; users?: string[]; cachectl?: 'env' | 'path' | 'none' }
 
 /**
  * Runs contrib/cron.daily/cachectl with a stub cachectl that records its arguments and
@@ -20,7 +21,7 @@ interface Host { owner?: string | null; users?: string[] }
  * root and no apache user are needed.
  */
 async function runDaily(status: number, defaults: string, host: Host = {}) {
-  const { owner = 'apache', users = ['apache'] } = host;
+  const { owner = 'apache', users = ['apache'], cachectl = 'env' } = host;
   const dir = await tempDir('cachectl-cron-');
   const record = join(dir, 'record');
   const stub = async (name: string, body: string) => {
@@ -36,11 +37,13 @@ async function runDaily(status: number, defaults: string, host: Host = {}) {
   await stub('stat', owner === null ? 'exit 1' : `case "$2" in %U) echo '${owner}';; *) echo 4242;; esac`);
   await stub('id', `case " ${users.join(' ')} " in *" $2 "*) echo 1000;; *) echo "id: '$2': no such user" >&2; exit 1;; esac`);
   await writeFile(join(dir, 'default'), defaults);
-  return new Promise<{ code: number; stdout: string; stderr: string; record: () => Promise<string>; file: (s: string) => Promise<string> }>((resolve) => {
+  // cachectl named by CACHECTL, found on the PATH, or nowhere (the stub renamed away).
+  if (cachectl === 'none') await rename(join(dir, 'cachectl'), join(dir, 'not-cachectl'));
+  return new Promise<{ code: number; stdout: string; stderr: string; dir: string; record: () => Promise<string>; file: (s: string) => Promise<string> }>((resolve) => {
     execFile('sh', [SCRIPT], {
-      env: { PATH: `${dir}:${process.env.PATH}`, CACHECTL: join(dir, 'cachectl'), CACHECTL_DEFAULTS: join(dir, 'default') },
+      env: { PATH: `${dir}:${process.env.PATH}`, ...(cachectl === 'env' ? { CACHECTL: join(dir, 'cachectl') } : {}), CACHECTL_DEFAULTS: join(dir, 'default') },
     }, (err, stdout, stderr) => resolve({
-      code: err ? Number(err.code) : 0, stdout, stderr,
+      code: err ? Number(err.code) : 0, stdout, stderr, dir,
       record: () => readFile(record, 'utf8'),
       file: (suffix) => readFile(record + suffix, 'utf8').catch(() => ''),
     }));
@@ -93,6 +96,26 @@ describe('contrib/cron.daily/cachectl', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^cachectl: the owner of \/var\/cache\/apache2\/dist-files \(uid 4242\) has no user name: set CACHECTL_USER in \S+\n$/);
     expect(await unknown.file('.calls')).toBe('');
+  });
+
+  test('without CACHECTL, the cachectl on the PATH runs (whatever the npm prefix)', async () => {
+    const r = await runDaily(0, '', { cachectl: 'path' });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(await r.record()).toContain('args: prune /var/cache/apache2/dist-files\n');
+  });
+
+  const systemWide = ['/usr/local/bin/cachectl', '/usr/bin/cachectl'].filter((p) => existsSync(p));
+  test.skipIf(systemWide.length > 0)(`no cachectl anywhere: exit 1 and one line that cron mails, not a silent success${systemWide.length ? ` (skipped: ${systemWide.join(', ')} is installed here)` : ''}`, async () => {
+    const r = await runDaily(0, '', { cachectl: 'none' });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe(`cachectl: cannot run cachectl (not installed? not on the PATH, in /usr/local/bin or /usr/bin): install it, set CACHECTL in ${r.dir}/default, or remove ${SCRIPT}\n`);
+    expect(await r.file('.calls')).toBe('');
+  });
+
+  test('CACHECTL in the settings file names it; one that is not executable is an error', async () => {
+    const r = await runDaily(0, 'CACHECTL=/nonexistent/cachectl\n', { cachectl: 'path' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^cachectl: cannot run \/nonexistent\/cachectl \(not installed\?/);
   });
 
   test('exit 3 (another cachectl holds the lock) is no failure and sends no mail', async () => {

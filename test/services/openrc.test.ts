@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { execFile } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from '../helpers/cli.js';
@@ -13,9 +14,17 @@ const INITD = fileURLToPath(new URL('../../openrc/cachectl.initd', import.meta.u
  * assignments), then the init script, in /bin/sh, with stubs for the functions and
  * helpers it calls. The cwd holds files, so an unquoted `*` would visibly glob.
  */
-async function sourceInitd(confd: string, body: string, env: NodeJS.ProcessEnv = {}) {
+async function sourceInitd(confd: string, body: string, env: NodeJS.ProcessEnv = {}, { installed = true } = {}) {
   const cwd = await tempDir('cachectl-openrc-');
   for (const f of ['apple', 'banana', 'cherry']) await writeFile(join(cwd, f), '');
+  // An installed cachectl, as npm links it: PREFIX/bin/cachectl -> ../lib/node_modules/cachectl/bin/cachectl.js.
+  const prefix = join(cwd, 'prefix');
+  await mkdir(join(prefix, 'bin'), { recursive: true });
+  if (installed) {
+    await mkdir(join(prefix, 'lib/node_modules/cachectl/bin'), { recursive: true });
+    await writeFile(join(prefix, 'lib/node_modules/cachectl/bin/cachectl.js'), '', { mode: 0o755 });
+    await symlink('../lib/node_modules/cachectl/bin/cachectl.js', join(prefix, 'bin/cachectl'));
+  }
   const stubs = join(cwd, 'stubs');
   const calls = join(cwd, 'calls.log');
   await writeFile(join(cwd, 'mkstubs.sh'), `mkdir -p ${stubs}
@@ -25,8 +34,9 @@ for t in supervise-daemon checkpath; do
 done`);
   const script = `set -e
 sh ./mkstubs.sh
-PATH="${stubs}:$PATH"
+PATH="${stubs}:${join(prefix, 'bin')}:$PATH"
 ebegin() { echo "ebegin $*" >> ${calls}; }
+eerror() { echo "eerror $*" >> ${calls}; }
 eend() { echo "eend $1" >> ${calls}; return "$1"; }
 RC_SVCNAME=cachectl
 ${confd}
@@ -61,13 +71,13 @@ function parse(stdout: string) {
 }
 
 describe('openrc/cachectl.initd, sourced as openrc-run does', () => {
-  test('defaults: node runs the script, settings are exported, the default cron is not globbed', async () => {
+  test('defaults: node runs the script the `cachectl` on the PATH links to, settings are exported, the default cron is not globbed', async () => {
     const r = await sourceInitd('', SHOW);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const p = parse(r.stdout);
     expect(p.command).toBe('/usr/bin/node');
-    expect(p.args).toEqual(['/usr/local/lib/node_modules/cachectl/bin/cachectl.js', 'schedule']);
+    expect(p.args).toEqual([expect.stringMatching(/\/prefix\/lib\/node_modules\/cachectl\/bin\/cachectl\.js$/), 'schedule']);
     expect(p.user).toBe('apache:apache');
     expect(p.pidfile).toBe('/run/cachectl.pid');
     expect(p.env).toMatchObject({
@@ -88,7 +98,7 @@ UNRELATED="not exported"`;
     expect(p.env.CACHECTL_CRON).toBe('*/5 * * * *');
     expect(p.env).toMatchObject({ CACHECTL_LIMIT: '20G', CACHECTL_WATCH_FREE: '10%', CACHECTL_KEEP_NEWER_THAN: '2h' });
     expect(p.env.UNRELATED).toBeUndefined();
-    expect(p.args).toEqual(['/usr/local/lib/node_modules/cachectl/bin/cachectl.js', 'schedule']);
+    expect(p.args).toEqual([expect.stringMatching(/\/cachectl\/bin\/cachectl\.js$/), 'schedule']);
     expect(p.args.join(' ')).not.toMatch(/apple|banana/);
     expect(p.user).toBe('www-data:www-data');
   });
@@ -116,6 +126,13 @@ CACHECTL_IF_CHANGED="no"`;
     const bad = await sourceInitd(`${base}\nCACHECTL_CRON="0 25 * * *"`, 'start_pre');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/invalid cron expression '0 25 \* \* \*'/);
+  });
+
+  const systemWide = ['/usr/local/bin/cachectl', '/usr/bin/cachectl'].filter((p) => existsSync(p));
+  test.skipIf(systemWide.length > 0)(`no cachectl installed: start_pre fails and says so, nothing else runs${systemWide.length ? ` (skipped: ${systemWide.join(', ')} is installed here)` : ''}`, async () => {
+    const r = await sourceInitd('', 'start_pre', {}, { installed: false });
+    expect(r.code).not.toBe(0);
+    expect(await r.calls()).toBe('eerror cachectl is not installed (no cachectl on the PATH, in /usr/local/bin or /usr/bin): install it, or set CACHECTL_SCRIPT in /etc/conf.d/cachectl\n');
   });
 
   test('reload checks the new settings, then sends SIGHUP through supervise-daemon', async () => {

@@ -9,6 +9,9 @@ import { registerHtcacheclean } from './htcacheclean.js';
 import { registerSchedule } from './schedule.js';
 import { registerSizing } from './sizing.js';
 import { registerDoctor } from './doctor.js';
+import { registerVersion } from './version.js';
+import { registerCompletion } from './completion.js';
+import { registerCompat } from './compat.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -21,4 +24,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerSizing(program, ctx);
   registerDoctor(program, ctx);
   registerDemo(program, ctx);
+  registerCompat(program, ctx);
+  registerCompletion(program, ctx);
+  registerVersion(program, ctx);
 }

@@ -1,4 +1,9 @@
 import { createRequire } from 'node:module';
+import { arch, platform } from 'node:os';
+import { relative } from 'node:path';
+// CommonJS, no types of its own: path() is all we use (see node-gyp-build.d.ts beside this file).
+import nodeGypBuild from 'node-gyp-build';
+import { packageRoot } from '../package/root.js';
 
 /** The C functions of native/addon.c (see native/pack.h for the buffer they return). */
 export interface NativeBinding {
@@ -28,27 +33,46 @@ export interface NativeBinding {
   _fault(op: number, name: string, errno: number): void;
 }
 
+/** Where the loaded addon came from: shipped in the package, or compiled on this machine. */
+export type NativeSource = 'prebuilt' | 'local build';
+
 export interface NativeState {
   /** null when the addon is not built, failed to load, or was turned off. */
   readonly binding: NativeBinding | null;
   /** Why it is null (for `report --json` and the CI check), or 'loaded'. */
   readonly reason: string;
+  /** Which binary was loaded (or failed to): for `cachectl version --verbose`. */
+  readonly source?: NativeSource;
+  readonly path?: string;
 }
 
 /**
- * Loads the optional native directory reader (built by `npm ci` through node-gyp).
+ * Loads the optional native directory reader. node-gyp-build picks the binary: a local
+ * build (build/Release, made by `npm ci` in a checkout, or on purpose, as Gentoo's
+ * USE=native does) if there is one, else the prebuilt one the package ships for this
+ * platform (prebuilds/linux-x64/cachectl.glibc.node, made by `npm pack`). The install
+ * script compiles only when no prebuilt one loads, so in an installed package the order
+ * is: prebuilt, else a local build, else none.
  * Without it everything still works through the portable walker, only slower; the
  * caller decides whether that is acceptable (CI requires the native build).
  * `disabled` comes from the caller (the CLI maps CACHECTL_NATIVE=0 to it): core never reads the environment.
  */
-export function loadNative(disabled = false): NativeState {
+export function loadNative(disabled = false, root = packageRoot()): NativeState {
   if (disabled) return { binding: null, reason: 'turned off' };
-  const require = createRequire(import.meta.url);
-  // dist/core/native/load.js and src/core/native/load.ts are both three levels below the package.
+  let path: string;
   try {
-    return { binding: require('../../../build/Release/cachectl_native.node') as NativeBinding, reason: 'loaded' };
+    path = nodeGypBuild.path(root);
+  } catch {
+    return { binding: null, reason: `not built (no local build, and no prebuilt binary for ${platform()}-${arch()})` };
+  }
+  const source: NativeSource = relative(root, path).startsWith('prebuilds') ? 'prebuilt' : 'local build';
+  try {
+    return { binding: createRequire(import.meta.url)(path) as NativeBinding, reason: 'loaded', source, path };
   } catch (e) {
-    return { binding: null, reason: `not built (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    // A prebuilt binary for another C library (musl), or a build for another Node-API
+    // version. dlopen's message names the file.
+    const why = (e as Error).message.split('\n')[0];
+    return { binding: null, reason: `not loadable (${source}: ${why})`, source, path };
   }
 }
 

@@ -1,13 +1,9 @@
-import { createRequire } from 'node:module';
-import type { CronTime } from 'cron';
+// A static import, still loaded only by `schedule`: the cron package (and the luxon it
+// pulls in) takes ~50 ms to load, and this module is reached only through the schedule
+// command's dynamic import of scheduleRun.js, so report and prune, run daily from cron
+// themselves, do not pay for it. (Not createRequire: the bundle must see the import.)
+import cronLib, { type CronTime } from 'cron';
 import { UsageError } from '../errors.js';
-
-/**
- * The cron package (and the luxon it pulls in) loads in ~50 ms: only `schedule` needs it,
- * so report and prune, run daily from cron themselves, do not pay for it.
- */
-let cronLib: typeof import('cron') | undefined;
-const cron = (): typeof import('cron') => (cronLib ??= createRequire(import.meta.url)('cron') as typeof import('cron'));
 
 /** A parsed cron expression: `next()` is the first matching time strictly after now. */
 export interface CronSchedule {
@@ -35,11 +31,11 @@ export function checkTimeZone(tz: string): void {
 export function parseCron(expression: string, tz?: string): CronSchedule {
   const expr = expression.trim();
   if (tz !== undefined) checkTimeZone(tz);
-  const v = cron().validateCronExpression(expr);
+  const v = cronLib.validateCronExpression(expr);
   if (!v.valid) throw new UsageError(`invalid cron expression '${expression}': ${message(v.error)} (${FIELDS_HINT})`);
   let time: CronTime;
   try {
-    time = new (cron().CronTime)(expr, tz ?? null);
+    time = new (cronLib.CronTime)(expr, tz ?? null);
     time.sendAt();
   } catch (e) {
     throw new UsageError(`cron expression '${expression}' never matches: ${message(e).split('\n')[0]}`);
