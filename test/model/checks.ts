@@ -10,7 +10,7 @@ import { listEntries } from '../../src/core/list/list.js';
 import { prune } from '../../src/core/prune/prune.js';
 import { differences, withoutRunFields } from './compare.js';
 import type { History } from './history.js';
-import { viewTree } from './tree.js';
+import { entryRows, scan } from '../../src/core/scan/scan.js';
 
 /** An outcome that depends on the index: the finding. Anything else thrown is a harness failure. */
 export class Divergence extends Error {}
@@ -84,20 +84,22 @@ async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
 
 async function nothingSparedForever(h: History, what: string, r: Awaited<ReturnType<typeof prune>>): Promise<void> {
   if (r.targetMet || r.removed.entries === r.before.entries) return;
-  // Name the entries left out, with their times against the clock now (ms).
+  // Name the entries left out (as a full scan sees them), with their files' times against the clock now.
   const planned = new Set(r.plan.flatMap((v) => v.files));
+  const snap = await scan({ root: h.root, walker: h.walker });
   const left: string[] = [];
-  for (const e of (await viewTree(h.root)).entries) {
-    if (planned.has(e.header)) continue;
-    const t = Date.now();
-    const times = await Promise.all([e.header, ...(e.data ? [e.data] : [])].map(async (f) => {
+  const t = Date.now();
+  for (const i of entryRows(snap)) {
+    const files = snap.table.files(i);
+    if (planned.has(files[0])) continue;
+    const times = await Promise.all(files.map(async (f) => {
       const st = await lstat(join(h.root, f));
       return `${f.split('.').pop()} mtime ${Math.round(st.mtimeMs - t)} ctime ${Math.round(st.ctimeMs - t)}`;
     }));
-    left.push(`${e.header} (${times.join(', ')})`);
+    left.push(`${files[0]} (${times.join(', ')})`);
   }
   throw new Divergence(`${what}: target missed, yet ${r.before.entries - r.removed.entries} of ${r.before.entries} entries are not planned `
-    + `on a tree nothing is writing to (skippedChanged ${r.skippedChanged}, plan ${r.plan.length}, errors ${r.errors.length}); left out, times in ms from now:\n      ${left.slice(0, 6).join('\n      ')}`);
+    + `on a tree nothing is writing to (skippedChanged ${r.skippedChanged}); left out, times in ms from now:\n      ${left.join('\n      ')}`);
 }
 
 /** A recursive listing (path, type, size, inode) of the area prune must never touch. */

@@ -23,11 +23,24 @@ const seed = process.env.CACHECTL_FUZZ_SEED === undefined ? undefined : Number(p
 const path = process.env.CACHECTL_FUZZ_PATH;
 const replayPath = process.env.CACHECTL_FUZZ_REPLAY_PATH;
 
+/** The command that replays a failure: the generators depend on these settings too. */
+function replayHint(message: string): string {
+  const s = /seed: (-?\d+), path: "([^"]*)"/.exec(message);
+  const r = /replayPath="([^"]*)"/.exec(message);
+  if (!s) return '';
+  const env = ['COMMANDS', 'ONLY', 'SKIP'].map((k) => [k, k === 'COMMANDS' ? String(MAX_COMMANDS) : process.env[`CACHECTL_FUZZ_${k}`]] as const)
+    .filter(([, v]) => v).map(([k, v]) => `CACHECTL_FUZZ_${k}=${v}`).join(' ');
+  return `replay: ${env} npm run fuzz:index -- --seed ${s[1]} --path '${s[2]}'${r ? ` --replay '${r[1]}'` : ''}`;
+}
+
 test(`an indexed run equals a --full run after any history (${RUNS} histories, readers ${READERS.join('+')})`, { timeout: 60_000 + RUNS * 1_000 }, async () => {
   // Not cachectl-*: something on this shared machine once read every file below /tmp/cachectl-*.
   const parent = await tempDir('idx-model-');
   try {
     await fc.assert(historyProperty(parent, MAX_COMMANDS, replayPath), { numRuns: RUNS, seed, path, endOnFailure: process.env.CACHECTL_FUZZ_NO_SHRINK === '1' });
+  } catch (e) {
+    (e as Error).message += `\n${replayHint((e as Error).message)}`;
+    throw e;
   } finally {
     await History.settled();
     if (disturbedHistories > 0) console.log(`${disturbedHistories} histories skipped: another process read their files`);

@@ -230,9 +230,10 @@ export const stemOf = (key: string) => entryStemPath(key, LAYOUT);
 
 // ---------------------------------------------------------------------------------------
 // `cp -a SRC DST` as GNU cp does it onto an existing tree: files that exist are rewritten
-// in place (open O_TRUNC: same inode), new ones created; mode and times copied after the
-// content, a directory's after its children. (node's fs.cp unlinks existing files first,
-// which is not what an admin's `cp -a backup/. cache/` does.)
+// in place (O_TRUNC: same inode), new ones created; mode, owner and times copied after the
+// content, a directory's after its children. Not node's fs.cp: with preserveTimestamps it
+// leaves directory times alone, and it reads the source without O_NOATIME, so copying the
+// live cache would move its access times (a hit nobody made) before copying them.
 
 export async function cpA(src: string, dst: string): Promise<void> {
   const st = await lstat(src);
