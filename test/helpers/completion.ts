@@ -33,7 +33,7 @@ done`;
 
 /** The lines and what each must complete to, shared by the repo's and the installed package's tests. */
 export const BASH_CASES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
-  [['cachectl', ''], ['compat', 'completion', 'delete', 'demo', 'help', 'htcacheclean', 'list', 'prune', 'report', 'schedule', 'version']],
+  [['cachectl', ''], ['compat', 'completion', 'delete', 'demo', 'doctor', 'help', 'htcacheclean', 'list', 'prune', 'report', 'schedule', 'sizing', 'version']],
   [['cachectl', 'pr'], ['prune']],
   [['cachectl', '--ver'], ['--version']],
   [['cachectl', 'prune', '--us'], ['--usage']],

@@ -128,7 +128,8 @@ export async function pruneForReal(h: History, p: { usage: 'disk' | 'apparent'; 
   const run = await settle(prune({ root: h.root, walker: h.walker, now: h.now, accessLogs, limit, usage: p.usage, lock: false, stateDir: h.state }));
   if (!run.ok) return `refused: ${run.error}`;
   const r = run.value;
-  const after = await streamReport({ root: h.root, walker: h.walker, now: h.now });
+  // format given: a pruned-out tree may no longer look like a cache to auto-detection.
+  const after = await streamReport({ root: h.root, walker: h.walker, now: h.now, format: 'apache' });
   const left = { bytes: p.usage === 'disk' ? after.diskBytes : after.bytes, entries: after.entries };
   h.size = { disk: after.diskBytes, apparent: after.bytes };
   const what = `prune --limit ${limit} --usage ${p.usage}`;
