@@ -12,6 +12,8 @@ const BATCH = 1024;
 /** Changed directories re-read per job. */
 const BATCH_READ = 32;
 const JOBS = 4;
+/** Share of the index's directories found changed past which a full scan is cheaper. */
+const FULL_SCAN_SHARE = 0.5;
 const enum State { Same = 0, Changed = 1, Gone = 2, Error = 3, Unchecked = 255 }
 
 /** The index's directory paths as one block (by id), and the records' columns: verify's path mode. */
@@ -54,7 +56,7 @@ export function viewsOf(out: Buffer): { f64: Float64Array; i32: Int32Array } {
  */
 export function makeNativeReuser(
   native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, onReused: (which: readonly number[]) => void,
-): Reuser & { walk(o: WalkOptions): Promise<boolean> } {
+): Reuser & { walk(o: WalkOptions): Promise<boolean | 'full-scan'> } {
   const t = prev.table;
   const recs = prev.meta.dirs;
   const r = { reusedDirs: 0, refreshed: 0, walk };
@@ -174,7 +176,7 @@ export function makeNativeReuser(
     });
   }
 
-  async function walk(o: WalkOptions): Promise<boolean> {
+  async function walk(o: WalkOptions): Promise<boolean | 'full-scan'> {
     // In saved order: the index is saved sorted by path, so neighbours share their open
     // ancestors in native/dirwalk.c (an unsorted order would only cost more openat calls;
     // `handled` checks the order before it relies on it).
@@ -197,6 +199,10 @@ export function makeNativeReuser(
       return true;
     }
     if (o.signal?.aborted) return false;
+    // Most of the tree changed (a 1% change touches ~84% of the leaf directories of the
+    // default layout): re-reading them one by one, then regrouping the table, costs more
+    // than a plain full scan, which reads whole subtrees per job. Say so; scan.ts does it.
+    if (changed.length > recs.length * FULL_SCAN_SHARE) return 'full-scan';
     const same: number[] = [];
     const rowCount = paths.cols[DIR_COLUMNS.indexOf('rowCount')];
     for (const k of order) {

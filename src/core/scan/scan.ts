@@ -172,7 +172,13 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
       }
     },
   };
-  const completed = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
+  const walked = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
+  if (walked === 'full-scan') {
+    log.debug?.('most directories changed since the index: a full scan instead');
+    const full = await scan({ ...opts, reuse: undefined });
+    return { ...full, reuse: { reusedDirs: 0, readDirs: full.dirRecords.length, refreshed: 0 } };
+  }
+  const completed = walked;
 
   // Rows of directories that changed or vanished since the index was saved go now. When every record
   // of the index came back unchanged, the table is the one saved, which was regrouped
