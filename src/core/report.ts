@@ -3,9 +3,9 @@ import { scan, type ScanOptions, type Snapshot } from './scan/scan.js';
 import { KIND_NAMES } from './scan/table.js';
 import { ReportTally } from './reportTally.js';
 
-export interface Tally { count: number; bytes: number; diskBytes: number }
-export interface LargestEntry { url: string; bytes: number; diskBytes: number; lastAccess: string; path: string }
-export interface AgeBucket { label: string; maxAgeMs: number; count: number; bytes: number }
+import type { AgeBucket, LargestEntry, Tally } from './reportTypes.js';
+
+export type { AgeBucket, LargestEntry, Tally };
 export interface Filesystem { size: number; free: number; available: number }
 
 export interface Report {

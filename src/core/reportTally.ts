@@ -1,6 +1,6 @@
 import { lastUse } from './recency.js';
 import { Flag, Kind, type UnitTable } from './scan/table.js';
-import type { AgeBucket, LargestEntry, Tally } from './report.js';
+import type { AgeBucket, LargestEntry, Tally } from './reportTypes.js';
 
 const DAY = 86400e3;
 const AGE_BUCKETS: [string, number][] = [['< 1h', 3600e3], ['< 1d', DAY], ['< 7d', 7 * DAY], ['< 30d', 30 * DAY], ['< 90d', 90 * DAY], ['< 1y', 365 * DAY], ['older', Infinity]];

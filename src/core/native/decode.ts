@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { parseHeader } from '../format/header.js';
-import type { FileStat, WalkedFile } from '../scan/walk.js';
+import type { FileStat, WalkedFile } from '../scan/walkTypes.js';
 
 /** Offsets of native/pack.h. */
 const PACK_HEAD = 96;

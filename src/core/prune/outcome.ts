@@ -1,14 +1,7 @@
 import { formatSize, formatCount } from '../units.js';
-import type { PruneResult } from './types.js';
+import type { Miss, MissReason, PruneResult } from './types.js';
 
-/** Why a prune ended short of its target, in the order they are named when several hold. */
-export type MissReason = 'interrupted' | 'keep-newer-than' | 'changed-during-run' | 'delete-errors' | 'nothing-left-to-evict';
-
-export interface Miss {
-  readonly reason: MissReason;
-  /** One sentence for people: the target, what is left, why, what to do. */
-  readonly message: string;
-}
+export type { Miss, MissReason };
 
 /** What the outcome is judged on: the result's figures, before the verdict is added. */
 export type OutcomeInput = Pick<PruneResult, 'dryRun' | 'usage' | 'targets' | 'after' | 'interrupted' | 'skippedChanged' | 'errors' | 'filesystem'> & {

@@ -4,12 +4,20 @@ import type { SizeOrPercent } from '../units.js';
 import type { CacheFormat } from '../scan/detect.js';
 import type { Filesystem } from '../report.js';
 import type { IndexInfo, IndexOptions } from '../index/indexedScan.js';
-import type { Miss } from './outcome.js';
 
 /** Why a unit is in the plan. Dead weight comes first, then least recently used. */
 export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'future' | 'expired' | 'lru';
 /** Every reason, in plan order (summaries and metrics list them so). */
 export const EVICT_REASONS: readonly EvictReason[] = ['temp', 'orphan', 'unusable', 'future', 'expired', 'lru'];
+
+/** Why a prune ended short of its target, in the order they are named when several hold. */
+export type MissReason = 'interrupted' | 'keep-newer-than' | 'changed-during-run' | 'delete-errors' | 'nothing-left-to-evict';
+
+export interface Miss {
+  readonly reason: MissReason;
+  /** One sentence for people: the target, what is left, why, what to do. */
+  readonly message: string;
+}
 
 export interface PruneOptions extends IndexOptions {
   readonly root: string;

@@ -1,5 +1,5 @@
 import { CacheRootError } from '../errors.js';
-import type { CacheFormat } from '../scan/detect.js';
+import type { CacheFormat } from '../scan/cacheFormat.js';
 import { apacheEvidence } from './apacheEvidence.js';
 import { DEFAULT_BUDGET, sampleTree, type SampleBudget, type TreeSample } from './sampleTree.js';
 import { treeSignal } from './treeSignals.js';

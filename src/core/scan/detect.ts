@@ -2,7 +2,9 @@ import { entryStemPath, type Layout } from '../format/key.js';
 import { Flag, Kind, type UnitTable } from './table.js';
 import { checkCacheShape } from '../safety/cacheShape.js';
 
-export type CacheFormat = 'apache' | 'files';
+import type { CacheFormat } from './cacheFormat.js';
+
+export type { CacheFormat };
 
 /**
  * The format of a tree given as 'auto': 'apache' for an httpd cache (or an empty

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import type { NativeBinding } from '../native/load.js';
 import { codeOf, decodeDir, forEachTreeDir, type DecodedDir } from '../native/decode.js';
 import { markNoAtimeDenied, readHeader } from './readHeader.js';
-import type { FileStat, WalkedDir, WalkedFile, WalkError } from './walk.js';
+import type { FileStat, WalkedDir, WalkedFile, WalkError } from './walkTypes.js';
 
 export interface NativeDirSink {
   onDir(dir: WalkedDir): void;
