@@ -1,4 +1,4 @@
-import { Fenwick } from './fenwick.js';
+import { RecencyStack, grow } from './recencyStack.js';
 import { keyHash } from './keyHash.js';
 import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './reuseCurve.js';
 
@@ -12,9 +12,8 @@ import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './
  * last request <= C. That sum (x's "reuse size") is computed once per request, and the
  * hit count at every C follows from the list of reuse sizes.
  *
- * The sum: a Fenwick tree over request positions holds each object's size at its last
- * request (O(log n) per request). Positions are renumbered when they run out, so the
- * tree is as large as twice the live objects, not the log.
+ * The sum: recencyStack.ts (a Fenwick tree over last-request positions, O(log n) per
+ * request).
  *
  * Objects whose size changes. An object is a key (path + query); its size is the
  * largest body seen for that key so far:
@@ -68,10 +67,8 @@ const PINNED = -1;
 export class ReuseProfiler {
   /** Followed objects by key. */
   private readonly ids = new Map<string, number>();
-  /** Per object: its size (largest body), the value it holds in the tree (size/π), its position, hash/2^32. */
+  /** Per object: its size (largest body) and hash/2^32. */
   private size = new Float64Array(1024);
-  private val = new Float64Array(1024);
-  private pos = new Int32Array(1024);
   private u = new Float64Array(1024);
   /** Requests per object until sampling first drops keys; from then on PINNED marks the pinned ones. */
   private count = new Int32Array(1024);
@@ -79,12 +76,7 @@ export class ReuseProfiler {
   private readonly freeIds: number[] = [];
   private nextId = 0;
 
-  private cap = 1 << 16;
-  private fen = new Fenwick(this.cap);
-  /** id + 1 of the object whose last request is at each position; 0 = none. */
-  private idAt = new Int32Array(this.cap + 1);
-  private nextPos = 1;
-  private treeTotal = 0;
+  private readonly stack = new RecencyStack(() => this.followed());
 
   private reuse = new Float64Array(1 << 16);
   private bytes = new Float64Array(1 << 16);
@@ -145,9 +137,11 @@ export class ReuseProfiler {
 
   /** A request for a followed object. */
   private again(id: number, bytes: number): void {
-    const p = this.pos[id];
     const s = this.size[id];
-    this.unplace(id);
+    // Bytes of the distinct objects requested since x's last request (all of them sit
+    // above it; estimated from the followed ones when sampled).
+    const above = this.stack.above(id);
+    this.stack.remove(id);
     if (this.s0 === 0) this.count[id]++;
     if (bytes > s) {
       // A new version: this request would have been followed at its own size's odds.
@@ -158,9 +152,6 @@ export class ReuseProfiler {
       return this.place(id, pi);
     }
     const pi = this.inclusion(id, s);
-    // Bytes of the distinct objects requested since x's last request (all of them sit at
-    // later positions; estimated from the followed ones when sampled), plus x itself.
-    const above = this.treeTotal - this.fen.prefix(p);
     this.record(above + s, bytes, 1 / pi);
     this.place(id, pi);
   }
@@ -253,14 +244,14 @@ export class ReuseProfiler {
     this.rate = Math.max(Number.MIN_VALUE, ps[Math.floor(this.maxObjects * 0.75)]);
     for (const [key, id] of this.ids) {
       if (priority(id) < this.rate) {
-        this.val[id] = this.size[id] / this.inclusion(id, this.size[id]);
+        this.stack.restate(id, this.size[id] / this.inclusion(id, this.size[id]));
         continue;
       }
-      this.idAt[this.pos[id]] = 0;
+      this.stack.restate(id, null);
       this.ids.delete(key);
       this.freeIds.push(id);
     }
-    this.compact();
+    this.stack.compact();
   }
 
   private newId(): number {
@@ -269,53 +260,15 @@ export class ReuseProfiler {
     const id = this.nextId++;
     if (id === this.size.length) {
       this.size = grow(this.size, id * 2);
-      this.val = grow(this.val, id * 2);
-      this.pos = grow(this.pos, id * 2);
       this.u = grow(this.u, id * 2);
       this.count = grow(this.count, id * 2);
     }
+    this.stack.reserve(id + 1);
     return id;
   }
 
   private place(id: number, pi: number): void {
-    if (this.nextPos > this.cap) this.compact();
-    const p = this.nextPos++;
-    const v = this.size[id] / pi;
-    this.pos[id] = p;
-    this.val[id] = v;
-    this.idAt[p] = id + 1;
-    this.fen.add(p, v);
-    this.treeTotal += v;
-  }
-
-  private unplace(id: number): void {
-    const p = this.pos[id];
-    this.fen.add(p, -this.val[id]);
-    this.treeTotal -= this.val[id];
-    this.idAt[p] = 0;
-  }
-
-  /** Renumbers the live positions 1..L in order (doubling the room when over half full) and rebuilds the tree. */
-  private compact(): void {
-    let cap = this.cap;
-    while (this.followed() * 2 > cap) cap *= 2;
-    const values = new Float64Array(cap + 1);
-    const idAt = new Int32Array(cap + 1);
-    let q = 1, total = 0;
-    for (let p = 1; p < this.nextPos; p++) {
-      const v = this.idAt[p];
-      if (v === 0) continue;
-      idAt[q] = v;
-      values[q] = this.val[v - 1];
-      total += values[q];
-      this.pos[v - 1] = q;
-      q++;
-    }
-    this.fen = Fenwick.from(values, cap);
-    this.idAt = idAt;
-    this.cap = cap;
-    this.nextPos = q;
-    this.treeTotal = total;
+    this.stack.push(id, this.size[id] / pi);
   }
 }
 
@@ -327,10 +280,4 @@ export class ReuseProfiler {
 function ownCopy(key: string): string {
   // Concatenation then slice makes V8 flatten the pair into a new string (characters kept exactly).
   return (' ' + key).slice(1);
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
 }
