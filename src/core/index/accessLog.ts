@@ -120,7 +120,9 @@ export async function applyAccessLogs(
     const head = await headHash(path, headLen);
     const known = prev[id];
     // The same inode with another beginning is another file: read it from the start.
-    const seen = known && (known.head === undefined || (known.headLen! <= st.size && (await headHash(path, known.headLen!)) === known.head)) ? known : undefined;
+    const sameHead = async (k: LogPosition) => k.head === undefined
+      || (k.headLen! <= st.size && (k.headLen === headLen ? head : await headHash(path, k.headLen!)) === k.head);
+    const seen = known && (await sameHead(known)) ? known : undefined;
     if (gzip && seen && seen.size === st.size) {
       r.positions[id] = seen;
       r.files.push({ path, from: st.size, to: st.size, gzip, skipped: 'already read' });

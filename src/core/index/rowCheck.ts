@@ -27,10 +27,9 @@ export function rowFiles(t: UnitTable, i: number): { name: string; header: boole
 /** Checks one of row i's files against the index and, if unchanged, takes its access time. */
 export function checkRowFile(t: UnitTable, i: number, header: boolean, st: FileStat & { isFile(): boolean }): boolean {
   const v = t.f64;
-  const ok = header
+  return header
     ? fileUnchanged(st, v.hdrSize[i], v.hdrMtime[i], v.changed[i])
     : fileUnchanged(st, v.dataSize[i], v.dataMtime[i], v.changed[i]);
-  return ok;
 }
 
 /** Row i's new access time for one of its files (after every file of its directory passed). */

@@ -4,6 +4,7 @@ import type { Miss, MissReason, PruneResult } from './types.js';
 export type { Miss, MissReason };
 
 /** What the outcome is judged on: the result's figures, before the verdict is added. */
+/** `errors`: the unlink errors (read errors do not keep a target from being met). */
 export type OutcomeInput = Pick<PruneResult, 'dryRun' | 'usage' | 'targets' | 'after' | 'interrupted' | 'skippedChanged' | 'errors' | 'filesystem'> & {
   /** Disk bytes removed (or, in a dry run, that would be). */
   readonly removedDisk: number;
@@ -11,8 +12,6 @@ export type OutcomeInput = Pick<PruneResult, 'dryRun' | 'usage' | 'targets' | 'a
   readonly guarded: number;
   /** Entries written while the scan ran (never victims). */
   readonly changedDuringScan: number;
-  /** Unlink errors (not read errors: those do not keep a target from being met). */
-  readonly deleteErrors: number;
 };
 
 /**
@@ -41,7 +40,7 @@ export function judgeOutcome(r: OutcomeInput): { targetMet: boolean; miss?: Miss
     r.interrupted ? ['interrupted', 'the run was interrupted; run again']
     : r.guarded > 0 ? ['keep-newer-than', `${formatCount(r.guarded)} entries were used within --keep-newer-than and were kept; lower it or raise the limit`]
     : spared > 0 ? ['changed-during-run', `${formatCount(spared)} entries changed during the run and were spared; run again`]
-    : r.deleteErrors > 0 ? ['delete-errors', `${formatCount(r.deleteErrors)} files could not be deleted (listed below)`]
+    : r.errors.length > 0 ? ['delete-errors', `${formatCount(r.errors.length)} files could not be deleted (listed below)`]
     : ['nothing-left-to-evict', 'nothing evictable is left (the rest is files cachectl never deletes: unknown files, directories, young temp files and orphans)'];
   return { targetMet: false, miss: { reason, message: `${what}${would}; ${why}` } };
 }

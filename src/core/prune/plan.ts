@@ -109,7 +109,9 @@ export function buildPlan(s: Snapshot, p: PlanInput): Plan {
     if ((k === Kind.Temp && age >= p.tempMaxAge) || ((k === Kind.Orphan || k === Kind.Unusable) && age >= p.orphanMinAge)) dead.push(i);
   }
   const pathOf = (i: number) => t.files(i)[0];
-  dead.sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
+  // Each path built once, not in the comparator.
+  const deadPaths = new Map(dead.map((i) => [i, pathOf(i)]));
+  dead.sort((a, b) => (deadPaths.get(a)! < deadPaths.get(b)! ? -1 : deadPaths.get(a)! > deadPaths.get(b)! ? 1 : 0));
   for (const i of dead) take(i, t.kind[i] === Kind.Temp ? 'temp' : t.kind[i] === Kind.Orphan ? 'orphan' : 'unusable');
 
   // 2. Candidates: entries, by recency.

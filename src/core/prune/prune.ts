@@ -125,7 +125,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   const targets = { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes };
   const outcome = judgeOutcome({
     dryRun: o.dryRun ?? false, usage, targets, after, interrupted, skippedChanged: done.skippedChanged, errors: done.errors, filesystem: fs,
-    removedDisk, guarded: plan.guarded, changedDuringScan: plan.changedDuringScan, deleteErrors: done.errors.length,
+    removedDisk, guarded: plan.guarded, changedDuringScan: plan.changedDuringScan,
   });
   return {
     root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,

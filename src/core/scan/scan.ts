@@ -175,7 +175,7 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   const walked = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
   if (walked === 'full-scan') {
     log.debug?.('most directories changed since the index: a full scan instead');
-    const full = await scan({ ...opts, reuse: undefined });
+    const full = await scan({ ...opts, format, reuse: undefined });
     return { ...full, reuse: { reusedDirs: 0, readDirs: full.dirRecords.length, refreshed: 0 } };
   }
   const completed = walked;
