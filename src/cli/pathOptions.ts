@@ -4,7 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Stats } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
-import { prepareRoot, type RootUse } from './rootGuard.js';
+import { prepareRoot, type PreparedRoot, type RootUse } from './rootGuard.js';
 
 /**
  * The files and directories options name, checked before any work: a typo in
@@ -118,10 +118,10 @@ export async function checkPathOptions(o: PathOptions, level: CheckLevel): Promi
  * their shape before (a bad command line is reported as such, whatever the user), then
  * access, as the user the guard left us (root has given way to the cache's owner).
  */
-export async function prepareRootAndPaths(ctx: CliContext, dir: string, o: PathOptions & object, use: RootUse, extra: Pick<PathOptions, 'promFile'> = {}): Promise<string> {
+export async function prepareRootAndPaths<T extends PathOptions & object>(ctx: CliContext, dir: string, o: T, use: RootUse, extra: Pick<PathOptions, 'promFile'> = {}): Promise<PreparedRoot<T>> {
   await checkPathOptions({ ...o, ...extra }, 'shape');
-  const root = await prepareRoot(ctx, dir, o, use);
-  // Read again: as root, the guard may have moved the index to STATE/uid-N.
-  await checkPathOptions({ ...o, ...extra }, 'access');
-  return root;
+  const prepared = await prepareRoot(ctx, dir, o, use);
+  // The guard's options: as root, it may have moved the index to STATE/uid-N.
+  await checkPathOptions({ ...prepared.o, ...extra }, 'access');
+  return prepared;
 }

@@ -40,7 +40,7 @@ export function addPruneOptions(cmd: Command): Command {
 }
 
 /** CLI values -> core options (the core never sees commander). */
-export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.ProcessEnv = process.env): PruneOptions {
+export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.ProcessEnv): PruneOptions {
   return {
     ...indexOptionsFrom(o, env),
     root, limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, usage: o.usage, order: o.order,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { parseHtcArgs } from '../../src/cli/compat/parse.js';
 import { getopt } from '../../src/cli/compat/getopt.js';
 import { parseHtcLimit, parseHtcRound, parseHtcInterval } from '../../src/cli/compat/numbers.js';
-import { htcLimit, htcSize, htcUnsolicited, renderHtcStats } from '../../src/cli/compat/accounting.js';
+import { htcLimit, htcSize, htcUnsolicited, renderHtcStats } from '../../src/cli/compat/stats.js';
 
 const dir = tmpdir();
 const ok = (argv: string[]) => {

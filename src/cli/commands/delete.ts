@@ -35,7 +35,8 @@ export function registerDelete(program: Command, ctx: CliContext): void {
     .action(async (dir: string, urls: string[], o: DeleteCliOptions) => {
       // Before the root checks: a bad command line is reported as such, whatever DIR is.
       if (urls.length === 0 && o.match === undefined) throw new UsageError('delete needs at least one URL or --match PATTERN');
-      await runDelete(ctx, await prepareRoot(ctx, dir, o, { format: 'apache', changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) }), urls, o);
+      const prepared = await prepareRoot(ctx, dir, o, { format: 'apache', changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) });
+      await runDelete(ctx, prepared.root, urls, prepared.o);
     });
 }
 

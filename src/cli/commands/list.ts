@@ -31,7 +31,10 @@ export function registerList(program: Command, ctx: CliContext): void {
     .addOption(dropPrivilegesOption());
   addIndexOptions(cmd)
     .addHelpText('after', `${MATCH_HELP}\n\nExamples:\n  cachectl list /var/cache/apache2/mod_cache_disk | sort\n  cachectl list --json --match '*.iso' /var/cache/apache2/mod_cache_disk | jq -r .url`)
-    .action(async (dir: string, o: ListCliOptions) => runList(ctx, await prepareRootAndPaths(ctx, dir, o, { format: o.format, changes: false }), o));
+    .action(async (dir: string, opts: ListCliOptions) => {
+      const { root, o } = await prepareRootAndPaths(ctx, dir, opts, { format: opts.format, changes: false });
+      await runList(ctx, root, o);
+    });
 }
 
 export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): Promise<void> {

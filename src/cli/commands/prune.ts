@@ -10,6 +10,7 @@ import { renderPathErrors } from '../output/pathErrors.js';
 import { EXIT_STATUS_HELP } from '../exitStatus.js';
 import { CachectlError, UsageError } from '../../core/errors.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
+import { requireTarget } from '../../core/prune/target.js';
 import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
@@ -40,12 +41,11 @@ ${EXIT_STATUS_HELP}`)
       const root = dir ?? ctx.env.CACHECTL_PATH;
       if (!root) throw new UsageError('prune needs a cache directory (argument or CACHECTL_PATH)');
       // Before the root checks: a bad command line is reported as such, whatever DIR is.
-      if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
-        throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
-      }
+      requireTarget(o);
       // --prom-file is checked now, not found missing after the prune has run.
       const use = { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) };
-      await runPrune(ctx, await prepareRootAndPaths(ctx, root, o, use, { promFile: o.dryRun ? undefined : o.promFile }), o);
+      const prepared = await prepareRootAndPaths(ctx, root, o, use, { promFile: o.dryRun ? undefined : o.promFile });
+      await runPrune(ctx, prepared.root, prepared.o);
     });
 }
 
@@ -55,7 +55,7 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
     import('../../core/prune/prune.js'), import('../../core/metrics/promFile.js'), import('../output/pruneText.js'),
   ]);
   const progress = scanProgress(ctx);
-  const result = await prune({ ...pruneOptionsFrom(root, o), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner, log: warnLog(ctx) });
+  const result = await prune({ ...pruneOptionsFrom(root, o, ctx.env), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner, log: warnLog(ctx) });
   progress.done();
   printPrune(ctx, result, o, text);
   if (o.promFile && !o.dryRun) {

@@ -27,7 +27,10 @@ export function registerReport(program: Command, ctx: CliContext): void {
     }), 10);
   addIndexOptions(cmd)
     .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes')
-    .action(async (dir: string, o: ReportCliOptions) => runReport(ctx, await prepareRootAndPaths(ctx, dir, o, { format: o.format, changes: false }), o));
+    .action(async (dir: string, opts: ReportCliOptions) => {
+      const { root, o } = await prepareRootAndPaths(ctx, dir, opts, { format: opts.format, changes: false });
+      await runReport(ctx, root, o);
+    });
 }
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from '../context.js';
 import { pruneOptionsFrom } from '../pruneOptions.js';
+import { parseFromEnv } from '../envOptions.js';
 import { processLockOwner } from '../lockOwner.js';
 import { UsageError } from '../../core/errors.js';
+import { requireTarget } from '../../core/prune/target.js';
 import { readLastSuccess, renderPromText, runSucceeded, writePromFile } from '../../core/metrics/promFile.js';
 import { prune } from '../../core/prune/prune.js';
 import { resolveRoot } from '../../core/scan/root.js';
@@ -12,7 +14,7 @@ import { lineLog, type LineLog } from '../../core/schedule/lineLog.js';
 import { Scheduler } from '../../core/schedule/scheduler.js';
 import type { SchedulerOptions } from '../../core/schedule/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
-import { prepareRoot } from '../rootGuard.js';
+import { prepareRoot, type IndexPlace } from '../rootGuard.js';
 import { checkPathOptions } from '../pathOptions.js';
 import { vouchesForTree } from '../options.js';
 import { checkCacheShape } from '../../core/safety/cacheShape.js';
@@ -36,14 +38,10 @@ async function resolveSettings(ctx: CliContext, fromCli: Record<string, unknown>
   const fresh = addScheduleOptions(new Command('schedule')).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
   const flags = fresh.options.filter((o) => o.envVar && !o.required && !o.optional).map((o) => o.envVar!);
   const env = withoutOffFlags({ ...ctx.env, ...file }, flags);
-  const saved = process.env;
-  process.env = env; // commander's Option.env() reads process.env when parsing
   try {
-    fresh.parse([], { from: 'user' });
+    parseFromEnv(fresh, env);
   } catch (e) {
     throw new UsageError(e instanceof CommanderError ? e.message.replace(/^error: /, '') : String(e));
-  } finally {
-    process.env = saved;
   }
   const o = { ...fresh.opts(), ...fromCli } as ScheduleCliOptions;
   const dir = cliDir ?? env.CACHECTL_PATH;
@@ -51,9 +49,8 @@ async function resolveSettings(ctx: CliContext, fromCli: Record<string, unknown>
   if (o.cron === undefined && o.every === undefined && o.watchFree === undefined) {
     throw new UsageError('schedule needs --cron EXPR, --every AGE or --watch-free SIZE|PCT% (for a single run use cachectl prune)');
   }
-  if ((o.cron !== undefined || o.every !== undefined) && o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
-    throw new UsageError('scheduled runs need a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
-  }
+  // A free-space watch alone has its target (the watched free space); timed runs need one.
+  if (o.cron !== undefined || o.every !== undefined) requireTarget(o, 'scheduled runs need');
   await resolveRoot(dir);
   return { dir, o, env };
 }
@@ -94,6 +91,7 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
   const fromCli = cliValues(c);
   const config = c.getOptionValue('config') as string | undefined;
   let settings = await resolveSettings(ctx, fromCli, cliDir, config);
+  const startStateDir = settings.o.stateDir;
   // The paths the options name, before the first run instead of after it (--check too).
   await checkPathOptions(settings.o, 'shape');
   const log = lineLog((line) => ctx.err(line), { format: settings.o.logFormat });
@@ -102,8 +100,12 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
   new Scheduler(schedulerOptions(ctx, settings, log, { lastSuccess: null }));
   // Once, for the life of the process: a SIGHUP cannot regain root (it is gone).
   const use = { format: settings.o.format, changes: true, iKnowThisIsACache: vouchesForTree(settings.o, settings.env) };
+  /** Where the guard put the index (STATE/uid-N as root): kept over reloads, which cannot redo it. */
+  let place: IndexPlace = {};
   if (!settings.o.check) {
-    settings = { ...settings, dir: await prepareRoot(ctx, settings.dir, settings.o, use, (m) => log.info(m, { event: 'privileges' })) };
+    const prepared = await prepareRoot(ctx, settings.dir, settings.o, use, (m) => log.info(m, { event: 'privileges' }));
+    place = prepared.place;
+    settings = { ...settings, dir: prepared.root, o: prepared.o };
     await checkPathOptions(settings.o, 'access');
   } else {
     // --check judges the directory as a run would, without changing privileges.
@@ -123,10 +125,12 @@ export async function runSchedule(ctx: CliContext, c: Command, cliDir: string | 
     void resolveSettings(ctx, fromCli, cliDir, config).then(async (loaded) => {
       // The root guard ran (and root was given up) for this directory only: a new one needs a restart.
       const dir = await resolveRoot(loaded.dir);
-      // Shape only: the state dir the guard made at start (STATE/uid-N) is not in `loaded`.
       await checkPathOptions(loaded.o, 'shape');
       if (dir !== settings.dir) throw new UsageError(`the cache directory changed to ${loaded.dir}: restart to switch caches`);
-      const next = { ...loaded, dir };
+      // The guard's index place holds while the state dir setting is the one it was made from.
+      const o = loaded.o.stateDir === startStateDir && loaded.o.index !== false ? { ...loaded.o, ...place } : loaded.o;
+      await checkPathOptions(o, 'access');
+      const next = { ...loaded, dir, o };
       scheduler.reconfigure(schedulerOptions(ctx, next, log, metrics));
       settings = next;
       log.format = next.o.logFormat;

@@ -83,7 +83,7 @@ async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliO
   let current: number | undefined;
   if (dir !== undefined && !replay.interrupted) {
     const { streamReport } = await import('../../core/report.js');
-    const root = await prepareRoot(ctx, dir, o, { format: o.format, changes: false });
+    const { root } = await prepareRoot(ctx, dir, o, { format: o.format, changes: false });
     const report = await streamReport({ root, format: o.format, signal: ctx.signal });
     current = o.usage === 'disk' ? report.diskBytes : report.bytes;
     if (report.interrupted) replay.interrupted = true;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { CliContext } from '../context.js';
 import type { HtcOptions } from './parse.js';
-import { cleanOnce } from './clean.js';
+import { cleanOnce } from '../../core/htcacheclean/clean.js';
+import { processLockOwner } from '../lockOwner.js';
 import { Scheduler } from '../../core/schedule/scheduler.js';
 import type { Log } from '../../core/log.js';
 import { DETACHED_ENV } from './env.js';
@@ -44,7 +45,7 @@ export async function daemonLoop(ctx: CliContext, o: HtcOptions, foreground: boo
     runNow: true,
     ifChanged: o.intelligent,
     log,
-    runOnce: async () => (await cleanOnce(o, ctx.signal)).result,
+    runOnce: async () => (await cleanOnce({ ...o, lockOwner: processLockOwner, signal: ctx.signal })).result,
   });
   scheduler.start();
   await new Promise<void>((resolve) => {

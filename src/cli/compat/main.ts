@@ -6,7 +6,9 @@ import { CachectlError, LockHeldError } from '../../core/errors.js';
 import { parseHtcArgs, type HtcOptions } from './parse.js';
 import { strerror } from './numbers.js';
 import { listMode, urlMode } from './modes.js';
-import { cleanOnce } from './clean.js';
+import { cleanOnce } from '../../core/htcacheclean/clean.js';
+import { renderHtcStats } from './stats.js';
+import { processLockOwner } from '../lockOwner.js';
 import { DETACHED_ENV, FOREGROUND_ENV } from './env.js';
 import { prepareRoot } from '../rootGuard.js';
 import { internalErrorLine } from '../output/internalError.js';
@@ -55,7 +57,7 @@ async function run(argv: string[], ctx: CliContext, self: readonly string[]): Pr
   // Every mode works on an httpd cache; cleaning and URL removal delete, so the tree must look like one.
   const use = (changes: boolean) => ({ format: 'apache' as const, changes, iKnowThisIsACache: o.iKnowThisIsACache });
   if (o.urls.length > 0) {
-    const root = await prepareRoot(ctx, o.root, {}, use(true), (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
+    const { root } = await prepareRoot(ctx, o.root, {}, use(true), (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
     return urlMode(ctx, { ...o, root });
   }
 
@@ -76,7 +78,7 @@ async function run(argv: string[], ctx: CliContext, self: readonly string[]): Pr
     // third user could swap, and as root becomes the cache's owner. Said only with -v:
     // htcacheclean is silent on success, and cron mails any output.
     // A -d parent only checks: it must keep its rights to write the daemon's pid file.
-    const root = await prepareRoot(ctx, o.root, { dropPrivileges: !forks }, use(o.list === undefined), (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
+    const { root } = await prepareRoot(ctx, o.root, { dropPrivileges: !forks }, use(o.list === undefined), (line) => { if (o.verbose) ctx.err(`${PROG}: ${line}\n`); });
     if (o.list) return await listMode(ctx, { ...o, root });
     if (o.intervalMs !== undefined) {
       // Loaded only here: the scheduler (cron parsing and all) is not needed otherwise.
@@ -99,12 +101,12 @@ async function run(argv: string[], ctx: CliContext, self: readonly string[]): Pr
 }
 
 async function once(ctx: CliContext, o: HtcOptions): Promise<number> {
-  const { result, stats } = await cleanOnce(o, ctx.signal);
+  const { result, stats } = await cleanOnce({ ...o, lockOwner: processLockOwner, signal: ctx.signal });
   if (result.interrupted) {
     ctx.err('Cache cleaning aborted due to user request.\n');
     return 1;
   }
-  if (stats) ctx.err(stats);
+  if (stats) ctx.err(renderHtcStats(stats));
   // htcacheclean aborts the whole run on one unreadable directory; we clean the rest
   // and name what we could not read, but still exit 1 so cron and monitoring notice.
   for (const e of result.errors) ctx.err(`${PROG}: ${e.path}: ${strerror(e.code)}\n`);

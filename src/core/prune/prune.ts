@@ -9,6 +9,7 @@ import { noopLog } from '../log.js';
 import { buildPlan, unitSize } from './plan.js';
 import { evict } from './evict.js';
 import { EVICT_REASONS, type EvictReason, type PruneOptions, type PruneResult, type ReasonTally, type Victim } from './types.js';
+import { requireTarget } from './target.js';
 import { UsageError } from '../errors.js';
 import { judgeOutcome } from './outcome.js';
 import { checkCacheShape } from '../safety/cacheShape.js';
@@ -26,9 +27,7 @@ const DEAD_WEIGHT: ReadonlySet<EvictReason> = new Set(['temp', 'orphan', 'unusab
  * path and skips only the unlinks (evict.ts), so its plan is what a real run does.
  */
 export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promise<PruneResult> {
-  if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
-    throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
-  }
+  requireTarget(o);
   const log = o.log ?? noopLog;
   const t0 = Date.now();
   const root = await resolveRoot(o.root);

@@ -1,17 +1,35 @@
-import type { HtcOptions } from './parse.js';
-import { scan } from '../../core/scan/scan.js';
-import { prune } from '../../core/prune/prune.js';
-import type { PruneResult } from '../../core/prune/types.js';
-import { removeEmptyDirs } from '../../core/delete/emptyDirs.js';
-import { processLockOwner } from '../lockOwner.js';
-import { htcAccounting, renderHtcStats, type HtcAccounting } from './accounting.js';
+import { scan } from '../scan/scan.js';
+import { prune } from '../prune/prune.js';
+import type { PruneResult } from '../prune/types.js';
+import { removeEmptyDirs } from '../delete/emptyDirs.js';
+import type { LockOwner } from '../lock.js';
+import { htcAccounting, type HtcAccounting } from './accounting.js';
+
+/** htcacheclean's options, as a cleaning run needs them (the CLI's -p, -l, -L, -R, -n, -t, -r, -D, -v). */
+export interface HtcCleanOptions {
+  /** Real path of the cache root. */
+  readonly root: string;
+  /** -l in bytes: 0 = none, negative = "always over" (htcacheclean deletes everything). */
+  readonly limit: number;
+  /** -L in inodes, same conventions. */
+  readonly inodes: number;
+  readonly round: number;
+  readonly dryRun: boolean;
+  readonly nice: boolean;
+  readonly removeEmptyDirs: boolean;
+  readonly verbose: boolean;
+  readonly realclean: boolean;
+  readonly iKnowThisIsACache?: boolean;
+  readonly lockOwner: LockOwner;
+  readonly signal?: AbortSignal;
+}
 
 export interface CleanOutcome {
   readonly result: PruneResult;
   /** Empty directories removed by the -t sweep. */
   readonly swept: number;
-  /** The -v block, when asked for. */
-  readonly stats?: string;
+  /** The figures of the -v block, when asked for. */
+  readonly stats?: HtcStats;
 }
 
 /**
@@ -26,7 +44,8 @@ export interface CleanOutcome {
  * `-v` and `-L` need htcacheclean's own figures, so they cost one more scan before the
  * prune (which scans again, under the lock).
  */
-export async function cleanOnce(o: HtcOptions, signal?: AbortSignal): Promise<CleanOutcome> {
+export async function cleanOnce(o: HtcCleanOptions): Promise<CleanOutcome> {
+  const signal = o.signal;
   let acct: HtcAccounting | undefined;
   if (o.verbose || o.inodes !== 0) {
     const snap = await scan({ root: o.root, format: 'apache', signal });
@@ -40,11 +59,11 @@ export async function cleanOnce(o: HtcOptions, signal?: AbortSignal): Promise<Cl
     dryRun: o.dryRun, removeEmptyDirs: o.removeEmptyDirs, nice: o.nice,
     // -r: httpd is stopped, so lone files of any age are dead. Temp files keep their age guard.
     orphanMinAge: o.realclean ? 0 : undefined,
-    lockOwner: processLockOwner, signal, iKnowThisIsACache: o.iKnowThisIsACache,
+    lockOwner: o.lockOwner, signal, iKnowThisIsACache: o.iKnowThisIsACache,
   });
   let swept = 0;
   if (o.removeEmptyDirs && !o.dryRun && !result.interrupted) swept = (await removeEmptyDirs(result.root, signal)).removed;
-  const stats = o.verbose && acct && !result.interrupted ? renderHtcStats(statsAfter(o, acct, result, swept)) : undefined;
+  const stats = o.verbose && acct && !result.interrupted ? statsAfter(o, acct, result, swept) : undefined;
   return { result, swept, stats };
 }
 
@@ -63,7 +82,7 @@ export function entryTarget(a: HtcAccounting, inodes: number): number {
  * directory we removed. Victims skipped at unlink time (changed since the scan) are
  * counted as gone; that is rare and only ever makes "now" slightly low.
  */
-function statsAfter(o: HtcOptions, a: HtcAccounting, r: PruneResult, swept: number) {
+function statsAfter(o: HtcCleanOptions, a: HtcAccounting, r: PruneResult, swept: number): HtcStats {
   let sizeNow = a.size, entriesNow = a.entries, expired = 0;
   for (const v of r.plan) {
     for (const f of v.files) {
@@ -84,3 +103,19 @@ function statsAfter(o: HtcOptions, a: HtcAccounting, r: PruneResult, swept: numb
     entriesWas: a.entries, entriesNow, expired,
   };
 }
+
+export interface HtcStats {
+  root: string;
+  limit: number;
+  inodesLimit: number;
+  unsolicited: number;
+  sizeWas: number;
+  sizeNow: number;
+  inodesWas: number;
+  inodesNow: number;
+  estimated: boolean;
+  entriesWas: number;
+  entriesNow: number;
+  expired: number;
+}
+
