@@ -1,3 +1,4 @@
+import { inSlices } from '../pool.js';
 import { posix } from 'node:path';
 import type { Snapshot } from '../scan/scan.js';
 import type { PlanStep } from './plan.js';
@@ -62,7 +63,6 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     return r;
   }
   const touchedDirs = new Set<string>();
-  let next = 0;
   let finished = 0;
   const fail = (e: unknown, rel: string): void => {
     r.errors.push({ path: join(snap.root, rel), code: (e as NodeJS.ErrnoException).code ?? 'EIO' });
@@ -131,39 +131,32 @@ export async function evict(snap: Snapshot, steps: PlanStep[], o: EvictOptions):
     }
   };
   let rootLost = false;
-  const nativeWorker = async (native: NativeBinding): Promise<void> => {
-    const size = o.nice ? NICE_BATCH : NATIVE_BATCH;
-    while (next < steps.length && !rootLost) {
-      if (o.signal?.aborted) { r.interrupted = true; return; }
-      const start = next;
-      const count = Math.min(size, steps.length - start);
-      next += count;
-      try {
-        record(await evictBatch(native, snap.root, snap.rootIno, t, steps, start, count, o.dryRun), start);
-      } catch (e) {
-        // The root is gone or replaced: nothing below it may be touched any more.
-        if (!rootLost) fail(e, '');
-        rootLost = true;
-        return;
-      }
-      finished += count;
-      o.onStep?.(finished);
-      if (o.nice) await sleep(NICE_PAUSE_MS);
+  const nativeSlice = (native: NativeBinding) => async (start: number, end: number): Promise<void | false> => {
+    try {
+      record(await evictBatch(native, snap.root, snap.rootIno, t, steps, start, end - start, o.dryRun), start);
+    } catch (e) {
+      // The root is gone or replaced: nothing below it may be touched any more.
+      if (!rootLost) fail(e, '');
+      rootLost = true;
+      return false;
     }
+    finished += end - start;
+    o.onStep?.(finished);
+    if (o.nice) await sleep(NICE_PAUSE_MS);
   };
-
-  const worker = async (): Promise<void> => {
-    if (o.native) return nativeWorker(o.native);
-    while (next < steps.length) {
-      if (o.signal?.aborted) { r.interrupted = true; return; }
-      await one(next++);
-      finished++;
-      o.onStep?.(finished);
-      if (o.nice && finished % NICE_BATCH === 0) await sleep(NICE_PAUSE_MS);
-    }
+  const portableStep = async (k: number): Promise<void> => {
+    await one(k);
+    finished++;
+    o.onStep?.(finished);
+    if (o.nice && finished % NICE_BATCH === 0) await sleep(NICE_PAUSE_MS);
   };
   try {
-    await Promise.all(Array.from({ length: o.nice ? 1 : o.native ? NATIVE_JOBS : CONCURRENCY }, worker));
+    // --nice: one worker, so deletions come one batch at a time with pauses between.
+    const handedOut = await inSlices(steps.length, o.native
+      ? { jobs: o.nice ? 1 : NATIVE_JOBS, batch: o.nice ? NICE_BATCH : NATIVE_BATCH, signal: o.signal }
+      : { jobs: o.nice ? 1 : CONCURRENCY, batch: 1, signal: o.signal },
+    o.native ? nativeSlice(o.native) : (k) => portableStep(k));
+    if (!handedOut && !rootLost) r.interrupted = true;
     r.done = steps.filter((_, k) => went[k] === 1);
     if (o.removeEmptyDirs && !o.dryRun) {
       // Deepest first, so a parent is tried after its emptied children.
