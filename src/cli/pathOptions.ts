@@ -19,8 +19,8 @@ export interface PathOptions {
   readonly accessLog?: readonly string[];
   /** Only when it will be written (not on --dry-run). */
   readonly promFile?: string;
-  /** --html FILE (not `-`, stdout), when it will be written. */
-  readonly htmlFile?: string;
+  /** --html FILE (never `-`, stdout), when it will be written. */
+  readonly html?: string;
 }
 
 /**
@@ -114,7 +114,7 @@ export async function checkPathOptions(o: PathOptions, level: CheckLevel): Promi
   if (o.index !== false && o.stateDir !== undefined) await checkStateDir(o.stateDir, level);
   for (const f of logs) await checkAccessLog(f, level);
   if (o.promFile !== undefined) await checkOutputFile('--prom-file', o.promFile, level);
-  if (o.htmlFile !== undefined) await checkOutputFile('--html', o.htmlFile, level);
+  if (o.html !== undefined) await checkOutputFile('--html', o.html, level);
 }
 
 /**
@@ -122,7 +122,7 @@ export async function checkPathOptions(o: PathOptions, level: CheckLevel): Promi
  * their shape before (a bad command line is reported as such, whatever the user), then
  * access, as the user the guard left us (root has given way to the cache's owner).
  */
-export async function prepareRootAndPaths(ctx: CliContext, dir: string, o: PathOptions & object, use: RootUse, extra: Pick<PathOptions, 'promFile' | 'htmlFile'> = {}): Promise<string> {
+export async function prepareRootAndPaths(ctx: CliContext, dir: string, o: PathOptions & object, use: RootUse, extra: Pick<PathOptions, 'promFile' | 'html'> = {}): Promise<string> {
   await checkPathOptions({ ...o, ...extra }, 'shape');
   const root = await prepareRoot(ctx, dir, o, use);
   // Read again: as root, the guard may have moved the index to STATE/uid-N.

@@ -34,8 +34,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .action(async (dir: string, o: ReportCliOptions) => {
       // Both would be stdout: one document there, for scripts or for a browser.
       if (o.html === '-' && o.json) throw new UsageError('--json and --html - both write to stdout: give --html a file');
-      const htmlFile = o.html === undefined || o.html === '-' ? undefined : o.html;
-      return runReport(ctx, await prepareRootAndPaths(ctx, dir, o, { format: o.format, changes: false }, { htmlFile }), o);
+      const html = o.html === '-' ? undefined : o.html;
+      return runReport(ctx, await prepareRootAndPaths(ctx, dir, o, { format: o.format, changes: false }, { html }), o);
     });
 }
 

@@ -1,7 +1,7 @@
 import type { Report } from '../report.js';
 import type { RunRecord } from '../runLog/runLog.js';
 import type { SizingResult } from '../sizing/sizing.js';
-import { displayText } from './escape.js';
+import { displayText, elide } from './escape.js';
 import { historyOf } from './historyModel.js';
 import { sizingOf } from './sizingModel.js';
 import type { Amount, DeadWeightClass, GentooPanelClass, LargestRow, PageModel, Ranking, Space } from './modelTypes.js';
@@ -36,19 +36,19 @@ const MAX_ERRORS = 20;
 export function buildPageModel(input: PageInput): PageModel {
   const { report: r, now } = input;
   const raw = r.format === 'apache';
-  const key = (s: string) => displayText(s, raw);
+  const key = (s: string) => elide(displayText(s, raw), MAX_KEY_CHARS);
   const requested = input.top ?? Math.max(r.largest.length, r.byHost.length, r.byPath.length);
   const top = Math.min(requested, MAX_ROWS);
   const largest: LargestRow[] = r.largest.slice(0, top).map((e) => ({
     url: key(e.url), bytes: e.bytes, diskBytes: e.diskBytes, lastAccess: e.lastAccess,
-    ageMs: Math.max(0, now - Date.parse(e.lastAccess)), path: displayText(e.path),
+    ageMs: Math.max(0, now - Date.parse(e.lastAccess)),
   }));
   const entries = { count: r.entries, bytes: r.entryBytes };
   return {
     schema: 1,
     generatedAt: new Date(now).toISOString(),
     cache: {
-      root: displayText(r.root), format: r.format, layout: r.layout ? `CacheDirLevels ${r.layout.levels} x CacheDirLength ${r.layout.length}` : null,
+      root: elide(displayText(r.root), MAX_KEY_CHARS), format: r.format, layout: r.layout ? `CacheDirLevels ${r.layout.levels} x CacheDirLength ${r.layout.length}` : null,
       scannedAt: r.scannedAt, scanMs: r.scanMs, reader: displayText(r.reader),
       entries: r.entries, files: r.files, directories: r.directories, bytes: r.bytes, diskBytes: r.diskBytes, entryBytes: r.entryBytes,
       variants: r.variants, varyGroups: r.varyGroups, headerOnly: r.headerOnly, vanished: r.vanished,
@@ -63,7 +63,7 @@ export function buildPageModel(input: PageInput): PageModel {
     gentoo: gentooOf(r, top, key),
     history: input.runs ? historyOf(input.runs, now) : null,
     sizing: input.sizing ? sizingOf(input.sizing.table, input.sizing.dense) : null,
-    errors: { count: r.errors.length, samples: r.errors.slice(0, MAX_ERRORS).map((e) => ({ path: displayText(e.path), code: displayText(e.code) })) },
+    errors: { count: r.errors.length, samples: r.errors.slice(0, MAX_ERRORS).map((e) => ({ path: elide(displayText(e.path), MAX_KEY_CHARS), code: displayText(e.code) })) },
     capped: requested > top ? { top, requested } : null,
   };
 }

@@ -23,7 +23,7 @@ export interface DeadWeightClass extends Amount {
   dead: boolean;
 }
 
-export interface LargestRow { url: string; bytes: number; diskBytes: number; lastAccess: string; ageMs: number; path: string }
+export interface LargestRow { url: string; bytes: number; diskBytes: number; lastAccess: string; ageMs: number }
 
 export interface GentooPanelClass extends Amount { key: 'retired' | 'mismatch' | 'duplicates'; label: string; note: string; largest: { name: string; bytes: number }[] }
 

@@ -52,8 +52,8 @@ export function runRecordOf(r: PruneResult, time: number): RunRecord {
   for (const [reason, t] of Object.entries(r.removed.byReason)) if (t.bytes > 0) byReason[reason] = t.bytes;
   return {
     time, usage: r.usage, before: r.before.bytes, after: r.after.bytes, entriesBefore: r.before.entries, entriesAfter: r.after.entries,
-    evicted: r.removed.bytes, evictedEntries: r.removed.entries, byReason, tailAgeMs: r.tailAgeMs, limit: r.targets.limit ?? null,
-    targetMet: r.targetMet, ...(r.miss ? { miss: r.miss.reason } : {}), errors: r.errors.length, interrupted: r.interrupted, durationMs: r.durationMs,
+    evicted: r.removed.bytes, evictedEntries: r.removed.entries, byReason, tailAgeMs: r.tailAgeMs === null ? null : Math.round(r.tailAgeMs), limit: r.targets.limit ?? null,
+    targetMet: r.targetMet, ...(r.miss ? { miss: r.miss.reason } : {}), errors: r.errors.length, interrupted: r.interrupted, durationMs: Math.round(r.durationMs),
   };
 }
 
