@@ -7,6 +7,7 @@ import { scan } from '../../src/core/scan/scan.js';
 
 /** The fixture's clock: every age on the page is counted from it. */
 export const NOW = Date.UTC(2025, 2, 31, 12, 0, 0);
+const FIXED_NOW = NOW;
 const DAY = 86400e3;
 
 /** A key's bytes as the scanner keeps them (one char per byte): how httpd stores a UTF-8 key. */
@@ -31,9 +32,10 @@ export interface HtmlFixture { root: string; stateDir: string; accessLog: string
  * A small mod_cache_disk cache with every panel's material: entries over 120 days and
  * 1 KiB to 2 MiB, three hosts, hostile keys (in paths, large enough to be among the
  * largest, and as host names), a vary group, dead weight; a run log of 30 daily prunes;
- * an access log of 10 days with mod_cache's verdicts. Deterministic for NOW.
+ * an access log of 10 days with mod_cache's verdicts. Deterministic for a given `NOW`
+ * (spawned commands take the clock's: give them Date.now()).
  */
-export async function writeHtmlFixture(dir: string): Promise<HtmlFixture> {
+export async function writeHtmlFixture(dir: string, NOW = FIXED_NOW): Promise<HtmlFixture> {
   const root = join(dir, 'cache'), stateDir = join(dir, 'state'), accessLog = join(dir, 'access.log');
   await mkdir(root);
   await mkdir(stateDir);

@@ -7,8 +7,8 @@ import { DARK, LIGHT, MARK_KEYS, TEXT_KEYS, type Palette } from '../../src/core/
 import { tempDir } from '../helpers/tmp.js';
 import { fixtureReport, HOSTILE, LOG_FORMAT, NOW, writeHtmlFixture } from './fixture.js';
 import type { Report } from '../../src/core/report.js';
+import { PANELS } from './panels.js';
 
-export const PANELS = ['space', 'dead-weight', 'age', 'sizes', 'hosts', 'paths', 'largest', 'history', 'sizing'];
 
 async function fixturePage(): Promise<string> {
   const f = await writeHtmlFixture(await tempDir());
