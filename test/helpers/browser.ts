@@ -9,7 +9,9 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const REQUIRE_BROWSER = process.env.CACHECTL_REQUIRE_BROWSER === '1';
 
 export function needBrowser(): { path: string | null; reason: string } {
-  const path = [process.env.CACHECTL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p)) ?? null;
+  // CACHECTL_CHROMIUM names the one to use (or, pointing nowhere, shows what a machine without one does).
+  const candidates = process.env.CACHECTL_CHROMIUM ? [process.env.CACHECTL_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const path = candidates.find((p) => existsSync(p)) ?? null;
   const reason = "chromium not found: install Debian's chromium (apt-get install chromium) to run these tests";
   if (!path && REQUIRE_BROWSER) throw new Error(`CACHECTL_REQUIRE_BROWSER=1 but ${reason}`);
   return { path, reason };
