@@ -74,6 +74,21 @@ describe('report/prune/schedule --html (spawned bin)', () => {
     expect(bad.stderr).toContain('--html needs a file here');
   });
 
+  test('prune and schedule check the --html path before any run (as --prom-file): nothing is deleted, no run is recorded', async () => {
+    const dir = await tempDir();
+    const f = await writeHtmlFixture(dir, Date.now());
+    const p = await runCachectl(['prune', f.root, '--state-dir', f.stateDir, '--limit', '1M', '--html', join(dir, 'no-such-dir', 'p.html')]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain(`--html ${join(dir, 'no-such-dir', 'p.html')}: directory ${join(dir, 'no-such-dir')} does not exist`);
+    expect(await readRuns(f.stateDir, f.root)).toHaveLength(30);
+    // A dry run writes no page, so its path does not matter.
+    const dry = await runCachectl(['prune', f.root, '--state-dir', f.stateDir, '--limit', '1M', '--dry-run', '--html', '/nonexistent/p.html']);
+    expect(dry.code).toBe(0);
+    const s = await runCachectl(['schedule', f.root, '--limit', '1M', '--every', '1h'], { env: { CACHECTL_STATE_DIR: f.stateDir, CACHECTL_HTML_FILE: dir } });
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain(`--html ${dir} is a directory`);
+  });
+
   test('schedule --html keeps a current page next to the metrics after each run', async () => {
     const dir = await tempDir();
     const f = await writeHtmlFixture(dir, Date.now());

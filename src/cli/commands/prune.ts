@@ -47,7 +47,8 @@ ${EXIT_STATUS_HELP}`)
       }
       // --prom-file and --html are checked now, not found missing after the prune has run.
       const use = { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) };
-      const after = o.dryRun ? {} : { promFile: o.promFile, html: o.html };
+      // A dry run writes neither: their paths do not matter then.
+      const after = { promFile: o.dryRun ? undefined : o.promFile, html: o.dryRun ? undefined : o.html };
       await runPrune(ctx, await prepareRootAndPaths(ctx, root, o, use, after), o);
     });
 }
