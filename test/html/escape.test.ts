@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { displayText, elide, escapeHtml } from '../../src/core/html/escape.js';
+import { displayEscaped, displayText, elide, escapeHtml } from '../../src/core/html/escape.js';
 
 test('escapeHtml leaves no character that could open a tag, an entity or leave an attribute', () => {
   expect(escapeHtml(`<script>"x" & 'y'</script>`)).toBe('&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
@@ -32,4 +32,9 @@ test('elide keeps both ends of a long key and never splits a character', () => {
   expect(e).toContain('…');
   expect(elide('short', 60)).toBe('short');
   expect(elide('😀'.repeat(100), 10)).toMatch(/^(😀)+…(😀)+$/u);
+});
+
+test('displayEscaped keeps the scanner\'s own \\xNN escapes as they are, and still escapes controls', () => {
+  expect(displayEscaped('/c/bad-\\xff-name')).toBe('/c/bad-\\xff-name');
+  expect(displayEscaped('/c/a\x1b\u202eb')).toBe('/c/a\\x1b\\u{202e}b');
 });

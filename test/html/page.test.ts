@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { buildHtmlModel, htmlReport } from '../../src/core/html/htmlReport.js';
 import { buildPageModel, MAX_ROWS } from '../../src/core/html/model.js';
@@ -111,4 +112,38 @@ test('the model builder is pure: the same input gives the same page', async () =
   const report = { ...(await fixtureReport(f)), root: f.root };
   const o = { now: NOW, stateDir: f.stateDir, top: 10 };
   expect(renderPage(await buildHtmlModel(report, o))).toBe(renderPage(await buildHtmlModel(report, o)));
+});
+
+test('with --repo, the Gentoo classes get their panel and join the dead weight (mismatch is dead, retired and duplicates are not)', async () => {
+  const f = await writeHtmlFixture(await tempDir());
+  const base = { ...(await fixtureReport(f)), root: f.root };
+  const cls = (count: number, bytes: number, url: string) => ({ count, bytes, diskBytes: bytes, largest: [{ url, bytes, diskBytes: bytes, lastAccess: new Date(NOW).toISOString(), path: 'a/b.data' }] });
+  const report = {
+    ...base, mismatch: cls(2, 5_000_000, `http://evil.example:80/distfiles/${HOSTILE.script}`),
+    retired: cls(3, 7_000_000, 'http://distfiles.local:80/distfiles/old-1.0.tar.xz?'), duplicates: cls(1, 1_000_000, 'http://distfiles.local:80/distfiles/80/which-2.23.tar.gz?'),
+  };
+  const model = buildPageModel({ report, now: NOW, runs: [] });
+  expect(model.gentoo.map((g) => [g.key, g.count, g.bytes, g.largest.length])).toEqual([['mismatch', 2, 5_000_000, 1], ['retired', 3, 7_000_000, 1], ['duplicates', 1, 1_000_000, 1]]);
+  expect(model.deadWeight.filter((d) => d.dead).map((d) => d.key)).toEqual(['temp', 'orphans', 'unusable', 'mismatch']);
+  const page = renderPage(model);
+  expect(page).toMatch(/id="panel-gentoo"[\s\S]*id="chart-gentoo"/);
+  expect(page).toContain('old-1.0.tar.xz');
+  expect(page).not.toContain(HOSTILE.script);
+  expect(page.match(/<script/g)).toHaveLength(1);
+  // Without --repo there is no such panel.
+  expect(renderPage(buildPageModel({ report: base, now: NOW, runs: [] }))).not.toContain('panel-gentoo');
+});
+
+test('a plain file cache: no hosts panel; unreadable names shown as the scanner wrote them', async () => {
+  const dir = await tempDir();
+  const { writeFile, mkdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'sub'));
+  await writeFile(join(dir, 'sub', 'a.tar.gz'), Buffer.alloc(5000));
+  await writeFile(Buffer.from(`${dir}/bad-\xff-name`, 'latin1'), 'x');
+  const { streamReport } = await import('../../src/core/report.js');
+  const report = await streamReport({ root: dir, format: 'files', now: NOW });
+  const page = renderPage(buildPageModel({ report, now: NOW, runs: null }));
+  expect(page).not.toContain('id="panel-hosts"');
+  expect(page).toContain('id="panel-paths"');
+  expect(page).toMatch(/id="panel-errors"[\s\S]*bad-\\xff-name<\/th><td>EILSEQ/);
 });

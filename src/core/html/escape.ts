@@ -39,6 +39,11 @@ export function displayText(s: string, rawBytes = false): string {
   return text.replace(INVISIBLE, visibleEscape);
 }
 
+/** A path the scanner already wrote for people (bad bytes as `\xNN`): its backslashes are its own. */
+export function displayEscaped(s: string): string {
+  return s.replace(INVISIBLE, (c) => (c === '\\' ? c : visibleEscape(c)));
+}
+
 /** At most `max` characters (code points), the middle elided: both ends of a URL matter. */
 export function elide(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -1,7 +1,7 @@
 import type { Report } from '../report.js';
 import type { RunRecord } from '../runLog/runLog.js';
 import type { SizingResult } from '../sizing/sizing.js';
-import { displayText, elide } from './escape.js';
+import { displayEscaped, displayText, elide } from './escape.js';
 import { historyOf } from './historyModel.js';
 import { sizingOf } from './sizingModel.js';
 import type { Amount, DeadWeightClass, GentooPanelClass, LargestRow, PageModel, Ranking, Space } from './modelTypes.js';
@@ -63,7 +63,7 @@ export function buildPageModel(input: PageInput): PageModel {
     gentoo: gentooOf(r, top, key),
     history: input.runs ? historyOf(input.runs, now) : null,
     sizing: input.sizing ? sizingOf(input.sizing.table, input.sizing.dense) : null,
-    errors: { count: r.errors.length, samples: r.errors.slice(0, MAX_ERRORS).map((e) => ({ path: elide(displayText(e.path), MAX_KEY_CHARS), code: displayText(e.code) })) },
+    errors: { count: r.errors.length, samples: r.errors.slice(0, MAX_ERRORS).map((e) => ({ path: elide(displayEscaped(e.path), MAX_KEY_CHARS), code: displayText(e.code) })) },
     capped: requested > top ? { top, requested } : null,
   };
 }

@@ -21,7 +21,9 @@ let csp: string | undefined;
 export function renderPage(m: PageModel, opts: { generator?: string } = {}): string {
   csp ??= contentSecurityPolicy(CSS, SCRIPT);
   const panels = [
-    spacePanel(m), deadWeightPanel(m), agePanel(m), sizesPanel(m), hostsPanel(m), pathsPanel(m), largestPanel(m),
+    spacePanel(m), deadWeightPanel(m), agePanel(m), sizesPanel(m),
+    // A plain file cache has no hosts (the text report leaves them out too).
+    ...(m.cache.format === 'apache' || m.hosts.rows.length > 1 ? [hostsPanel(m)] : []), pathsPanel(m), largestPanel(m),
     ...(m.gentoo.length ? [gentooPanel(m)] : []),
     historyPanel(m.history), sizingPanel(m.sizing),
     ...(m.errors.count ? [errorsPanel(m)] : []),
