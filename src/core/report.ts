@@ -39,8 +39,8 @@ export interface Report {
   ageHistogram: AgeBucket[];
   /** Entries by size (header + body), log-scale buckets. */
   sizeHistogram: SizeBucket[];
-  /** Last use of the least recently used entry, in ms before the scan's `now` (null: no entry). */
-  tailAgeMs: number | null;
+  /** Last use of the least recently used entry: the cache's tail, what LRU evicts next (null: no entry). */
+  oldestAccess: string | null;
 }
 
 /** Summarises a snapshot; pure apart from one statfs of the root. */
@@ -75,7 +75,7 @@ async function finish(snap: Snapshot, r: ReportTally): Promise<Report> {
     vanished: snap.vanished, errors: snap.errors,
     filesystem: await filesystemOf(snap.root),
     largest: t.largest, byHost: t.byHost, byPath: t.byPath, ageHistogram: t.ageHistogram,
-    sizeHistogram: t.sizeHistogram, tailAgeMs: t.tailAgeMs,
+    sizeHistogram: t.sizeHistogram, oldestAccess: t.oldestAccess,
   };
 }
 

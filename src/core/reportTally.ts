@@ -168,7 +168,7 @@ export class ReportTally {
       largest: this.largest, byHost: sortTally(this.hosts, 'host'), byPath: sortTally(this.segs, 'segment'),
       ageHistogram: AGE_BUCKETS.map(([label, maxAgeMs], k): AgeBucket => ({ label, maxAgeMs, count: this.ageCount[k], bytes: this.ageBytes[k] })),
       sizeHistogram: SIZE_BUCKETS.map(([label, maxBytes], k): SizeBucket => ({ label, maxBytes, count: this.sizeCount[k], bytes: this.sizeBytes[k] })),
-      tailAgeMs: Number.isFinite(this.oldestUse) ? Math.max(0, this.now - this.oldestUse) : null,
+      oldestAccess: Number.isFinite(this.oldestUse) ? new Date(this.oldestUse).toISOString() : null,
     };
   }
 }

@@ -58,7 +58,7 @@ test('every panel is there, every chart is an image with a name and a descriptio
 });
 
 test('without a run log or access logs, those panels say how to get them', () => {
-  const report = { root: '/c', format: 'files', layout: null, scannedAt: new Date(NOW).toISOString(), scanMs: 1, reader: 'portable', entries: 0, files: 0, directories: 0, bytes: 0, diskBytes: 0, entryBytes: 0, varyGroups: 0, variants: 0, headerOnly: 0, tempFiles: { count: 0, bytes: 0, diskBytes: 0 }, orphans: { count: 0, bytes: 0, diskBytes: 0 }, unusable: { count: 0, bytes: 0, diskBytes: 0 }, foreign: { count: 0, bytes: 0, diskBytes: 0, samples: [] }, expired: { count: 0, bytes: 0, diskBytes: 0, profile: [] }, vanished: 0, errors: [], filesystem: null, largest: [], byHost: [], byPath: [], ageHistogram: [], sizeHistogram: [], tailAgeMs: null } as Report;
+  const report = { root: '/c', format: 'files', layout: null, scannedAt: new Date(NOW).toISOString(), scanMs: 1, reader: 'portable', entries: 0, files: 0, directories: 0, bytes: 0, diskBytes: 0, entryBytes: 0, varyGroups: 0, variants: 0, headerOnly: 0, tempFiles: { count: 0, bytes: 0, diskBytes: 0 }, orphans: { count: 0, bytes: 0, diskBytes: 0 }, unusable: { count: 0, bytes: 0, diskBytes: 0 }, foreign: { count: 0, bytes: 0, diskBytes: 0, samples: [] }, expired: { count: 0, bytes: 0, diskBytes: 0, profile: [] }, vanished: 0, errors: [], filesystem: null, largest: [], byHost: [], byPath: [], ageHistogram: [], sizeHistogram: [], oldestAccess: null } as Report;
   const page = renderPage(buildPageModel({ report, now: NOW, runs: [] }));
   expect(page).toContain('No prune recorded in the last 90 days');
   expect(page).toContain('Give --access-log FILE...');
@@ -76,7 +76,7 @@ test('the page stays small whatever the cache: rows capped, long keys elided', (
     errors: Array.from({ length: n }, (_, i) => ({ path: key(i), code: 'EACCES' })), filesystem: null,
     largest: Array.from({ length: n }, (_, i) => ({ url: key(i), bytes: n - i, diskBytes: n - i, lastAccess: new Date(NOW).toISOString(), path: key(i) })),
     byHost: Array.from({ length: n }, (_, i) => ({ host: key(i), ...t(i) })), byPath: Array.from({ length: n }, (_, i) => ({ segment: key(i), ...t(i) })),
-    ageHistogram: [], sizeHistogram: [], tailAgeMs: 0,
+    ageHistogram: [], sizeHistogram: [], oldestAccess: new Date(NOW).toISOString(),
   } as Report;
   const runs = Array.from({ length: 20_000 }, (_, i) => ({ time: NOW - i * 300e3, usage: 'disk' as const, before: 2, after: 1, entriesBefore: 1, entriesAfter: 1, evicted: 1, evictedEntries: 1, byReason: {}, tailAgeMs: 1, limit: 1, targetMet: true, errors: 0, interrupted: false, durationMs: 1 })).reverse();
   const model = buildPageModel({ report, now: NOW, runs, top: n });

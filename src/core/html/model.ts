@@ -55,7 +55,7 @@ export function buildPageModel(input: PageInput): PageModel {
     },
     space: spaceOf(r, input),
     deadWeight: deadWeightOf(r),
-    age: { buckets: r.ageHistogram.map((b) => ({ label: b.label, count: b.count, bytes: b.bytes })), tailAgeMs: r.tailAgeMs ?? null },
+    age: { buckets: r.ageHistogram.map((b) => ({ label: b.label, count: b.count, bytes: b.bytes })), tailAgeMs: r.oldestAccess ? Math.max(0, now - Date.parse(r.oldestAccess)) : null },
     sizes: trimEmpty((r.sizeHistogram ?? []).map((b) => ({ label: b.label, count: b.count, bytes: b.bytes }))),
     hosts: ranking(r.byHost.map((h) => ({ name: h.host === '' ? '(none)' : key(h.host), count: h.count, bytes: h.bytes })), entries, top),
     paths: { ...ranking(r.byPath.map((p) => ({ name: key(p.segment), count: p.count, bytes: p.bytes })), entries, top), title: raw ? 'By first path segment' : 'By top directory' },
