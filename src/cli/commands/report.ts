@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
+import { addIndexOptions, defaultStateDir, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
 import { formatOption, jsonOption, parser, sizeArg } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
@@ -10,7 +10,7 @@ import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { interruptedExitCode } from '../exitCode.js';
 import { CachectlError, UsageError } from '../../core/errors.js';
-import { Option } from 'commander';
+import type { Report } from '../../core/report.js';
 
 export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number; html?: string; limit?: number }
 
@@ -71,9 +71,9 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
 }
 
 /** The HTML page (core/html): to stdout for `-`, else replaced atomically. */
-async function writeHtml(ctx: CliContext, report: import('../../core/report.js').Report, now: number, o: ReportCliOptions): Promise<void> {
-  const [{ htmlReport }, { writePageFile }, { defaultStateDir }, { packageVersion }] = await Promise.all([
-    import('../../core/html/htmlReport.js'), import('../../core/html/pageFile.js'), import('../indexOptions.js'), import('../version.js'),
+async function writeHtml(ctx: CliContext, report: Report, now: number, o: ReportCliOptions): Promise<void> {
+  const [{ htmlReport }, { writePageFile }, { packageVersion }] = await Promise.all([
+    import('../../core/html/htmlReport.js'), import('../../core/html/pageFile.js'), import('../version.js'),
   ]);
   // The run log is read even with --no-index: it is not the index, and reading changes nothing.
   const stateDir = indexOptionsFrom(o, ctx.env).stateDir ?? o.stateDir ?? defaultStateDir(ctx.env);
