@@ -13,3 +13,7 @@ export type { PruneOptions, PruneResult, Victim, EvictReason } from './core/prun
 export { listEntries, type ListedEntry } from './core/list/list.js';
 export { deleteUrls, type DeleteOptions, type DeleteResult } from './core/delete/delete.js';
 export { CachectlError, UsageError } from './core/errors.js';
+export { htmlReport, buildHtmlModel, type HtmlReportOptions } from './core/html/htmlReport.js';
+export { renderPage } from './core/html/page.js';
+export type { PageModel } from './core/html/modelTypes.js';
+export { readRuns, type RunRecord } from './core/runLog/runLog.js';

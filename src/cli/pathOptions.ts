@@ -19,6 +19,8 @@ export interface PathOptions {
   readonly accessLog?: readonly string[];
   /** Only when it will be written (not on --dry-run). */
   readonly promFile?: string;
+  /** --html FILE (never `-`, stdout), when it will be written. */
+  readonly html?: string;
 }
 
 /**
@@ -87,17 +89,18 @@ async function checkAccessLog(file: string, level: CheckLevel): Promise<void> {
   }
 }
 
-async function checkPromFile(file: string, level: CheckLevel): Promise<void> {
-  const label = `--prom-file ${file}`;
+/** A file written after the run (--prom-file, --html): `option` names it in errors. */
+async function checkOutputFile(option: string, file: string, level: CheckLevel): Promise<void> {
+  const label = `${option} ${file}`;
   const st = await statOrNull(file, label);
-  if (st?.isDirectory()) throw new UsageError(`--prom-file ${file} is a directory`);
+  if (st?.isDirectory()) throw new UsageError(`${label} is a directory`);
   const dir = dirname(resolve(file));
   const d = await statOrNull(dir, label);
-  if (!d) throw new UsageError(`--prom-file ${file}: directory ${dir} does not exist`);
-  if (!d.isDirectory()) throw new UsageError(`--prom-file ${file}: ${dir} is not a directory`);
+  if (!d) throw new UsageError(`${label}: directory ${dir} does not exist`);
+  if (!d.isDirectory()) throw new UsageError(`${label}: ${dir} is not a directory`);
   // The file is written next to itself, then renamed: the directory must be writable.
   if (level === 'access' && !(await can(dir, constants.W_OK | constants.X_OK))) {
-    throw new UsageError(`--prom-file ${file}: directory ${dir} is not writable by ${whoAmI()}`);
+    throw new UsageError(`${label}: directory ${dir} is not writable by ${whoAmI()}`);
   }
 }
 
@@ -110,7 +113,8 @@ export async function checkPathOptions(o: PathOptions, level: CheckLevel): Promi
   }
   if (o.index !== false && o.stateDir !== undefined) await checkStateDir(o.stateDir, level);
   for (const f of logs) await checkAccessLog(f, level);
-  if (o.promFile !== undefined) await checkPromFile(o.promFile, level);
+  if (o.promFile !== undefined) await checkOutputFile('--prom-file', o.promFile, level);
+  if (o.html !== undefined) await checkOutputFile('--html', o.html, level);
 }
 
 /**
@@ -118,7 +122,7 @@ export async function checkPathOptions(o: PathOptions, level: CheckLevel): Promi
  * their shape before (a bad command line is reported as such, whatever the user), then
  * access, as the user the guard left us (root has given way to the cache's owner).
  */
-export async function prepareRootAndPaths<T extends PathOptions & object>(ctx: CliContext, dir: string, o: T, use: RootUse, extra: Pick<PathOptions, 'promFile'> = {}): Promise<PreparedRoot<T>> {
+export async function prepareRootAndPaths<T extends PathOptions & object>(ctx: CliContext, dir: string, o: T, use: RootUse, extra: Pick<PathOptions, 'promFile' | 'html'> = {}): Promise<PreparedRoot<T>> {
   await checkPathOptions({ ...o, ...extra }, 'shape');
   const prepared = await prepareRoot(ctx, dir, o, use);
   // The guard's options: as root, it may have moved the index to STATE/uid-N.

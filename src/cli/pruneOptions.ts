@@ -64,3 +64,9 @@ export const positiveInt = parser((s: string) => {
   if (!Number.isInteger(v) || v < 1) throw new Error(`invalid number '${s}' (expected a whole number >= 1)`);
   return v;
 });
+
+/** --html FILE for prune and schedule (a file: their stdout is their own output). */
+export const htmlFileOption = (description: string) => new Option('--html <file>', description).env('CACHECTL_HTML_FILE').argParser(parser((v: string) => {
+  if (v === '-') throw new Error('--html needs a file here (stdout is the command\'s own output); report --html - writes to stdout');
+  return v;
+}));

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ageArg, sizeOrPercentArg } from './options.js';
-import { addPruneOptions, type PruneCliOptions } from './pruneOptions.js';
+import { addPruneOptions, htmlFileOption, type PruneCliOptions } from './pruneOptions.js';
 import type { LogFormat } from '../core/schedule/lineLog.js';
 import type { SizeOrPercent } from '../core/units.js';
 import { dropPrivilegesOption } from './rootGuard.js';
@@ -8,7 +8,7 @@ import { dropPrivilegesOption } from './rootGuard.js';
 /** The schedule command's options: shared by its registration (commands/schedule.ts) and its run (commands/scheduleRun.ts). */
 export interface ScheduleCliOptions extends PruneCliOptions {
   cron?: string; every?: number; tz?: string; runNow?: boolean; watchFree?: SizeOrPercent; watchInterval: number;
-  ifChanged?: boolean; logFormat: LogFormat; promFile?: string; config?: string; check?: boolean;
+  ifChanged?: boolean; logFormat: LogFormat; promFile?: string; html?: string; config?: string; check?: boolean;
 }
 
 /** The settings in force, and the environment they came from: re-resolved on SIGHUP. */
@@ -25,6 +25,7 @@ export function addScheduleOptions(cmd: Command): Command {
     .addOption(new Option('--if-changed', "skip a tick when the cache root's mtime is unchanged since the last run (htcacheclean -i)").env('CACHECTL_IF_CHANGED'))
     .addOption(new Option('--log-format <format>', 'log lines on stderr').choices(['text', 'json']).default('text').env('CACHECTL_LOG_FORMAT'))
     .addOption(new Option('--prom-file <path>', 'after each run, write node_exporter textfile metrics here (atomically)').env('CACHECTL_PROM_FILE'))
+    .addOption(htmlFileOption('after each run, write the HTML report (as report --html) here (atomically)'))
     .addOption(new Option('--config <file>', 'KEY=VALUE file of CACHECTL_* settings, read at start and on SIGHUP (-FILE: may be missing)').env('CACHECTL_CONFIG'))
     .addOption(new Option('--check', 'check the settings, print them as JSON on stdout and exit'))
     .addOption(dropPrivilegesOption());

@@ -3,9 +3,9 @@ import { scan, type ScanOptions, type Snapshot } from './scan/scan.js';
 import { KIND_NAMES } from './scan/table.js';
 import { ReportTally } from './reportTally.js';
 
-import type { AgeBucket, LargestEntry, Tally } from './reportTypes.js';
+import type { AgeBucket, LargestEntry, SizeBucket, Tally } from './reportTypes.js';
 
-export type { AgeBucket, LargestEntry, Tally };
+export type { AgeBucket, LargestEntry, SizeBucket, Tally };
 export interface Filesystem { size: number; free: number; available: number }
 
 export interface Report {
@@ -37,6 +37,10 @@ export interface Report {
   byHost: (Tally & { host: string })[];
   byPath: (Tally & { segment: string })[];
   ageHistogram: AgeBucket[];
+  /** Entries by size (header + body), log-scale buckets. */
+  sizeHistogram: SizeBucket[];
+  /** Last use of the least recently used entry: the cache's tail, what LRU evicts next (null: no entry). */
+  oldestAccess: string | null;
 }
 
 /** Summarises a snapshot; pure apart from one statfs of the root. */
@@ -71,6 +75,7 @@ async function finish(snap: Snapshot, r: ReportTally): Promise<Report> {
     vanished: snap.vanished, errors: snap.errors,
     filesystem: await filesystemOf(snap.root),
     largest: t.largest, byHost: t.byHost, byPath: t.byPath, ageHistogram: t.ageHistogram,
+    sizeHistogram: t.sizeHistogram, oldestAccess: t.oldestAccess,
   };
 }
 

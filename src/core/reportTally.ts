@@ -1,15 +1,22 @@
 import { lastUse } from './recency.js';
 import { Flag, Kind, type UnitTable } from './scan/table.js';
-import type { AgeBucket, LargestEntry, Tally } from './reportTypes.js';
+import type { AgeBucket, LargestEntry, SizeBucket, Tally } from './reportTypes.js';
 
 const DAY = 86400e3;
 const AGE_BUCKETS: [string, number][] = [['< 1h', 3600e3], ['< 1d', DAY], ['< 7d', 7 * DAY], ['< 30d', 30 * DAY], ['< 90d', 90 * DAY], ['< 1y', 365 * DAY], ['older', Infinity]];
 /** How long entries were fresh for (expire - date): shows httpd's CacheMaxExpire cap. */
 const LIFETIME_BUCKETS: [string, number][] = [['<= 1h', 3600e3], ['<= 1d', DAY + 1000], ['<= 30d', 30 * DAY], ['> 30d', Infinity]];
 
+/** Entry sizes in powers of 4 from 1 KiB: a distfiles mirror holds bytes to gigabytes. */
+const SIZE_BUCKETS: [string, number][] = [
+  ...['1 KiB', '4 KiB', '16 KiB', '64 KiB', '256 KiB', '1 MiB', '4 MiB', '16 MiB', '64 MiB', '256 MiB', '1 GiB', '4 GiB'].map((l, k): [string, number] => [`< ${l}`, 1024 * 4 ** k]),
+  ['>= 4 GiB', Infinity],
+];
+
 /** The buckets' upper bounds; the last is Infinity, so a scan for the first bound above a value always stops. */
 const AGE_MAX = Float64Array.from(AGE_BUCKETS, ([, max]) => max);
 const LIFE_MAX = Float64Array.from(LIFETIME_BUCKETS, ([, max]) => max);
+const SIZE_MAX = Float64Array.from(SIZE_BUCKETS, ([, max]) => max);
 
 const tally = (): Tally => ({ count: 0, bytes: 0, diskBytes: 0 });
 const add = (t: Tally, b: number, d: number): void => { t.count++; t.bytes += b; t.diskBytes += d; };
@@ -48,6 +55,10 @@ export class ReportTally {
   private readonly ageCount = new Float64Array(AGE_BUCKETS.length);
   private readonly ageBytes = new Float64Array(AGE_BUCKETS.length);
   private readonly lifeCount = new Float64Array(LIFETIME_BUCKETS.length);
+  private readonly sizeCount = new Float64Array(SIZE_BUCKETS.length);
+  private readonly sizeBytes = new Float64Array(SIZE_BUCKETS.length);
+  /** Last use of the least recently used entry (ms since the epoch): the cache's tail. */
+  private oldestUse = Infinity;
   /** Per key prefix id of the table's key column: its place (null: decided per key), and its sums. */
   private readonly places: (Place | null)[] = [null];
   private readonly byPrefix: Tally[] = [tally()];
@@ -84,6 +95,8 @@ export class ReportTally {
     const { hdrSize, dataSize, hdrDisk, dataDisk, expire, date, dataAtime, dataMtime, hdrAtime, hdrMtime } = t.f64;
     const { kind, flags } = t;
     const now = this.now, ageCount = this.ageCount, ageBytes = this.ageBytes, lifeCount = this.lifeCount;
+    const sizeCount = this.sizeCount, sizeBytes = this.sizeBytes;
+    let oldest = this.oldestUse;
     let bytes = 0, diskBytes = 0, entries = 0, entryBytes = 0, variants = 0, headerOnly = 0;
     for (let i = 0; i < t.length; i++) {
       const b = hdrSize[i] + dataSize[i], d = hdrDisk[i] + dataDisk[i];
@@ -112,13 +125,17 @@ export class ReportTally {
       let k = 0;
       while (age >= AGE_MAX[k]) k++;
       ageCount[k]++; ageBytes[k] += b;
+      if (used < oldest) oldest = used;
+      k = 0;
+      while (b >= SIZE_MAX[k]) k++;
+      sizeCount[k]++; sizeBytes[k] += b;
       const pre = t.key.prefixId(i);
       if (this.places[pre]) add(this.byPrefix[pre], b, d);
       else this.place(splitUrl(t.key.get(i)), { count: 1, bytes: b, diskBytes: d });
       if (this.largest.length < this.top || b >= this.largest[this.largest.length - 1].bytes) this.keepLargest(t, i, b, d);
     }
     this.bytes += bytes; this.diskBytes += diskBytes; this.entries += entries; this.entryBytes += entryBytes;
-    this.variants += variants; this.headerOnly += headerOnly;
+    this.variants += variants; this.headerOnly += headerOnly; this.oldestUse = oldest;
   }
 
   /**
@@ -150,6 +167,8 @@ export class ReportTally {
       expired: { ...this.expired, profile: LIFETIME_BUCKETS.map(([label], k) => ({ label, count: this.lifeCount[k] })) },
       largest: this.largest, byHost: sortTally(this.hosts, 'host'), byPath: sortTally(this.segs, 'segment'),
       ageHistogram: AGE_BUCKETS.map(([label, maxAgeMs], k): AgeBucket => ({ label, maxAgeMs, count: this.ageCount[k], bytes: this.ageBytes[k] })),
+      sizeHistogram: SIZE_BUCKETS.map(([label, maxBytes], k): SizeBucket => ({ label, maxBytes, count: this.sizeCount[k], bytes: this.sizeBytes[k] })),
+      oldestAccess: Number.isFinite(this.oldestUse) ? new Date(this.oldestUse).toISOString() : null,
     };
   }
 }

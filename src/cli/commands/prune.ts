@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { PruneResult } from '../../core/prune/types.js';
-import { addPruneOptions, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
+import { addPruneOptions, htmlFileOption, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
+import { packageVersion } from '../version.js';
 import { jsonOption, vouchesForTree } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { scanProgress } from '../output/progress.js';
@@ -15,7 +16,7 @@ import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
 
-export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string }
+export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string; html?: string }
 
 export function registerPrune(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -27,6 +28,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('-v, --verbose', 'one line per removed entry')
     .addOption(new Option('--prom-file <path>', 'after the run, write node_exporter textfile metrics here (atomically; not on --dry-run)').env('CACHECTL_PROM_FILE'))
+    .addOption(htmlFileOption('after the run, write the HTML report (as report --html) here (atomically; not on --dry-run)'))
     .addOption(dropPrivilegesOption())
     .addHelpText('after', `
 Order: old temp files, old orphans and unusable entries first; then least recently used
@@ -42,9 +44,11 @@ ${EXIT_STATUS_HELP}`)
       if (!root) throw new UsageError('prune needs a cache directory (argument or CACHECTL_PATH)');
       // Before the root checks: a bad command line is reported as such, whatever DIR is.
       requireTarget(o);
-      // --prom-file is checked now, not found missing after the prune has run.
+      // --prom-file and --html are checked now, not found missing after the prune has run.
       const use = { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) };
-      const prepared = await prepareRootAndPaths(ctx, root, o, use, { promFile: o.dryRun ? undefined : o.promFile });
+      // A dry run writes neither: their paths do not matter then.
+      const after = { promFile: o.dryRun ? undefined : o.promFile, html: o.dryRun ? undefined : o.html };
+      const prepared = await prepareRootAndPaths(ctx, root, o, use, after);
       await runPrune(ctx, prepared.root, prepared.o);
     });
 }
@@ -66,6 +70,18 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
     } catch (e) {
       // Checked before the run; what is left is the world changing (disk full, dir removed).
       throw new CachectlError(`the prune ran, but the metrics could not be written to ${o.promFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
+    }
+  }
+  if (o.html && !o.dryRun && !result.interrupted) {
+    const { writePageAfterRun } = await import('../../core/html/htmlReport.js');
+    const po = pruneOptionsFrom(root, o, ctx.env);
+    try {
+      await writePageAfterRun({
+        file: o.html, root: result.root, format: result.format, stateDir: po.stateDir, accessLogs: po.accessLogs, logFormat: po.logFormat,
+        limit: o.limit, signal: ctx.signal, log: warnLog(ctx), generator: `cachectl ${packageVersion()}`,
+      });
+    } catch (e) {
+      throw new CachectlError(`the prune ran, but the page could not be written to ${o.html} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
     }
   }
   ctx.exitCode = pruneExitCode(result, ctx.signalName);

@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
-import { formatOption, jsonOption, parser } from '../options.js';
+import { addIndexOptions, defaultStateDir, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
+import { formatOption, jsonOption, parser, sizeArg } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
 import { renderPathErrors } from '../output/pathErrors.js';
@@ -9,8 +9,10 @@ import { dropPrivilegesOption } from '../rootGuard.js';
 import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { interruptedExitCode } from '../exitCode.js';
+import { CachectlError, UsageError } from '../../core/errors.js';
+import type { Report } from '../../core/report.js';
 
-export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number }
+export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number; html?: string; limit?: number }
 
 export function registerReport(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -24,11 +26,16 @@ export function registerReport(program: Command, ctx: CliContext): void {
       const v = Number(s);
       if (!Number.isInteger(v) || v < 1 || v > 10000) throw new Error(`invalid --top '${s}' (expected 1-10000)`);
       return v;
-    }), 10);
+    }), 10)
+    .option('--html <file>', 'write the report as one self-contained HTML page (charts, tables; history from the run log; with --access-log, the sizing curve) to FILE, - for stdout')
+    .addOption(new Option('-l, --limit <size>', 'the limit to mark on the page (default: the last prune\'s, from the run log)').argParser(sizeArg).env('CACHECTL_LIMIT'));
   addIndexOptions(cmd)
-    .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes')
+    .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes\n  cachectl report /var/cache/apache2/mod_cache_disk --html /var/www/html/cache.html --access-log /var/log/apache2/access.log')
     .action(async (dir: string, opts: ReportCliOptions) => {
-      const { root, o } = await prepareRootAndPaths(ctx, dir, opts, { format: opts.format, changes: false });
+      // Both would be stdout: one document there, for scripts or for a browser.
+      if (opts.html === '-' && opts.json) throw new UsageError('--json and --html - both write to stdout: give --html a file');
+      const html = opts.html === '-' ? undefined : opts.html;
+      const { root, o } = await prepareRootAndPaths(ctx, dir, opts, { format: opts.format, changes: false }, { html });
       await runReport(ctx, root, o);
     });
 }
@@ -54,10 +61,31 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
     report = await buildReport(snap, { now, top: o.top });
     interrupted = snap.interrupted;
   }
+  if (o.html !== undefined && !interrupted) await writeHtml(ctx, report, now, o);
   if (o.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
-  else ctx.out(renderReport(report, colors(ctx, 'out'), now));
+  // With --html FILE the page is the output (a timer mails nothing); --json adds the JSON.
+  else if (o.html === undefined) ctx.out(renderReport(report, colors(ctx, 'out'), now));
   // stdout is the report; what could not be read is said to a person, on stderr.
   if (report.errors.length) ctx.err(renderPathErrors(report.errors, 'read; their entries are not counted', colors(ctx, 'err')));
   if (interrupted) ctx.exitCode = interruptedExitCode(ctx.signalName);
   else if (report.errors.length) ctx.exitCode = 1;
+}
+
+/** The HTML page (core/html): to stdout for `-`, else replaced atomically. */
+async function writeHtml(ctx: CliContext, report: Report, now: number, o: ReportCliOptions): Promise<void> {
+  const [{ htmlReport }, { writePageFile }, { packageVersion }] = await Promise.all([
+    import('../../core/html/htmlReport.js'), import('../../core/html/pageFile.js'), import('../version.js'),
+  ]);
+  // The run log is read even with --no-index: it is not the index, and reading changes nothing.
+  const stateDir = indexOptionsFrom(o, ctx.env).stateDir ?? o.stateDir ?? defaultStateDir(ctx.env);
+  const page = await htmlReport(report, {
+    now, stateDir, accessLogs: o.accessLog, logFormat: o.accessLogFormat, limit: o.limit, top: o.top, signal: ctx.signal,
+    generator: `cachectl ${packageVersion()}`,
+  });
+  if (o.html === '-') return ctx.out(page);
+  try {
+    await writePageFile(o.html!, page);
+  } catch (e) {
+    throw new CachectlError(`the page could not be written to ${o.html} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 1);
+  }
 }

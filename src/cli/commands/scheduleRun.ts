@@ -15,6 +15,7 @@ import { Scheduler } from '../../core/schedule/scheduler.js';
 import type { SchedulerOptions } from '../../core/schedule/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
 import { prepareRoot, type IndexPlace } from '../rootGuard.js';
+import { packageVersion } from '../version.js';
 import { checkPathOptions } from '../pathOptions.js';
 import { vouchesForTree } from '../options.js';
 import { checkCacheShape } from '../../core/safety/cacheShape.js';
@@ -60,7 +61,8 @@ interface Metrics { lastSuccess: number | null }
 
 function schedulerOptions(ctx: CliContext, s: Settings, log: LineLog, metrics: Metrics): SchedulerOptions {
   const { o, dir, env } = s;
-  const promFile = o.promFile;
+  const { promFile, html } = o;
+  const index = pruneOptionsFrom(dir, o, env);
   return {
     root: dir, cron: o.cron, tz: o.tz, every: o.every, runNow: o.runNow, ifChanged: o.ifChanged,
     watchFree: o.watchFree, watchIntervalMs: o.watchInterval, log,
@@ -69,9 +71,18 @@ function schedulerOptions(ctx: CliContext, s: Settings, log: LineLog, metrics: M
       ...pruneOptionsFrom(dir, o, env), minFree: reason === 'low-space' ? (o.minFree ?? o.watchFree) : o.minFree,
       signal: ctx.signal, log, lockOwner: processLockOwner,
     }),
-    afterRun: promFile ? async (r, info) => {
-      await writePromFile(promFile, renderPromText(r, { now: info.endedAt, previousSuccess: metrics.lastSuccess }));
-      if (runSucceeded(r)) metrics.lastSuccess = info.endedAt;
+    afterRun: promFile || html ? async (r, info) => {
+      if (promFile) {
+        await writePromFile(promFile, renderPromText(r, { now: info.endedAt, previousSuccess: metrics.lastSuccess }));
+        if (runSucceeded(r)) metrics.lastSuccess = info.endedAt;
+      }
+      if (html && !r.interrupted) {
+        const { writePageAfterRun } = await import('../../core/html/htmlReport.js');
+        await writePageAfterRun({
+          file: html, root: r.root, format: r.format, stateDir: index.stateDir, accessLogs: index.accessLogs, logFormat: index.logFormat,
+          limit: o.limit, signal: ctx.signal, log, generator: `cachectl ${packageVersion()}`,
+        });
+      }
     } : undefined,
   };
 }
@@ -82,7 +93,7 @@ function summary(s: Settings): Record<string, unknown> {
   return {
     dir: s.dir, cron: o.cron ?? null, tz: o.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone, nextCron: next,
     everyMs: o.every ?? null, runNow: o.runNow ?? false, watchFree: o.watchFree ?? null, watchIntervalMs: o.watchInterval,
-    ifChanged: o.ifChanged ?? false, promFile: o.promFile ?? null, config: o.config ?? null, logFormat: o.logFormat,
+    ifChanged: o.ifChanged ?? false, promFile: o.promFile ?? null, html: o.html ?? null, config: o.config ?? null, logFormat: o.logFormat,
     prune: pruneOptionsFrom(s.dir, o, s.env),
   };
 }

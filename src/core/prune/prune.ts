@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { judgeOutcome } from './outcome.js';
 import { checkCacheShape } from '../safety/cacheShape.js';
 import { journalEvictions } from './ghostJournal.js';
+import { recordRun } from '../runLog/runLog.js';
 
 export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
 export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
@@ -126,7 +127,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     dryRun: o.dryRun ?? false, usage, targets, after, interrupted, skippedChanged: done.skippedChanged, errors: done.errors, filesystem: fs,
     removedDisk, guarded: plan.guarded, changedDuringScan: plan.changedDuringScan,
   });
-  return {
+  const result: PruneResult = {
     root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,
     targets, before: { bytes, entries }, after, plan: victims,
     removed: { entries: removedEntries, bytes: removedBytes, files: done.files, byReason },
@@ -139,4 +140,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     interrupted,
     filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index: snap.index,
   };
+  // The history a report plots (core/runLog): one record per real run.
+  await recordRun(o.stateDir, result, now, log);
+  return result;
 }
