@@ -1,9 +1,10 @@
-import { constants } from 'node:fs';
+import { constants, lstatSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Stats } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import type { CliContext } from './context.js';
+import { escapeControlChars } from './output/style.js';
 import { prepareRoot, type PreparedRoot, type RootUse } from './rootGuard.js';
 
 /**
@@ -128,4 +129,20 @@ export async function prepareRootAndPaths<T extends PathOptions & object>(ctx: C
   // The guard's options: as root, it may have moved the index to STATE/uid-N.
   await checkPathOptions({ ...prepared.o, ...extra }, 'access');
   return prepared;
+}
+
+const isDirectory = (p: string): boolean => { try { return lstatSync(p).isDirectory(); } catch { return false; } };
+const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * "SUBJECT needs a cache directory (…)". A list option (--access-log FILE...) takes every
+ * name after it, so in `report --access-log access.log /var/cache/x` the list took the
+ * cache directory: when a list ends in a directory, the sentence says so and how to fix it.
+ */
+export function missingDirError(subject: string, o: object, orElse = ''): UsageError {
+  const taken = Object.entries(o).find(([, v]) => Array.isArray(v) && typeof v.at(-1) === 'string' && isDirectory(v.at(-1) as string));
+  const hint = taken
+    ? `; ${flagOf(taken[0])} took ${escapeControlChars(String((taken[1] as string[]).at(-1)))} as one of its values: put the directory before ${flagOf(taken[0])}, or end its list with --`
+    : '';
+  return new UsageError(`${subject} needs a cache directory${orElse ? ` (${orElse})` : ''}${hint}`);
 }

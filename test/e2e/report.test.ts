@@ -39,7 +39,7 @@ describe('cachectl report (spawned bin)', () => {
 
   test.each([
     [['report', '/nonexistent/cache'], 2, 'cache directory /nonexistent/cache does not exist'],
-    [['report'], 2, "missing required argument 'dir'"],
+    [['report'], 2, 'report needs a cache directory'],
     [['report', '--bogus', '/tmp'], 2, "unknown option '--bogus'"],
     [['report', '--format', 'squid', '/tmp'], 2, "argument 'squid' is invalid"],
     [['reprot', '/tmp'], 2, 'Did you mean report?'],

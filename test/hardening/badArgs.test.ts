@@ -22,7 +22,10 @@ const CASES: [string[], string][] = [
   [['--bogus'], "unknown option '--bogus'"],
   [['demo', '--bogus'], "unknown option '--bogus'"],
   // report
-  [['report'], "missing required argument 'dir'"],
+  [['report'], 'report needs a cache directory'],
+  // A list option takes every name after it: the directory it took is named, with the fix.
+  [['report', '--access-log', 'DIR/a.log', 'DIR'], 'as one of its values: put the directory before --access-log, or end its list with --'],
+  [['prune', '-l', '1G', '--access-log', 'DIR/a.log', 'DIR'], 'prune needs a cache directory (argument or CACHECTL_PATH); --access-log took '],
   [['report', '--top', '0', 'DIR'], "invalid --top '0' (expected 1-10000)"],
   [['report', '--top', 'abc', 'DIR'], "invalid --top 'abc'"],
   [['report', '--top', '10001', 'DIR'], "invalid --top '10001'"],
@@ -59,10 +62,10 @@ const CASES: [string[], string][] = [
   [['prune', 'DIR', 'DIR', '-l', '1G'], "too many arguments for 'prune'"],
   [['prune', '/etc', '-l', '1G'], 'refusing to use the system directory /etc'],
   // list
-  [['list'], "missing required argument 'dir'"],
+  [['list'], 'list needs a cache directory'],
   [['list', '--format', 'zip', 'DIR'], 'Allowed choices are auto, apache, files'],
   [['list', '--long', '--json', 'DIR'], "option '--long' cannot be used with option '--json'"],
-  [['list', '--match', 'DIR'], "missing required argument 'dir'"],
+  [['list', '--match', 'DIR'], 'list needs a cache directory'],
   [['list', '--bogus', 'DIR'], "unknown option '--bogus'"],
   [['list', 'DIR/nonexistent'], 'does not exist'],
   // delete

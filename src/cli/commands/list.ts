@@ -6,7 +6,7 @@ import { formatOption } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { escapeControl } from '../output/style.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
-import { prepareRootAndPaths } from '../pathOptions.js';
+import { missingDirError, prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
 import { interruptedExitCode } from '../exitCode.js';
@@ -23,7 +23,7 @@ export function registerList(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('list')
     .description('print the URL of every servable entry, one per line (like htcacheclean -a)')
-    .argument('<dir>', 'cache root (CacheRoot)')
+    .argument('[dir]', 'cache root (CacheRoot); required')
     .addOption(new Option('--long', "htcacheclean -A's eleven fields: url hdr_size body_size status entity_version date expire request_time response_time has_body header_only (times in µs)").conflicts('json'))
     .addOption(new Option('--json', 'one JSON object per line, readable names and ISO times'))
     .option('--match <pattern>', 'only URLs matching this glob')
@@ -31,7 +31,8 @@ export function registerList(program: Command, ctx: CliContext): void {
     .addOption(dropPrivilegesOption());
   addIndexOptions(cmd)
     .addHelpText('after', `${MATCH_HELP}\n\nExamples:\n  cachectl list /var/cache/apache2/mod_cache_disk | sort\n  cachectl list --json --match '*.iso' /var/cache/apache2/mod_cache_disk | jq -r .url`)
-    .action(async (dir: string, opts: ListCliOptions) => {
+    .action(async (dir: string | undefined, opts: ListCliOptions) => {
+      if (dir === undefined) throw missingDirError('list', opts);
       const { root, o } = await prepareRootAndPaths(ctx, dir, opts, { format: opts.format, changes: false });
       await runList(ctx, root, o);
     });

@@ -9,10 +9,10 @@ import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
 import { renderPathErrors } from '../output/pathErrors.js';
 import { EXIT_STATUS_HELP } from '../exitStatus.js';
-import { CachectlError, UsageError } from '../../core/errors.js';
+import { CachectlError } from '../../core/errors.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
 import { requireTarget } from '../../core/prune/target.js';
-import { prepareRootAndPaths } from '../pathOptions.js';
+import { missingDirError, prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
 
@@ -41,7 +41,7 @@ Examples:
 ${EXIT_STATUS_HELP}`)
     .action(async (dir: string | undefined, o: PruneCommandOptions) => {
       const root = dir ?? ctx.env.CACHECTL_PATH;
-      if (!root) throw new UsageError('prune needs a cache directory (argument or CACHECTL_PATH)');
+      if (!root) throw missingDirError('prune', o, 'argument or CACHECTL_PATH');
       // Before the root checks: a bad command line is reported as such, whatever DIR is.
       requireTarget(o);
       // --prom-file and --html are checked now, not found missing after the prune has run.

@@ -6,7 +6,7 @@ import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
 import { renderPathErrors } from '../output/pathErrors.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
-import { prepareRootAndPaths } from '../pathOptions.js';
+import { missingDirError, prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { interruptedExitCode } from '../exitCode.js';
 import { CachectlError, UsageError } from '../../core/errors.js';
@@ -18,7 +18,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('report')
     .description('scan a cache and report its disk usage (read-only: no access time moves)')
-    .argument('<dir>', 'cache root (CacheRoot, or a plain file cache with --format files)')
+    .argument('[dir]', 'cache root (CacheRoot, or a plain file cache with --format files); required')
     .addOption(formatOption())
     .addOption(jsonOption())
     .addOption(dropPrivilegesOption())
@@ -31,7 +31,8 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .addOption(new Option('-l, --limit <size>', 'the limit to mark on the page (default: the last prune\'s, from the run log)').argParser(sizeArg).env('CACHECTL_LIMIT'));
   addIndexOptions(cmd)
     .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes\n  cachectl report /var/cache/apache2/mod_cache_disk --html /var/www/html/cache.html --access-log /var/log/apache2/access.log')
-    .action(async (dir: string, opts: ReportCliOptions) => {
+    .action(async (dir: string | undefined, opts: ReportCliOptions) => {
+      if (dir === undefined) throw missingDirError('report', opts);
       // Both would be stdout: one document there, for scripts or for a browser.
       if (opts.html === '-' && opts.json) throw new UsageError('--json and --html - both write to stdout: give --html a file');
       const html = opts.html === '-' ? undefined : opts.html;

@@ -16,7 +16,7 @@ import type { SchedulerOptions } from '../../core/schedule/types.js';
 import { formatAge, formatSize } from '../../core/units.js';
 import { prepareRoot, type IndexPlace } from '../rootGuard.js';
 import { packageVersion } from '../version.js';
-import { checkPathOptions } from '../pathOptions.js';
+import { checkPathOptions, missingDirError } from '../pathOptions.js';
 import { vouchesForTree } from '../options.js';
 import { checkCacheShape } from '../../core/safety/cacheShape.js';
 import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
@@ -46,7 +46,7 @@ async function resolveSettings(ctx: CliContext, fromCli: Record<string, unknown>
   }
   const o = { ...fresh.opts(), ...fromCli } as ScheduleCliOptions;
   const dir = cliDir ?? env.CACHECTL_PATH;
-  if (!dir) throw new UsageError('schedule needs a cache directory (argument or CACHECTL_PATH)');
+  if (!dir) throw missingDirError('schedule', o, 'argument or CACHECTL_PATH');
   if (o.cron === undefined && o.every === undefined && o.watchFree === undefined) {
     throw new UsageError('schedule needs --cron EXPR, --every AGE or --watch-free SIZE|PCT% (for a single run use cachectl prune)');
   }
