@@ -13,6 +13,7 @@ import { dropPrivilegesOption } from '../rootGuard.js';
 import { prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
+import { checkRepoOptions } from '../gentooOptions.js';
 
 export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string }
 
@@ -28,13 +29,17 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .addOption(new Option('--prom-file <path>', 'after the run, write node_exporter textfile metrics here (atomically; not on --dry-run)').env('CACHECTL_PROM_FILE'))
     .addOption(dropPrivilegesOption())
     .addHelpText('after', `
-Order: old temp files, old orphans and unusable entries first; then least recently used
-(latest of body atime, body mtime, header mtime), oldest first.
+Order: old temp files, old orphans and unusable entries first (with --repo, also distfiles
+whose size no Manifest gives); then, with --repo, retired distfiles (named by no Manifest,
+unused for --retired-grace), oldest first; then least recently used (latest of body atime,
+body mtime, header mtime), oldest first. --protect keeps its entries out of every pass.
 
 Examples:
   cachectl prune /var/cache/apache2/dist-files --limit 50G
   cachectl prune /var/cache/apache2/dist-files --limit 50G --dry-run | less
   cachectl prune /srv/distfiles --format files --min-free 10% --keep-newer-than 2d
+  cachectl prune /var/cache/apache2/dist-files --limit 50G --repo /var/db/repos/gentoo /var/db/repos/guru
+  cachectl prune /var/cache/apache2/dist-files --limit 50G --protect '*/stage3-*'
 ${EXIT_STATUS_HELP}`)
     .action(async (dir: string | undefined, o: PruneCommandOptions) => {
       const root = dir ?? ctx.env.CACHECTL_PATH;
@@ -43,6 +48,7 @@ ${EXIT_STATUS_HELP}`)
       if (o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
         throw new UsageError('prune needs a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
       }
+      await checkRepoOptions(o);
       // --prom-file is checked now, not found missing after the prune has run.
       const use = { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) };
       await runPrune(ctx, await prepareRootAndPaths(ctx, root, o, use, { promFile: o.dryRun ? undefined : o.promFile }), o);

@@ -18,6 +18,7 @@ import { vouchesForTree } from '../options.js';
 import { checkCacheShape } from '../../core/safety/cacheShape.js';
 import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
 import { addScheduleOptions, type ScheduleCliOptions, type Settings } from '../scheduleOptions.js';
+import { checkRepoOptions } from '../gentooOptions.js';
 
 /** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
 
@@ -54,6 +55,7 @@ async function resolveSettings(ctx: CliContext, fromCli: Record<string, unknown>
   if ((o.cron !== undefined || o.every !== undefined) && o.limit === undefined && o.maxEntries === undefined && o.minFree === undefined) {
     throw new UsageError('scheduled runs need a target: --limit SIZE, --max-entries N or --min-free SIZE|PCT%');
   }
+  await checkRepoOptions(o);
   await resolveRoot(dir);
   return { dir, o, env };
 }
