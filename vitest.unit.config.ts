@@ -15,6 +15,7 @@ export default defineConfig({
       'test/compat/parse.test.ts', 'test/schedule/{log,promFile,scheduler,schedulerWatch}.test.ts',
       'test/index/{accessLog,index,mapFile,pruneRecency,spareRows}.test.ts',
       'test/hardening/{headerFuzz,lockFaults,rootVanish,treeFallback}.test.ts',
+      'test/gentoo/{manifests,judge}.test.ts',
     ],
   },
 });
