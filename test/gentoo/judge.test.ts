@@ -154,3 +154,13 @@ describe('metrics', () => {
     expect(text).toContain('cachectl_last_run_target_missed{root="/cache",reason="protected"} 1\n');
   });
 });
+
+describe('doctor reads cron lines that use the Gentoo options', () => {
+  test.each([
+    ['cachectl prune --repo /var/db/repos/gentoo /var/cache/apache2/dist-files --limit 50G', '/var/cache/apache2/dist-files'],
+    ["cachectl prune --protect '*/stage3-*' --retired-grace 60d --distfiles-match '*/distfiles/*' /var/cache/x -l 5G", '/var/cache/x'],
+  ])('%s', async (line, path) => {
+    const { cleanerOf } = await import('../../src/core/doctor/system/command.js');
+    expect(cleanerOf(line)).toMatchObject({ program: 'cachectl', path });
+  });
+});

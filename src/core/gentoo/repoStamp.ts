@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { lstat, open } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { constants, lstatSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -46,17 +47,17 @@ export function stampPaths(manifests: readonly string[]): string[] {
   return [...dirs, ...manifests].sort();
 }
 
-/** The directories stamp over `paths` (relative to repo); a path gone counts as a change. */
+/**
+ * The directories stamp over `paths` (relative to repo); a path gone counts as a change.
+ * Synchronous lstat in batches (yielding between them): ~40k of them for Gentoo's size,
+ * several times faster than through the thread pool.
+ */
 export async function directoriesStamp(repo: string, paths: readonly string[]): Promise<RepoStamp> {
   const h = createHash('sha256');
-  const BATCH = 64;
-  for (let i = 0; i < paths.length; i += BATCH) {
-    const part = paths.slice(i, i + BATCH);
-    const stats = await Promise.all(part.map((p) => lstat(join(repo, p)).catch(() => null)));
-    part.forEach((p, k) => {
-      const st = stats[k];
-      h.update(`${p}\t${st ? `${st.ctimeMs}\t${st.size}` : '-'}\n`);
-    });
+  for (let i = 0; i < paths.length; i++) {
+    if (i > 0 && i % 2048 === 0) await yieldToLoop();
+    const st = lstatSync(join(repo, paths[i]), { throwIfNoEntry: false });
+    h.update(`${paths[i]}\t${st ? `${st.ctimeMs}\t${st.size}` : '-'}\n`);
   }
   return { kind: 'directories', value: h.digest('hex'), paths };
 }
