@@ -8,7 +8,10 @@
 //      the same without, interleaved, both on a warm index (a daily cron run's state).
 // Targets: first load <= 2 s, cached <= 0.2 s, prune with --repo <= 1.2x the one without.
 //
-//   npm run build && node bench/gentoo-bench.mjs [--entries N] [--runs R] [--json FILE]
+//   npm run build && node bench/gentoo-bench.mjs [--entries N] [--runs R] [--dir PATH] [--repo PATH] [--json FILE]
+//
+// --dir: the cache tree (gen-tree.mjs; default /work/bench-trees/cachectl-N, shared with the
+// other benchmarks); --repo: where the synthetic repository is written (and reused).
 //
 // The repository's DIST lines name cached entries (60,000 with their body's size, 1,000
 // with a wrong one) and 9,000 distfiles not in the cache; the rest of the cache is named
@@ -30,6 +33,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     entries: { type: 'string', default: '500000' },
+    dir: { type: 'string' },
     runs: { type: 'string', default: '3' },
     repo: { type: 'string', default: '/work/bench-trees/gentoo-repo-20000' },
     cachectl: { type: 'string', default: join(here, '..', 'bin/cachectl.js') },
@@ -160,7 +164,7 @@ async function timePrunes(root, repo, limit) {
 // ---------------------------------------------------------------------------------------
 
 const info = machine();
-const tree = ensureTree({ entries, dir: defaultTreeDir(entries) });
+const tree = ensureTree({ entries, dir: values.dir ?? defaultTreeDir(entries) });
 const repo = resolve(values.repo);
 ensureRepo(repo, tree);
 const withChk = await timeLoads(repo, 'load (timestamp.chk)');
