@@ -91,8 +91,8 @@ async function repoCopy(repo: string, dev: number, ino: number, stateDir: string
 
   let manifests: string[];
   try {
-    // The synchronous search: ~20k small directories cost ~0.3 s this way, ~1.2 s through
-    // the thread pool (one round trip per directory) on a busy 2-core machine.
+    // The synchronous search: for ~20k small directories a thread-pool round trip per
+    // directory costs several times the reads themselves.
     manifests = fg.sync('**/Manifest', { ...SEARCH, cwd: repo }).sort();
   } catch (e) {
     // fast-glob names the directory it could not read in its message.
@@ -124,8 +124,8 @@ async function readManifests(repo: string, manifests: readonly string[]): Promis
   const malformed: string[] = [];
   let vanished = 0;
   const sink = (name: string, size: number) => void dist.push(name, size);
-  // Read synchronously in batches: small files cost one open/fstat/read/close each,
-  // 3-4x less than the same through the thread pool.
+  // Read synchronously, in batches: a small file is one open/fstat/read/close, and four
+  // thread-pool round trips would cost more than the reads.
   for (let i = 0; i < manifests.length; i++) {
     if (i > 0 && i % BATCH === 0) await yieldToLoop();
     const text = readText(join(repo, manifests[i]));

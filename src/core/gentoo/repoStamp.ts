@@ -49,8 +49,8 @@ export function stampPaths(manifests: readonly string[]): string[] {
 
 /**
  * The directories stamp over `paths` (relative to repo); a path gone counts as a change.
- * Synchronous lstat in batches (yielding between them): ~40k of them for Gentoo's size,
- * several times faster than through the thread pool.
+ * Synchronous lstat in batches (yielding between them): Gentoo's size takes ~40k of them,
+ * and a thread-pool round trip each would cost more than the calls.
  */
 export async function directoriesStamp(repo: string, paths: readonly string[]): Promise<RepoStamp> {
   const h = createHash('sha256');
