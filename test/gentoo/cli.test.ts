@@ -179,6 +179,9 @@ describe('prune --repo', () => {
     await put('gone-1.tar.gz', Buffer.alloc(300), 45);
     const j = JSON.parse((await runCachectl(['prune', root, '--format', 'files', '--repo', repo, '--distfiles-match', '*', '--limit', '1G', '--json', '--dry-run', '--evict-retired'])).stdout);
     expect(j.plan.map((v: { reason: string; url: string }) => `${v.reason}:${v.url}`)).toEqual(['mismatch:beta-2.0.tar.xz', 'retired:gone-1.tar.gz']);
+    // With the default pattern nothing in a flat directory is a distfile: the report says why.
+    const text = await runCachectl(['report', root, '--format', 'files', '--repo', repo]);
+    expect(text.stdout).toContain("no entry's URL path matches --distfiles-match */distfiles/* (a plain distfiles directory needs --distfiles-match '*')");
   });
 });
 

@@ -15,6 +15,9 @@ function reposLine(repos: RepoInfo[], names: number): string {
   return `${n(repos.length)} ${repos.length === 1 ? 'repository' : 'repositories'}, ${n(manifests)} Manifests, ${n(names)} distfile names, read from ${from}`;
 }
 
+/** Said when --repo judged nothing: the likely cause is the pattern (a flat DISTDIR, another mirror path). */
+const noneMatch = (glob: string) => `no entry's URL path matches --distfiles-match ${escapeControl(glob)} (a plain distfiles directory needs --distfiles-match '*')`;
+
 /** The report's Gentoo section (only with --repo). */
 export function renderGentooReport(r: Report, s: Style, now: number): string {
   const g = r.gentoo;
@@ -29,6 +32,7 @@ export function renderGentooReport(r: Report, s: Style, now: number): string {
     ['  duplicates', n(r.duplicates.count), formatSize(r.duplicates.bytes), r.duplicates.count ? 'copies of a name under another URL (one copy each would save this)' : ''],
   ];
   let out = '\n' + s.bold('Gentoo distfiles') + s.dim(`  (${reposLine(g.repos, g.names)})`) + '\n' + columns(rows, ['l', 'r', 'r', 'l']);
+  if (g.distfiles.count === 0 && r.entries > 0) out += s.yellow(`  ${noneMatch(g.distfilesMatch)}\n`);
   if (r.mismatch.largest.length) {
     out += s.yellow(`  mismatch (prune removes these on every run):\n`);
     out += columns(r.mismatch.largest.map((e) => ['    ' + formatSize(e.bytes), formatAge(now - Date.parse(e.lastAccess)) + ' ago', escapeControl(e.url)]), ['r', 'r', 'l']);
@@ -42,7 +46,7 @@ export function gentooPruneRows(r: PruneResult): string[][] {
   if (r.protected) rows.push(['protected', formatSize(r.protected.bytes), `${n(r.protected.entries)} entries kept out of every pass (--protect)`]);
   const g = r.gentoo;
   if (g) {
-    rows.push(['distfiles', formatSize(g.distfiles.bytes), `${n(g.distfiles.entries)} entries; ${reposLine(g.repos, g.names)}`]);
+    rows.push(['distfiles', formatSize(g.distfiles.bytes), g.distfiles.entries === 0 && r.before.entries > 0 ? noneMatch(g.distfilesMatch) : `${n(g.distfiles.entries)} entries; ${reposLine(g.repos, g.names)}`]);
     rows.push(['mismatch', formatSize(g.mismatch.bytes), `${n(g.mismatch.entries)} distfiles whose size no Manifest gives (dead weight)`]);
     const grace = formatAge(g.retiredGraceMs);
     rows.push(['retired', formatSize(g.retired.bytes), `${n(g.retired.entries)} distfiles no Manifest names, unused for ${grace}${g.evictRetired ? ' (--evict-retired)' : ''}; ${n(g.unlisted.entries)} more used within it`]);
