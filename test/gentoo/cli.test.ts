@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { access, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { access, chmod, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCachectl } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { entryStemPath, DEFAULT_LAYOUT } from '../../src/core/format/key.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { cacheEntries, DAY, distBody, distLine, writeCache, writeRepo } from './fixture.js';
+import { IS_ROOT, nobodyCache, ROOT_REASON } from '../hardening/helpers.js';
 
 /**
  * `--repo` end to end, through the built bin: a fixture repository in the exact Manifest
@@ -227,5 +228,21 @@ describe('vary and header-only distfiles', () => {
     const k = JSON.parse((await runCachectl(['report', f.root, '--repo', f.repo, '--json'])).stdout);
     expect(k.duplicates.count).toBe(3);
     expect(cacheEntries().length).toBe(16);
+  });
+});
+
+describe.skipIf(!IS_ROOT)(`as root, the repository is read as the cache's owner (${IS_ROOT ? 'running as root' : `skipped: ${ROOT_REASON}`})`, () => {
+  test('a repository the owner cannot read: exit 2, one sentence', async () => {
+    const { base, root } = await nobodyCache(3);
+    const repo = join(base, 'repo');
+    await writeRepo(repo);
+    await chmod(join(repo, 'app-misc'), 0o700);
+    const r = await runCachectl(['report', root, '--repo', repo, '--no-index']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter(Boolean).at(-1)).toBe(`cachectl: --repo ${repo}: ${repo}/app-misc cannot be read (permission denied; as root, cachectl reads it as the cache's owner)`);
+    await chmod(join(repo, 'app-misc'), 0o755);
+    const ok = await runCachectl(['report', root, '--repo', repo, '--no-index', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).gentoo.repos[0].manifests).toBe(6);
   });
 });

@@ -50,7 +50,7 @@ export async function loadManifests(o: LoadManifestsOptions): Promise<ManifestSe
   for (const given of o.repos) {
     const { path, dev, ino } = await repoRoot(given);
     if (repos.some((r) => r.path === path)) continue;
-    const { copy, cached } = await repoCopy(path, dev, ino, o.stateDir, log);
+    const { copy, cached } = await repoCopy(given, path, dev, ino, o.stateDir, log);
     for (let i = 0; i < copy.dist.length; i += 2) sizes.add(copy.dist[i] as string, copy.dist[i + 1] as number);
     for (const m of copy.malformed) malformed.push(join(path, m));
     repos.push({ path, manifests: copy.manifests, distLines: copy.dist.length / 2, malformedLines: copy.malformed.length, cached, stamp: copy.stamp.kind });
@@ -79,12 +79,12 @@ export async function repoRoot(given: string): Promise<{ path: string; dev: numb
 function readError(what: string, e: unknown): UsageError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new UsageError(`${what} does not exist`);
-  if (code === 'EACCES') return new UsageError(`${what} cannot be read by uid ${process.geteuid?.() ?? '?'} (permission denied)`);
+  if (code === 'EACCES') return new UsageError(`${what} cannot be read (permission denied; as root, cachectl reads it as the cache's owner)`);
   return new UsageError(`${what} cannot be read (${code ?? (e as Error).message})`);
 }
 
 /** The saved copy while it is current, else the Manifests read again (and the copy saved). */
-async function repoCopy(repo: string, dev: number, ino: number, stateDir: string | undefined, log: Log): Promise<{ copy: RepoCopy; cached: boolean }> {
+async function repoCopy(given: string, repo: string, dev: number, ino: number, stateDir: string | undefined, log: Log): Promise<{ copy: RepoCopy; cached: boolean }> {
   const chk = await timestampStamp(repo);
   const saved = stateDir ? await readCopy(stateDir, repo) : null;
   if (saved && saved.dev === dev && saved.ino === ino && (await stillCurrent(repo, saved.stamp, chk))) return { copy: saved, cached: true };
@@ -95,12 +95,11 @@ async function repoCopy(repo: string, dev: number, ino: number, stateDir: string
     // directory costs several times the reads themselves.
     manifests = fg.sync('**/Manifest', { ...SEARCH, cwd: repo }).sort();
   } catch (e) {
-    // fast-glob names the directory it could not read in its message.
-    const code = (e as NodeJS.ErrnoException).code;
-    const where = (e as { path?: string }).path ?? repo;
-    throw readError(`--repo ${repo}: ${where}`, Object.assign(new Error(), { code }));
+    // The error's path is the directory that could not be read.
+    const where = (e as NodeJS.ErrnoException).path;
+    throw readError(where ? `--repo ${given}: ${where}` : `--repo ${given}`, e);
   }
-  if (manifests.length === 0) throw new UsageError(`--repo ${repo} holds no Manifest (give an ebuild repository, e.g. /var/db/repos/gentoo)`);
+  if (manifests.length === 0) throw new UsageError(`--repo ${given} holds no Manifest (give an ebuild repository, e.g. /var/db/repos/gentoo)`);
   // Stamped before reading: a sync that lands meanwhile makes the next run read again.
   const stamp = chk ?? await directoriesStamp(repo, stampPaths(manifests));
   const { dist, malformed, vanished } = await readManifests(repo, manifests);
