@@ -16,6 +16,7 @@ export default defineConfig({
       'test/index/{accessLog,index,mapFile,pruneRecency,spareRows}.test.ts',
       'test/hardening/{headerFuzz,lockFaults,rootVanish,treeFallback}.test.ts',
       'test/html/{escape,model,page,runLog}.test.ts',
+      'test/gentoo/{manifests,judge}.test.ts',
     ],
   },
 });

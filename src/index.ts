@@ -10,6 +10,8 @@ export { buildPlan, type Plan, type PlanInput, type PlanStep } from './core/prun
 export { prune } from './core/prune/prune.js';
 export { judgeOutcome, type Miss, type MissReason } from './core/prune/outcome.js';
 export type { PruneOptions, PruneResult, Victim, EvictReason } from './core/prune/types.js';
+export { loadManifests, type ManifestSet } from './core/gentoo/loadManifests.js';
+export type { GentooOptions } from './core/gentoo/types.js';
 export { listEntries, type ListedEntry } from './core/list/list.js';
 export { deleteUrls, type DeleteOptions, type DeleteResult } from './core/delete/delete.js';
 export { CachectlError, UsageError } from './core/errors.js';

@@ -4,9 +4,10 @@ import type { PruneOptions } from '../core/prune/types.js';
 import type { SizeOrPercent } from '../core/units.js';
 import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from './indexOptions.js';
 import { interruptedExitCode } from './exitCode.js';
+import { addGentooPruneOptions, gentooOptionsFrom, type GentooPruneCliOptions } from './gentooOptions.js';
 
 /** Flags shared by `prune` and `schedule`; every one can also come from CACHECTL_* env vars. */
-export interface PruneCliOptions extends IndexCliOptions {
+export interface PruneCliOptions extends IndexCliOptions, GentooPruneCliOptions {
   limit?: number;
   maxEntries?: number;
   minFree?: SizeOrPercent;
@@ -23,7 +24,7 @@ export interface PruneCliOptions extends IndexCliOptions {
 }
 
 export function addPruneOptions(cmd: Command): Command {
-  return addIndexOptions(cmd)
+  addIndexOptions(cmd)
     .addOption(new Option('-l, --limit <size>', 'keep the cache at or below this size (50G, 500M, 1.5G, 50GiB, bytes)').argParser(sizeArg).env('CACHECTL_LIMIT'))
     .addOption(new Option('-L, --max-entries <n>', 'keep at most this many entries').argParser(countArg).env('CACHECTL_MAX_ENTRIES'))
     .addOption(new Option('--min-free <size|pct>', 'keep this much of the filesystem free (20G or 10%)').argParser(sizeOrPercentArg).env('CACHECTL_MIN_FREE'))
@@ -37,6 +38,7 @@ export function addPruneOptions(cmd: Command): Command {
     .addOption(new Option('--wait-lock <age>', 'wait up to AGE for another cachectl to finish instead of exiting 3').argParser(ageArg).env('CACHECTL_WAIT_LOCK'))
     .addOption(formatOption())
     .addOption(notACacheOverrideOption());
+  return addGentooPruneOptions(cmd);
 }
 
 /** CLI values -> core options (the core never sees commander). */
@@ -47,6 +49,7 @@ export function pruneOptionsFrom(root: string, o: PruneCliOptions, env: NodeJS.P
     expiredFirst: o.expiredFirst, keepNewerThan: o.keepNewerThan, tempMaxAge: o.tempMaxAge,
     removeEmptyDirs: o.removeEmptyDirs, nice: o.nice, format: o.format, waitLock: o.waitLock,
     iKnowThisIsACache: vouchesForTree(o, env),
+    protect: o.protect, gentoo: gentooOptionsFrom(o),
   };
 }
 

@@ -2,13 +2,15 @@ import { statfs } from 'node:fs/promises';
 import { scan, type ScanOptions, type Snapshot } from './scan/scan.js';
 import { KIND_NAMES } from './scan/table.js';
 import { ReportTally } from './reportTally.js';
+import type { GentooReport, GentooReportTally } from './gentoo/reportTally.js';
 
 import type { AgeBucket, LargestEntry, SizeBucket, Tally } from './reportTypes.js';
 
 export type { AgeBucket, LargestEntry, SizeBucket, Tally };
 export interface Filesystem { size: number; free: number; available: number }
 
-export interface Report {
+/** With --repo (core/gentoo): the distfile classes, as `retired`, `mismatch`, `duplicates` and `gentoo`. */
+export interface Report extends Partial<GentooReport> {
   root: string;
   format: 'apache' | 'files';
   layout: { levels: number; length: number } | null;
@@ -44,10 +46,11 @@ export interface Report {
 }
 
 /** Summarises a snapshot; pure apart from one statfs of the root. */
-export async function buildReport(snap: Snapshot, opts: { now: number; top?: number }): Promise<Report> {
+export async function buildReport(snap: Snapshot, opts: { now: number; top?: number; gentoo?: GentooReportTally }): Promise<Report> {
   const tally = new ReportTally(opts.now, opts.top ?? 10);
   tally.add(snap.table, snap.format === 'apache');
-  return finish(snap, tally);
+  opts.gentoo?.add(snap.table);
+  return finish(snap, tally, opts.gentoo);
 }
 
 /**
@@ -55,13 +58,13 @@ export async function buildReport(snap: Snapshot, opts: { now: number; top?: num
  * directory's rows are tallied and dropped (report --no-index has no index to save and
  * no plan to build). Measured at 500k entries: peak RSS 261 MiB with the table kept.
  */
-export async function streamReport(opts: ScanOptions & { now?: number; top?: number }): Promise<Report & { interrupted: boolean }> {
+export async function streamReport(opts: ScanOptions & { now?: number; top?: number; gentoo?: GentooReportTally }): Promise<Report & { interrupted: boolean }> {
   const tally = new ReportTally(opts.now ?? Date.now(), opts.top ?? 10);
-  const snap = await scan({ ...opts, rowSink: (t, format) => tally.add(t, format === 'apache') });
-  return { ...(await finish(snap, tally)), interrupted: snap.interrupted };
+  const snap = await scan({ ...opts, rowSink: (t, format) => { tally.add(t, format === 'apache'); opts.gentoo?.add(t); } });
+  return { ...(await finish(snap, tally, opts.gentoo)), interrupted: snap.interrupted };
 }
 
-async function finish(snap: Snapshot, r: ReportTally): Promise<Report> {
+async function finish(snap: Snapshot, r: ReportTally, gentoo?: GentooReportTally): Promise<Report> {
   const t = r.totals();
   return {
     root: snap.root, format: snap.format, layout: snap.layout,
@@ -76,6 +79,7 @@ async function finish(snap: Snapshot, r: ReportTally): Promise<Report> {
     filesystem: await filesystemOf(snap.root),
     largest: t.largest, byHost: t.byHost, byPath: t.byPath, ageHistogram: t.ageHistogram,
     sizeHistogram: t.sizeHistogram, oldestAccess: t.oldestAccess,
+    ...gentoo?.totals(),
   };
 }
 

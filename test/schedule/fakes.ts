@@ -12,7 +12,7 @@ export function fakeResult(over: Partial<PruneResult> = {}): PruneResult {
     plan: [],
     removed: {
       entries: 200, bytes: 11 * 2 ** 30, files: 400,
-      byReason: { temp: { entries: 0, bytes: 4096 }, orphan: tally(), unusable: tally(), future: tally(), expired: { entries: 20, bytes: 2 ** 30 }, lru: { entries: 180, bytes: 10 * 2 ** 30 } },
+      byReason: { temp: { entries: 0, bytes: 4096 }, orphan: tally(), unusable: tally(), mismatch: tally(), retired: tally(), future: tally(), expired: { entries: 20, bytes: 2 ** 30 }, lru: { entries: 180, bytes: 10 * 2 ** 30 } },
     },
     tailAgeMs: 3 * 86400e3, targetMet: true, blockedByGuard: false, alreadyGone: 0, skippedChanged: 0,
     emptyDirsRemoved: 0, errors: [], interrupted: false,

@@ -102,7 +102,7 @@ describe('renderPromText', () => {
     expect(get(p, 'cachectl_limit_bytes')).toEqual([50 * 2 ** 30]);
     expect(get(p, 'cachectl_last_run_evicted_bytes', { reason: 'lru' })).toEqual([10 * 2 ** 30]);
     expect(get(p, 'cachectl_last_run_evicted_entries', { reason: 'expired' })).toEqual([20]);
-    expect(p.samples.filter((s) => s.name === 'cachectl_last_run_evicted_bytes').map((s) => s.labels.reason)).toEqual(['temp', 'orphan', 'unusable', 'future', 'expired', 'lru']);
+    expect(p.samples.filter((s) => s.name === 'cachectl_last_run_evicted_bytes').map((s) => s.labels.reason)).toEqual(['temp', 'orphan', 'unusable', 'mismatch', 'retired', 'future', 'expired', 'lru']);
     expect(get(p, 'cachectl_last_run_duration_seconds')).toEqual([4.2]);
     expect(get(p, 'cachectl_tail_age_seconds')).toEqual([3 * 86400]);
     expect(get(p, 'cachectl_last_success_timestamp_seconds')).toEqual([NOW / 1000]);

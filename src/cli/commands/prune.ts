@@ -15,6 +15,7 @@ import { requireTarget } from '../../core/prune/target.js';
 import { missingDirError, prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
+import { checkRepoOptions } from '../gentooOptions.js';
 
 export interface PruneCommandOptions extends PruneCliOptions { dryRun?: boolean; json?: boolean; verbose?: boolean; promFile?: string; html?: string }
 
@@ -31,19 +32,24 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .addOption(htmlFileOption('after the run, write the HTML report (as report --html) here (atomically; not on --dry-run)'))
     .addOption(dropPrivilegesOption())
     .addHelpText('after', `
-Order: old temp files, old orphans and unusable entries first; then least recently used
-(latest of body atime, body mtime, header mtime), oldest first.
+Order: old temp files, old orphans and unusable entries first (with --repo, also distfiles
+whose size no Manifest gives); then, with --repo, retired distfiles (named by no Manifest,
+unused for --retired-grace), oldest first; then least recently used (latest of body atime,
+body mtime, header mtime), oldest first. --protect keeps its entries out of every pass.
 
 Examples:
   cachectl prune /var/cache/apache2/dist-files --limit 50G
   cachectl prune /var/cache/apache2/dist-files --limit 50G --dry-run | less
   cachectl prune /srv/distfiles --format files --min-free 10% --keep-newer-than 2d
+  cachectl prune /var/cache/apache2/dist-files --limit 50G --repo /var/db/repos/gentoo /var/db/repos/guru
+  cachectl prune /var/cache/apache2/dist-files --limit 50G --protect '*/stage3-*'
 ${EXIT_STATUS_HELP}`)
     .action(async (dir: string | undefined, o: PruneCommandOptions) => {
       const root = dir ?? ctx.env.CACHECTL_PATH;
       if (!root) throw missingDirError('prune', o, 'argument or CACHECTL_PATH');
       // Before the root checks: a bad command line is reported as such, whatever DIR is.
       requireTarget(o);
+      await checkRepoOptions(o);
       // --prom-file and --html are checked now, not found missing after the prune has run.
       const use = { format: o.format, changes: true, iKnowThisIsACache: vouchesForTree(o, ctx.env) };
       // A dry run writes neither: their paths do not matter then.

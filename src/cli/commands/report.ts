@@ -11,8 +11,9 @@ import { warnLog } from '../output/warnLog.js';
 import { interruptedExitCode } from '../exitCode.js';
 import { CachectlError, UsageError } from '../../core/errors.js';
 import type { Report } from '../../core/report.js';
+import { addRepoOptions, checkRepoOptions, gentooOptionsFrom, type RepoCliOptions } from '../gentooOptions.js';
 
-export interface ReportCliOptions extends IndexCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number; html?: string; limit?: number }
+export interface ReportCliOptions extends IndexCliOptions, RepoCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number; html?: string; limit?: number }
 
 export function registerReport(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -29,12 +30,13 @@ export function registerReport(program: Command, ctx: CliContext): void {
     }), 10)
     .option('--html <file>', 'write the report as one self-contained HTML page (charts, tables; history from the run log; with --access-log, the sizing curve) to FILE, - for stdout')
     .addOption(new Option('-l, --limit <size>', 'the limit to mark on the page (default: the last prune\'s, from the run log)').argParser(sizeArg).env('CACHECTL_LIMIT'));
-  addIndexOptions(cmd)
-    .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes\n  cachectl report /var/cache/apache2/mod_cache_disk --html /var/www/html/cache.html --access-log /var/log/apache2/access.log')
+  addRepoOptions(addIndexOptions(cmd))
+    .addHelpText('after', '\nExamples:\n  cachectl report /var/cache/apache2/mod_cache_disk\n  cachectl report --json /var/cache/distfiles | jq .diskBytes\n  cachectl report /var/cache/apache2/dist-files --repo /var/db/repos/gentoo   # retired, mismatch, duplicates\n  cachectl report /var/cache/apache2/mod_cache_disk --html /var/www/html/cache.html --access-log /var/log/apache2/access.log')
     .action(async (dir: string | undefined, opts: ReportCliOptions) => {
       if (dir === undefined) throw missingDirError('report', opts);
       // Both would be stdout: one document there, for scripts or for a browser.
       if (opts.html === '-' && opts.json) throw new UsageError('--json and --html - both write to stdout: give --html a file');
+      await checkRepoOptions(opts);
       const html = opts.html === '-' ? undefined : opts.html;
       const { root, o } = await prepareRootAndPaths(ctx, dir, opts, { format: opts.format, changes: false }, { html });
       await runReport(ctx, root, o);
@@ -46,20 +48,25 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
   const [{ indexedScan }, { buildReport, streamReport }, { renderReport }] = await Promise.all([
     import('../../core/index/indexedScan.js'), import('../../core/report.js'), import('../output/reportText.js'),
   ]);
-  const progress = scanProgress(ctx);
   const index = indexOptionsFrom(o, ctx.env);
+  const repos = gentooOptionsFrom(o);
+  // Before the scan: a repository that is not one is a usage error, not a late surprise.
+  const gentoo = repos ? await import('../../core/gentoo/report.js') : undefined;
+  const manifests = gentoo && repos ? await gentoo.loadManifests({ repos: repos.repos, stateDir: index.stateDir, log: warnLog(ctx) }) : undefined;
+  const tallyFor = (now: number) => (gentoo && manifests && repos ? gentoo.gentooReportTally(manifests, repos, now, o.top) : undefined);
+  const progress = scanProgress(ctx);
   const scanOpts = { root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update };
   let report, interrupted;
   let now = Date.now();
   if (!index.stateDir) {
     // No index to save: the rows are summed directory by directory and dropped.
-    ({ interrupted, ...report } = await streamReport({ ...scanOpts, now, top: o.top }));
+    ({ interrupted, ...report } = await streamReport({ ...scanOpts, now, top: o.top, gentoo: tallyFor(now) }));
     progress.done();
   } else {
     const snap = await indexedScan({ ...scanOpts, ...index, log: warnLog(ctx) });
     progress.done();
     now = Date.now();
-    report = await buildReport(snap, { now, top: o.top });
+    report = await buildReport(snap, { now, top: o.top, gentoo: tallyFor(now) });
     interrupted = snap.interrupted;
   }
   if (o.html !== undefined && !interrupted) await writeHtml(ctx, report, now, o);

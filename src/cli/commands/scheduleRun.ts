@@ -21,6 +21,7 @@ import { vouchesForTree } from '../options.js';
 import { checkCacheShape } from '../../core/safety/cacheShape.js';
 import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
 import { addScheduleOptions, type ScheduleCliOptions, type Settings } from '../scheduleOptions.js';
+import { checkRepoOptions } from '../gentooOptions.js';
 
 /** The schedule command's run (loaded only when it runs: schedule.ts registers it). */
 
@@ -52,6 +53,7 @@ async function resolveSettings(ctx: CliContext, fromCli: Record<string, unknown>
   }
   // A free-space watch alone has its target (the watched free space); timed runs need one.
   if (o.cron !== undefined || o.every !== undefined) requireTarget(o, 'scheduled runs need');
+  await checkRepoOptions(o);
   await resolveRoot(dir);
   return { dir, o, env };
 }

@@ -24,15 +24,19 @@ Run as root, cachectl becomes the owner of the cache directory before it reads a
 CACHECTL_NATIVE=0 uses the portable directory reader instead of the native one. cachectl --version says which reader is in use: the native one prebuilt for this platform, a local build, or the portable one.
 
 CACHECTL_DEBUG=1 adds debug lines, and the stack of an unexpected error. NO_COLOR turns colour off.`],
-      ['Files', `/var/lib/cachectl (as root; otherwise $XDG_STATE_HOME/cachectl): the persisted index of each cache, which makes re-runs fast. ROOT/.cachectl.lock: the per-cache lock. /etc/default/cachectl (systemd units, cron script) and /etc/conf.d/cachectl (OpenRC): settings for the services.`],
+      ['Files', `/var/lib/cachectl (as root; otherwise $XDG_STATE_HOME/cachectl): the persisted index of each cache, which makes re-runs fast. ROOT/.cachectl.lock: the per-cache lock. manifests-*.json in the same directory: the distfile names and sizes of each --repo, read again when its metadata/timestamp.chk changes. /etc/default/cachectl (systemd units, cron script) and /etc/conf.d/cachectl (OpenRC): settings for the services.`],
     ],
     seeAlso: ['htcacheclean(8)', 'systemd.timer(5)', 'cron(8)'],
   },
   report: {
-    description: `Scans the cache and prints a disk-usage report: entries, dead weight, expiry profile, largest entries, usage by host and path, an age histogram and free space. Nothing is written to the cache and no access time moves. --json prints one JSON document instead.`,
+    description: `Scans the cache and prints a disk-usage report: entries, dead weight, expiry profile, largest entries, usage by host and path, an age histogram and free space. Nothing is written to the cache and no access time moves. --json prints one JSON document instead.
+
+With --repo, the Manifests of those ebuild repositories judge the distfiles in the cache (URL paths matching --distfiles-match): retired (named by no Manifest, unused for --retired-grace), mismatch (a body size no Manifest gives) and duplicates (one name under several URLs) are reported, in JSON as retired, mismatch and duplicates.`,
   },
   prune: {
     description: `Removes dead weight on every run, then, while a target (--limit, --max-entries, --min-free) is missed, the least recently used entries. Entries written while the scan ran are never victims, each victim is checked again just before it is unlinked, and the header goes before the body, so httpd sees a clean miss.
+
+With --repo, distfiles whose size no Manifest gives go with the dead weight, and distfiles no Manifest names and unused for --retired-grace go before the least recently used entries (all of them with --evict-retired). --protect keeps matching URLs out of every pass; if that leaves a target out of reach, the exit status is 4.
 
 --dry-run prints the plan: what would go, in order, and why. The summary on stderr gives the sizes before and after, the bytes removed by reason and the tail age, how long ago the least recently used entry that stays was used.`,
   },

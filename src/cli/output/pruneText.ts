@@ -1,6 +1,7 @@
 import type { PruneResult, Victim } from '../../core/prune/types.js';
 import { formatAge, formatCount, formatSize } from '../../core/units.js';
 import { columns, escapeControl } from './style.js';
+import { gentooPruneRows } from './gentooText.js';
 
 type Style = { bold(s: string): string; dim(s: string): string; yellow(s: string): string; red(s: string): string };
 const n = formatCount;
@@ -30,6 +31,7 @@ export function renderPruneSummary(r: PruneResult, s: Style): string {
     ['after', formatSize(r.after.bytes), `${n(r.after.entries)} entries   (${targetText(r)})`],
     [verb, formatSize(r.removed.bytes), reasons || 'nothing'],
     ['tail age', r.tailAgeMs === null ? '-' : formatAge(r.tailAgeMs), 'since the least recently used entry kept was last used'],
+    ...gentooPruneRows(r),
   ];
   if (r.filesystem) rows.push(['filesystem', formatSize(r.filesystem.available), `available of ${formatSize(r.filesystem.size)}${r.dryRun ? ' (before)' : ''}`]);
   rows.push(['took', `${(r.durationMs / 1000).toFixed(2)} s`, `scan ${(r.scanMs / 1000).toFixed(2)} s`]);

@@ -1,6 +1,7 @@
 import type { Report } from '../../core/report.js';
 import { formatAge, formatCount, formatSize } from '../../core/units.js';
 import { bar, columns } from './style.js';
+import { renderGentooReport } from './gentooText.js';
 
 type Style = { bold(s: string): string; dim(s: string): string; yellow(s: string): string; red(s: string): string };
 
@@ -52,6 +53,7 @@ export function renderReport(r: Report, s: Style, now: number): string {
   }
   out.push('\n' + s.bold(r.format === 'apache' ? 'By first path segment' : 'By top directory') + '\n');
   out.push(columns(r.byPath.map((h) => ['  ' + h.segment, n(h.count), formatSize(h.bytes)]), ['l', 'r', 'r']));
+  out.push(renderGentooReport(r, s, now));
 
   if (r.vanished) out.push(s.dim(`\n${n(r.vanished)} files vanished while scanning (httpd at work).\n`));
   // Unreadable paths are not part of the report: the command lists them on stderr.

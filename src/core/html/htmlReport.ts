@@ -6,7 +6,7 @@ import { readGhosts } from '../sizing/ghosts.js';
 import { replayLogs, summarise } from '../sizing/sizing.js';
 import type { CacheFormat } from '../scan/detect.js';
 import { HISTORY_DAYS } from './historyModel.js';
-import { buildPageModel, type GentooFields } from './model.js';
+import { buildPageModel } from './model.js';
 import type { PageModel } from './modelTypes.js';
 import { renderPage } from './page.js';
 import { denseSizes } from './sizingModel.js';
@@ -29,14 +29,14 @@ export interface HtmlReportOptions {
 }
 
 /** The page's model: the report plus the run log and, with access logs, the sizing replay. */
-export async function buildHtmlModel(report: Report & GentooFields, o: HtmlReportOptions): Promise<PageModel> {
+export async function buildHtmlModel(report: Report, o: HtmlReportOptions): Promise<PageModel> {
   const runs = o.stateDir ? await readRuns(o.stateDir, report.root, o.now - HISTORY_DAYS * 86400e3) : null;
   const sizing = o.accessLogs?.length ? await sizingOf(report, runs, o) : null;
   return buildPageModel({ report, now: o.now, limit: o.limit, runs, sizing, top: o.top });
 }
 
 /** The HTML report for `report` (see renderPage). */
-export async function htmlReport(report: Report & GentooFields, o: HtmlReportOptions): Promise<string> {
+export async function htmlReport(report: Report, o: HtmlReportOptions): Promise<string> {
   return renderPage(await buildHtmlModel(report, o), { generator: o.generator });
 }
 

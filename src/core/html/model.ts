@@ -6,15 +6,8 @@ import { historyOf } from './historyModel.js';
 import { sizingOf } from './sizingModel.js';
 import type { Amount, DeadWeightClass, GentooPanelClass, LargestRow, PageModel, Ranking, Space } from './modelTypes.js';
 
-/**
- * The Gentoo classes (`report --repo`), typed here as far as the page reads them: the
- * report gains them only with --repo, and the page renders whichever are present.
- */
-export interface GentooClassLike { count: number; bytes: number; diskBytes?: number; largest?: readonly { url?: string; path?: string; name?: string; bytes?: number }[] }
-export interface GentooFields { retired?: GentooClassLike; mismatch?: GentooClassLike; duplicates?: GentooClassLike }
-
 export interface PageInput {
-  report: Report & GentooFields;
+  report: Report;
   /** The report's `now` (ms): ages are counted from it. */
   now: number;
   /** report's --limit; else the last prune's target, from the run log. */
@@ -80,7 +73,7 @@ function spaceOf(r: Report, input: PageInput): Space {
   };
 }
 
-function deadWeightOf(r: Report & GentooFields): DeadWeightClass[] {
+function deadWeightOf(r: Report): DeadWeightClass[] {
   const c = (k: DeadWeightClass['key'], label: string, note: string, t: { count: number; bytes: number }): DeadWeightClass =>
     ({ key: k, label, note, count: t.count, bytes: t.bytes, dead: DEAD.has(k) });
   const out: DeadWeightClass[] = r.format === 'apache'
@@ -108,12 +101,12 @@ const GENTOO: { key: GentooPanelClass['key']; label: string; note: string }[] = 
   { key: 'duplicates', label: 'Duplicates', note: 'one distfile under several URLs: what one copy would save' },
 ];
 
-function gentooOf(r: Report & GentooFields, top: number, key: (s: string) => string): GentooPanelClass[] {
+function gentooOf(r: Report, top: number, key: (s: string) => string): GentooPanelClass[] {
   const out: GentooPanelClass[] = [];
   for (const g of GENTOO) {
     const t = r[g.key];
     if (!t) continue;
-    const largest = (t.largest ?? []).slice(0, top).map((e) => ({ name: key(e.url ?? e.path ?? e.name ?? ''), bytes: e.bytes ?? 0 }));
+    const largest = t.largest.slice(0, top).map((e) => ({ name: key(e.url || e.path), bytes: e.bytes }));
     out.push({ ...g, count: t.count, bytes: t.bytes, largest });
   }
   return out;

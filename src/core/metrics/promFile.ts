@@ -16,6 +16,8 @@ export interface PromExtra {
 }
 
 const REASONS = EVICT_REASONS;
+/** A reason a result does not carry (one from before the reason existed) evicted nothing. */
+const NONE = { entries: 0, bytes: 0 };
 const SUCCESS_METRIC = 'cachectl_last_success_timestamp_seconds';
 
 type Labels = Record<string, string>;
@@ -31,7 +33,7 @@ export function renderPromText(r: PruneResult, extra: PromExtra): string {
   const one = (name: string, help: string, value: number | null | undefined): Metric =>
     ({ name, help, samples: value === null || value === undefined ? [] : [[root, value]] });
   const byReason = (name: string, help: string, pick: (t: { entries: number; bytes: number }) => number): Metric =>
-    ({ name, help, samples: REASONS.map((reason) => [{ ...root, reason }, pick(r.removed.byReason[reason])]) });
+    ({ name, help, samples: REASONS.map((reason) => [{ ...root, reason }, pick(r.removed.byReason[reason] ?? NONE)]) });
   const lastSuccess = runSucceeded(r) ? extra.now : extra.previousSuccess;
   const metrics: Metric[] = [
     one('cachectl_cache_bytes', `Cache size after the last run, in bytes (${r.usage} usage).`, r.after.bytes),

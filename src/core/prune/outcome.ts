@@ -10,6 +10,8 @@ export type OutcomeInput = Pick<PruneResult, 'dryRun' | 'usage' | 'targets' | 'a
   readonly removedDisk: number;
   /** Entries kept only because of --keep-newer-than. */
   readonly guarded: number;
+  /** Entries kept only because --protect names them. */
+  readonly protectedKept?: number;
   /** Entries written while the scan ran (never victims). */
   readonly changedDuringScan: number;
 };
@@ -39,6 +41,7 @@ export function judgeOutcome(r: OutcomeInput): { targetMet: boolean; miss?: Miss
   const [reason, why]: [MissReason, string] =
     r.interrupted ? ['interrupted', 'the run was interrupted; run again']
     : r.guarded > 0 ? ['keep-newer-than', `${formatCount(r.guarded)} entries were used within --keep-newer-than and were kept; lower it or raise the limit`]
+    : (r.protectedKept ?? 0) > 0 ? ['protected', `${formatCount(r.protectedKept!)} entries match --protect and were kept; protect less or raise the limit`]
     : spared > 0 ? ['changed-during-run', `${formatCount(spared)} entries changed during the run and were spared; run again`]
     : r.errors.length > 0 ? ['delete-errors', `${formatCount(r.errors.length)} files could not be deleted (listed below)`]
     : ['nothing-left-to-evict', 'nothing evictable is left (the rest is files cachectl never deletes: unknown files, directories, young temp files and orphans)'];

@@ -15,6 +15,8 @@ import { judgeOutcome } from './outcome.js';
 import { checkCacheShape } from '../safety/cacheShape.js';
 import { journalEvictions } from './ghostJournal.js';
 import { recordRun } from '../runLog/runLog.js';
+import { loadManifests, type ManifestSet } from '../gentoo/loadManifests.js';
+import { prunePasses } from '../gentoo/prunePasses.js';
 
 export const DEFAULT_TEMP_MAX_AGE = 6 * 3600e3;
 export const DEFAULT_ORPHAN_MIN_AGE = 3600e3;
@@ -34,19 +36,21 @@ export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promis
   const root = await resolveRoot(o.root);
   // Before the lock: a tree that is refused must not even get a lock file.
   const format = await checkCacheShape(root, { format: o.format, changes: true, iKnowThisIsACache: o.iKnowThisIsACache });
+  // Before the lock and the scan too: a repository that is not one is a usage error.
+  const manifests = o.gentoo?.repos.length ? await loadManifests({ repos: o.gentoo.repos, stateDir: o.stateDir, log }) : undefined;
   let lock: Lock | undefined;
   if (o.lock !== false && !o.dryRun) {
     if (!o.lockOwner) throw new Error('prune: lockOwner is required when locking');
     lock = await acquireLock(root, o.lockOwner, { waitMs: o.waitLock, signal: o.signal });
   }
   try {
-    return await run({ ...o, root, format }, t0, log);
+    return await run({ ...o, root, format }, t0, log, manifests);
   } finally {
     await lock?.release();
   }
 }
 
-async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['log']>): Promise<PruneResult> {
+async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['log']>, manifests: ManifestSet | undefined): Promise<PruneResult> {
   const usage = o.usage ?? 'disk';
   const snap = await indexedScan({
     root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
@@ -72,7 +76,9 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     minFreeBytes = 'percent' in o.minFree ? Math.ceil((o.minFree.percent / 100) * fs.size) : o.minFree.bytes;
   }
   const native = pickNative(o.walker);
+  const passes = prunePasses(snap, { manifests, gentoo: o.gentoo, protect: o.protect, now, order: o.order ?? 'atime', usage, round });
   const plan = buildPlan(snap, {
+    classes: passes.classes, protect: passes.protect, evictRetired: passes.evictRetired,
     usage, order: o.order ?? 'atime', now, round,
     needBytes: o.limit === undefined ? 0 : Math.max(0, bytes - o.limit),
     needEntries: o.maxEntries === undefined ? 0 : Math.max(0, entries - o.maxEntries),
@@ -125,7 +131,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
   const targets = { limit: o.limit, maxEntries: o.maxEntries, minFree: o.minFree, minFreeBytes };
   const outcome = judgeOutcome({
     dryRun: o.dryRun ?? false, usage, targets, after, interrupted, skippedChanged: done.skippedChanged, errors: done.errors, filesystem: fs,
-    removedDisk, guarded: plan.guarded, changedDuringScan: plan.changedDuringScan,
+    removedDisk, guarded: plan.guarded, protectedKept: plan.protectedKept, changedDuringScan: plan.changedDuringScan,
   });
   const result: PruneResult = {
     root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,
@@ -139,6 +145,8 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     errors: [...snap.errors, ...done.errors],
     interrupted,
     filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index: snap.index,
+    ...(passes.protected ? { protected: passes.protected } : {}),
+    ...(passes.gentoo ? { gentoo: passes.gentoo } : {}),
   };
   // The history a report plots (core/runLog): one record per real run.
   await recordRun(o.stateDir, result, now, log);

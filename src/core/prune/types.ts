@@ -4,14 +4,15 @@ import type { SizeOrPercent } from '../units.js';
 import type { CacheFormat } from '../scan/detect.js';
 import type { Filesystem } from '../report.js';
 import type { IndexInfo, IndexOptions } from '../index/indexedScan.js';
+import type { GentooOptions, RepoInfo } from '../gentoo/types.js';
 
-/** Why a unit is in the plan. Dead weight comes first, then least recently used. */
-export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'future' | 'expired' | 'lru';
+/** Why a unit is in the plan. Dead weight (distfiles no Manifest's size fits too) comes first, then retired distfiles, then least recently used. */
+export type EvictReason = 'temp' | 'orphan' | 'unusable' | 'mismatch' | 'retired' | 'future' | 'expired' | 'lru';
 /** Every reason, in plan order (summaries and metrics list them so). */
-export const EVICT_REASONS: readonly EvictReason[] = ['temp', 'orphan', 'unusable', 'future', 'expired', 'lru'];
+export const EVICT_REASONS: readonly EvictReason[] = ['temp', 'orphan', 'unusable', 'mismatch', 'retired', 'future', 'expired', 'lru'];
 
 /** Why a prune ended short of its target, in the order they are named when several hold. */
-export type MissReason = 'interrupted' | 'keep-newer-than' | 'changed-during-run' | 'delete-errors' | 'nothing-left-to-evict';
+export type MissReason = 'interrupted' | 'keep-newer-than' | 'protected' | 'changed-during-run' | 'delete-errors' | 'nothing-left-to-evict';
 
 export interface Miss {
   readonly reason: MissReason;
@@ -38,6 +39,10 @@ export interface PruneOptions extends IndexOptions {
   readonly expiredFirst?: boolean;
   /** Never evict an entry used or written within this many ms. */
   readonly keepNewerThan?: number;
+  /** URL globs (list --match syntax) whose entries no pass evicts; they still count toward the size. */
+  readonly protect?: readonly string[];
+  /** Judge distfile entries by the Manifests of ebuild repositories (mismatch and retired passes). */
+  readonly gentoo?: GentooOptions;
   /** Temp files older than this are dead weight (default 6 h). */
   readonly tempMaxAge?: number;
   /** Orphans and corrupt headers older than this are dead weight (default 1 h). */
@@ -107,4 +112,23 @@ export interface PruneResult {
   readonly evictMs: number;
   /** How the persisted index was used (absent without a state dir). */
   readonly index?: IndexInfo;
+  /** With --protect: the entries it kept out of every pass (counted in before/after). */
+  readonly protected?: ReasonTally;
+  /** With --repo: what the Manifests said about the cache before the run. */
+  readonly gentoo?: PruneGentoo;
+}
+
+export interface PruneGentoo {
+  readonly repos: RepoInfo[];
+  /** Distinct distfile names the Manifests list. */
+  readonly names: number;
+  readonly distfilesMatch: string;
+  readonly retiredGraceMs: number;
+  readonly evictRetired: boolean;
+  /** Distfile entries in the cache, and of them those each pass judges (protected ones included). */
+  readonly distfiles: ReasonTally;
+  readonly mismatch: ReasonTally;
+  readonly retired: ReasonTally;
+  /** Named by no Manifest but used within the grace: kept out of the retired pass. */
+  readonly unlisted: ReasonTally;
 }

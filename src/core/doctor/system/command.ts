@@ -23,7 +23,7 @@ export interface CleanerCommand {
 const CACHECTL_VALUE_OPTS = new Set([
   '-l', '--limit', '-L', '--max-entries', '--min-free', '--keep-newer-than', '--state-dir', '--prom-file', '--access-log',
   '--access-log-format', '--format', '--cron', '--every', '--tz', '--watch-free', '--watch-interval', '--order', '--temp-max-age',
-  '--wait-lock', '--log-format', '--config', '--log', '--nice',
+  '--wait-lock', '--log-format', '--config', '--log', '--nice', '--repo', '--distfiles-match', '--retired-grace', '--protect',
 ]);
 /** htcacheclean's getopt string: these letters take an argument. */
 const HTC_ARG = new Set(['d', 'p', 'P', 'R', 'l', 'L']);
