@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { replaceFile } from '../files/replaceFile.js';
 import { join } from 'node:path';
 import type { RepoStamp } from './repoStamp.js';
 
@@ -48,18 +49,5 @@ export async function readCopy(stateDir: string, repo: string): Promise<RepoCopy
 
 export async function writeCopy(stateDir: string, copy: RepoCopy): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const path = copyPath(stateDir, copy.repo);
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify({ format: FORMAT, version: VERSION, ...copy }));
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await replaceFile(copyPath(stateDir, copy.repo), JSON.stringify({ format: FORMAT, version: VERSION, ...copy }), 0o600);
 }

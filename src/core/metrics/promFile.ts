@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from '../files/replaceFile.js';
 import { EVICT_REASONS, type PruneResult } from '../prune/types.js';
 
 /**
@@ -80,21 +79,12 @@ function formatValue(v: number): string {
 }
 
 /**
- * Writes atomically, as node_exporter asks: a temp file in the same directory (same
- * filesystem, so rename is atomic; its name does not end in .prom, so the collector
- * never reads it half-written), then rename over the target.
+ * Replaces the file atomically, as node_exporter asks (files/replaceFile.ts: the temp name
+ * does not end in .prom, so the collector never reads it half-written); 0644, as
+ * node_exporter runs as another user.
  */
 export async function writePromFile(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    // node_exporter runs as another user; the units' UMask=0027 would hide the file from it.
-    await chmod(tmp, 0o644);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await replaceFile(path, text, 0o644);
 }
 
 /**

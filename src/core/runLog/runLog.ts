@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { appendBounded } from '../files/boundedLog.js';
 import { join } from 'node:path';
 import type { PruneResult } from '../prune/types.js';
 
@@ -101,24 +102,8 @@ export async function readRuns(stateDir: string, root: string, since = -Infinity
 
 /** Appends one record (O_APPEND); past `maxBytes`, rewrites the log (see MAX_BYTES) and renames it into place. */
 export async function appendRun(stateDir: string, root: string, record: RunRecord, maxBytes = MAX_BYTES): Promise<void> {
-  const path = runLogPath(stateDir, root);
-  const line = JSON.stringify(record) + '\n';
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const size = (await stat(path).catch(() => null))?.size ?? 0;
-  if (size + Buffer.byteLength(line) <= maxBytes) return appendFile(path, line, { mode: 0o600 });
   const since = record.time - KEEP_MS;
-  const lines = ((await readFile(path, 'utf8').catch(() => '')) + line).split('\n')
-    .filter((l) => { const r = l ? parseRecord(l) : null; return r !== null && r.time >= since; });
-  let keep = lines.length, bytes = 0;
-  while (keep > 0 && bytes + lines[keep - 1].length + 1 <= maxBytes / 2) bytes += lines[--keep].length + 1;
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, lines.slice(keep).map((l) => l + '\n').join(''), { mode: 0o600 });
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await appendBounded(runLogPath(stateDir, root), JSON.stringify(record) + '\n', maxBytes, (l) => (parseRecord(l)?.time ?? -Infinity) >= since);
 }
 
 /**

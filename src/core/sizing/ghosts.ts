@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { appendBounded } from '../files/boundedLog.js';
 import { join } from 'node:path';
 
 /**
@@ -59,23 +60,7 @@ export async function readGhosts(stateDir: string, root: string): Promise<Ghost[
 /** Adds evictions to the journal (O_APPEND), trimming it to its newest half past `maxBytes`. */
 export async function appendGhosts(stateDir: string, root: string, ghosts: readonly Ghost[], maxBytes = MAX_BYTES): Promise<void> {
   if (ghosts.length === 0) return;
-  const path = ghostPath(stateDir, root);
-  const text = ghosts.map((g) => JSON.stringify(g) + '\n').join('');
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const size = (await stat(path).catch(() => null))?.size ?? 0;
-  if (size + Buffer.byteLength(text) <= maxBytes) return appendFile(path, text, { mode: 0o600 });
-  // Rewritten whole, then renamed into place: a crash leaves the old journal or the new one.
-  const lines = ((await readFile(path, 'utf8').catch(() => '')) + text).split('\n').filter(Boolean);
-  let keep = lines.length, bytes = 0;
-  while (keep > 0 && bytes + lines[keep - 1].length + 1 <= maxBytes / 2) bytes += lines[--keep].length + 1;
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, lines.slice(keep).join('\n') + '\n', { mode: 0o600 });
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await appendBounded(ghostPath(stateDir, root), ghosts.map((g) => JSON.stringify(g) + '\n').join(''), maxBytes);
 }
 
 export interface GhostTally {
