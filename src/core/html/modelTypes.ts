@@ -1,3 +1,5 @@
+import type { Report } from '../report.js';
+
 /**
  * The page's data: everything the HTML report shows, aggregated (top N and "other",
  * buckets, one point per run or per day), and nothing else. It is a plain value, built
@@ -93,24 +95,9 @@ export interface Sizing {
 export interface PageModel {
   schema: 1;
   generatedAt: string;
-  cache: {
-    root: string;
-    format: 'apache' | 'files';
-    layout: string | null;
-    scannedAt: string;
-    scanMs: number;
-    reader: string;
-    entries: number;
-    files: number;
-    directories: number;
-    bytes: number;
-    diskBytes: number;
-    entryBytes: number;
-    variants: number;
-    varyGroups: number;
-    headerOnly: number;
-    vanished: number;
-  };
+  /** The report's own figures; the layout as a sentence. */
+  cache: Pick<Report, 'root' | 'format' | 'scannedAt' | 'scanMs' | 'reader' | 'entries' | 'files' | 'directories' | 'bytes'
+    | 'diskBytes' | 'entryBytes' | 'variants' | 'varyGroups' | 'headerOnly' | 'vanished'> & { layout: string | null };
   space: Space;
   deadWeight: DeadWeightClass[];
   age: { buckets: Bucket[]; tailAgeMs: number | null };
