@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
-import { Flag, Kind, type UnitTable } from '../scan/table.js';
+import { Kind, type UnitTable } from '../scan/table.js';
 
 /**
  * Where the last run stopped in one log file (kept by "dev:ino"). `head` is a hash of the
@@ -162,7 +162,7 @@ export async function applyAccessLogs(
     if (!rows) continue;
     for (const i of rows) {
       r.matched++;
-      const col = table.flags[i] & Flag.HasData ? table.f64.dataAtime : table.f64.hdrAtime;
+      const col = table.recencyAtime(i);
       if (use[url] > col[i]) col[i] = use[url];
     }
   }

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { F64_COLUMNS, type RowColumns, type UnitTable } from '../scan/table.js';
+import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
  * The persisted index: one binary file per cache root, laid out so that loading it is a
@@ -31,33 +32,6 @@ export const spareRows = (rows: number): number => Math.max(1024, Math.ceil(rows
 const spareBytes = (bytes: number): number => pad8(Math.ceil(bytes / 16) + 4096);
 export const MAGIC = Buffer.from('CCIDX');
 export const HEAD = 48;
-
-/** What a directory looked like when it was read, and where its rows are. */
-export interface DirRecord {
-  rel: string;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  rowStart: number;
-  rowCount: number;
-  /**
-   * Subdirectory names, as read. Records loaded from the index do not carry them (66k
-   * arrays cost ~10 MB of heap for nothing on a native re-run); they keep only
-   * `extraSubdirs`, the children without a record of their own (unreadable ones), and
-   * the portable reuser derives the rest from the records' paths (childrenOf).
-   */
-  subdirs?: string[];
-  extraSubdirs?: string[];
-  /** Totals of the directory's own files (all of them, and those that have no row). */
-  files: number;
-  bytes: number;
-  dirDisk: number;
-  foreignFiles: number;
-  foreignBytes: number;
-  foreignDisk: number;
-  foreignSamples: string[];
-  others: number;
-}
 
 /** Numeric fields of a DirRecord, stored as f64 columns (plus `path`: its id in meta.paths). */
 export const DIR_COLUMNS = [

@@ -1,4 +1,5 @@
-import type { DirRecord, StoredMeta } from './format.js';
+import type { StoredMeta } from './format.js';
+import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
  * The directory records, read from their columns when asked (no subdirs: see

@@ -1,5 +1,5 @@
 import { StringColumn } from './strings.js';
-import { F64_COLUMNS, Flag, type F64Column, type Kind, type RowColumns } from './tableTypes.js';
+import { F64_COLUMNS, Flag, rowFiles, type F64Column, type Kind, type RowColumns } from './tableTypes.js';
 
 export * from './tableTypes.js';
 
@@ -89,17 +89,17 @@ export class UnitTable {
     this.dirIds.clear();
   }
 
-  /** Relative paths of the unit's files, header first (the order httpd expects them gone). */
+  /** Relative paths of the unit's files (rowFiles: header first). */
   files(i: number): string[] {
     const d = this.dirs[this.dir[i]];
     const name = this.name.get(i);
     const base = d === '' ? name : `${d}/${name}`;
-    const f = this.flags[i];
-    if (f & Flag.RawName) return [base];
-    const out: string[] = [];
-    if (f & Flag.HasHeader) out.push(`${base}.header`);
-    if (f & Flag.HasData) out.push(`${base}.data`);
-    return out;
+    return rowFiles(this.flags[i]).map((f) => base + f.suffix);
+  }
+
+  /** The access-time column that holds row i's recency: its body's when it has one, else its header's. */
+  recencyAtime(i: number): Float64Array {
+    return this.flags[i] & Flag.HasData ? this.f64.dataAtime : this.f64.hdrAtime;
   }
 
   size(i: number, usage: 'disk' | 'apparent'): number {
