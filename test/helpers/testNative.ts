@@ -12,8 +12,7 @@ export const TEST_BUILD = fileURLToPath(new URL('../../build/Release/cachectl_te
 export function needTestNative(): { binding: TestBinding | null; reason: string } {
   let why: string;
   try {
-    const m = { exports: {} as TestBinding };
-    process.dlopen(m, TEST_BUILD);
+    const m = { exports: loadTestBuild() };
     const diff = layoutDiff(m.exports.layout());
     if (diff.length === 0) return { binding: m.exports, reason: 'loaded' };
     why = `built from another native/abi.h (${diff[0]})`;
@@ -22,4 +21,11 @@ export function needTestNative(): { binding: TestBinding | null; reason: string 
   }
   if (process.env.CACHECTL_REQUIRE_NATIVE === '1') throw new Error(`CACHECTL_REQUIRE_NATIVE=1 but the native test build is ${why}: run npm ci`);
   return { binding: null, reason: why };
+}
+
+/** The test build as it is, its layout unchecked (for the test that checks it). */
+export function loadTestBuild(): TestBinding {
+  const m = { exports: {} as TestBinding };
+  process.dlopen(m, TEST_BUILD);
+  return m.exports;
 }
