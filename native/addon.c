@@ -10,7 +10,6 @@
 #include "readdir.h"
 
 napi_value cachectl_map_file(napi_env env, napi_callback_info info);
-napi_value cachectl_drop_pages(napi_env env, napi_callback_info info);
 
 // Up to `want` arguments (missing ones are undefined, and fail their type checks).
 static napi_value *args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
@@ -350,7 +349,6 @@ NAPI_MODULE_INIT() {
     { "verify", NULL, verify, NULL, NULL, NULL, napi_enumerable, NULL },
     { "evict", NULL, evict, NULL, NULL, NULL, napi_enumerable, NULL },
     { "mapFile", NULL, cachectl_map_file, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "dropPages", NULL, cachectl_drop_pages, NULL, NULL, NULL, napi_enumerable, NULL },
     { "layout", NULL, layout, NULL, NULL, NULL, napi_enumerable, NULL },
 #ifdef CACHECTL_TEST_HOOKS
     { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },

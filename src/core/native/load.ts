@@ -27,8 +27,6 @@ export interface NativeBinding {
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, results: Buffer) => void): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
   mapFile(path: string): ArrayBuffer | number;
-  /** Unmaps the whole pages of a mapFile buffer in [offset, offset + length) (madvise DONTNEED): not yet written ones only. */
-  dropPages(mapping: ArrayBuffer, offset: number, length: number): void;
   /** The sizes, offsets and values of native/abi.h this binary was built with (./abi.ts, LAYOUT). */
   layout(): Layout;
 }

@@ -168,27 +168,7 @@ export class StringColumn {
     }
     this.start = start; this.len = len; this.pre = pre;
     this.length = n;
-    this.dropDeadBytes(live);
-  }
-
-  /** permute's in-place form (UnitTable.permuteInPlace checked that perm[k] >= k from `lo` on). */
-  permuteForward(perm: Int32Array, lo: number): void {
-    const n = perm.length;
-    let live = 0;
-    for (let k = 0; k < lo; k++) live += this.len[k];
-    for (let k = lo; k < n; k++) {
-      const r = perm[k];
-      this.start[k] = this.start[r];
-      live += this.len[k] = this.len[r];
-      if (this.sharePrefixes) this.pre[k] = this.pre[r];
-    }
-    this.length = n;
-    this.dropDeadBytes(live);
-  }
-
-  /** After a permutation: once over half of the bytes belong to no row, the live ones move together. */
-  private dropDeadBytes(live: number): void {
-    if (live * 2 < this.used) this.compact(Int32Array.from({ length: this.length }, (_, k) => k));
+    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
   }
 
   /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */

@@ -140,7 +140,6 @@ export class UnitTable {
    */
   permute(perm: Int32Array): void {
     const n = perm.length;
-    if (this.permuteInPlace(perm)) return;
     const gather = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(col: T, make: (k: number) => T): T => {
       const out = make(Math.max(1024, n));
       for (let k = 0; k < n; k++) out[k] = col[perm[k]];
@@ -164,30 +163,6 @@ export class UnitTable {
     this.key.permute(perm);
     this.length = n;
     this.capacity = Math.max(1024, n);
-  }
-
-  /**
-   * The permutation done inside the current columns, when it can be: every new row k comes
-   * from an old row at or after k (rows dropped or moved up, as when directories lost
-   * entries or were read again), so a forward pass never reads a row it already wrote.
-   * Rows before the first move are not touched: on a mapped index their pages stay
-   * shared, and no column is allocated (a fresh copy of every column was ~0.5 s at 500k).
-   */
-  private permuteInPlace(perm: Int32Array): boolean {
-    const n = perm.length;
-    let lo = 0;
-    while (lo < n && perm[lo] === lo) lo++;
-    for (let k = lo; k < n; k++) if (perm[k] < k || perm[k] >= this.length) return false;
-    // One loop per element type: a loop over columns of mixed types is megamorphic (slow).
-    for (const c of F64_COLUMNS) { const col = this.f64[c]; for (let k = lo; k < n; k++) col[k] = col[perm[k]]; }
-    for (const col of [this.kind, this.reason, this.flags]) for (let k = lo; k < n; k++) col[k] = col[perm[k]];
-    const { status, dir } = this;
-    for (let k = lo; k < n; k++) status[k] = status[perm[k]];
-    for (let k = lo; k < n; k++) dir[k] = dir[perm[k]];
-    this.name.permuteForward(perm, lo);
-    this.key.permuteForward(perm, lo);
-    this.length = n;
-    return true;
   }
 
   private grow(): void {
