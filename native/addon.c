@@ -289,12 +289,11 @@ static napi_value layout(napi_env env, napi_callback_info info) {
   napi_value out, group = NULL, v;
   napi_create_object(env, &out);
   for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
-    bool has = false;
-    if (napi_has_named_property(env, out, items[i].group, &has) != napi_ok) return NULL;
-    if (!has) {
+    // A group's items are listed together.
+    if (i == 0 || strcmp(items[i].group, items[i - 1].group) != 0) {
       napi_create_object(env, &group);
       napi_set_named_property(env, out, items[i].group, group);
-    } else napi_get_named_property(env, out, items[i].group, &group);
+    }
     napi_create_double(env, items[i].value, &v);
     napi_set_named_property(env, group, items[i].name, v);
   }
@@ -342,17 +341,13 @@ static napi_value read_dir_sync(napi_env env, napi_callback_info info) {
 }
 #endif
 
+#define FN(name, f) { name, NULL, f, NULL, NULL, NULL, napi_enumerable, NULL }
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
-    { "readTree", NULL, read_tree, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "readDirs", NULL, read_dirs, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "verify", NULL, verify, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "evict", NULL, evict, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "mapFile", NULL, cachectl_map_file, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "layout", NULL, layout, NULL, NULL, NULL, napi_enumerable, NULL },
+    FN("readTree", read_tree), FN("readDirs", read_dirs), FN("verify", verify), FN("evict", evict),
+    FN("mapFile", cachectl_map_file), FN("layout", layout),
 #ifdef CACHECTL_TEST_HOOKS
-    { "_fault", NULL, set_fault, NULL, NULL, NULL, napi_enumerable, NULL },
-    { "readDirSync", NULL, read_dir_sync, NULL, NULL, NULL, napi_enumerable, NULL },
+    FN("_fault", set_fault), FN("readDirSync", read_dir_sync),
 #endif
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

@@ -1,6 +1,6 @@
 // One directory of a cache, read in one native call on libuv's thread pool.
 //
-// Why native: a full scan needs ~5 syscalls per entry (lstat of both files, open/read/
+// Why native: a full scan needs five syscalls per entry (lstat of both files, open/read/
 // close of the header); through node's async fs each also costs a request object, a
 // callback and a Stats object. Here the syscalls are made back to back and the JS side
 // decodes one packed buffer (abi.h). The portable walker (src/core/scan/walkPortable.ts)
@@ -160,8 +160,7 @@ int open_pinned(int at, const char *name, double expect_dev, double expect_ino, 
 }
 
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
-// fdopendir: no dup/fcntl per directory; a syscall costs ~2-5 us on the VMs we measured,
-// and vary groups make many small directories).
+// fdopendir: no dup/fcntl per directory, and vary groups make many small directories).
 void list_fd(pack *p, int dfd, int read_headers) {
   // Names of headers still to read, NUL-terminated, in one growing buffer.
   char *names = NULL;

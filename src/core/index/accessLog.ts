@@ -90,8 +90,8 @@ export async function applyAccessLogs(
   table: UnitTable, files: readonly string[], prev: Record<string, LogPosition>, opts: { format?: string; use?: LogUse } = {},
 ): Promise<AccessLogResult> {
   const parse = opts.format ? compileLogFormat(opts.format) : defaultParser();
-  // Built at the first request only: decoding every key costs ~1 s at 500k entries, for
-  // nothing when the logs have no new lines since the last run.
+  // Built when the first URL is matched: decoding every key is the dearest step here, and
+  // a run with no URL to apply needs none.
   let map: Map<string, number[]> | undefined;
   const byPath = (): Map<string, number[]> => {
     if (map) return map;

@@ -4,9 +4,10 @@ import { F64_COLUMNS, Flag, rowFiles, type F64Column, type Kind, type RowColumns
 export * from './tableTypes.js';
 
 /**
- * Columnar storage for scanned cache units. A 1M-entry cache must fit in ~250 bytes
- * per entry, so there is no object per entry: numbers live in growable typed arrays
- * and strings (key, file stem) in two plain arrays. Row i of every column is unit i.
+ * Columnar storage for scanned cache units. A cache of a million entries must fit in a
+ * few hundred bytes per entry, so there is no object per entry: numbers live in growable
+ * typed arrays and strings (key, file stem) in two StringColumns. Row i of every column
+ * is unit i.
  */
 export interface UnitRow {
   kind: Kind;
@@ -61,7 +62,7 @@ export class UnitTable {
   /** A directory's id in `dirs`, if it has one. */
   dirIdOf(rel: string): number | undefined {
     // Built on first use (a table loaded from the index may never get a new row), then
-    // shared by internDir and the index writer: 66k paths cost ~50 ms to hash.
+    // shared by internDir and the index writer.
     if (this.dirIds.size < this.dirs.length) this.dirs.forEach((d, i) => this.dirIds.set(d, i));
     return this.dirIds.get(rel);
   }
@@ -121,7 +122,6 @@ export class UnitTable {
    */
   static fromColumns(length: number, dirs: readonly string[], cols: RowColumns, name: StringColumn, key: StringColumn): UnitTable {
     const t = new UnitTable(0);
-    // One builtin copy (a push per path, 66k of them, took ~28 ms before it was optimised).
     t.dirs = dirs.slice();
     t.capacity = cols.dir.length;
     t.loaded = true;
@@ -136,7 +136,7 @@ export class UnitTable {
   /**
    * Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped.
    * Each column is written into a spare one and the old column becomes the next spare
-   * (fresh pages cost ~20 us each to touch on the VMs measured: fewer is faster).
+   * (every fresh page costs a page fault when first touched).
    */
   permute(perm: Int32Array): void {
     const n = perm.length;
@@ -166,11 +166,9 @@ export class UnitTable {
   }
 
   private grow(): void {
-    // Doubling, except the first time for a table loaded from the index: it is exactly
-    // full, and doubling 500k rows for the few thousand new ones of a night would touch
-    // ~60 MB of fresh pages (page faults were the largest cost measured on the VM).
-    // Past 256k rows, +50% instead of doubling: at 1.05M rows (1M entries and their vary
-    // indexes) doubling would hold 2M rows of capacity, ~110 MB of it unused.
+    // Doubling, except for a table loaded from the index (exactly full: a run's few new
+    // rows need +1/8, not twice every column in fresh pages), and +50% past 256k rows
+    // (doubling a million rows would hold as many unused).
     const cap = Math.max(1024, this.loaded ? this.capacity + (this.capacity >>> 3) : this.capacity < 1 << 18 ? this.capacity * 2 : this.capacity + (this.capacity >>> 1));
     this.loaded = false;
     const growU8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };

@@ -45,10 +45,10 @@ export interface DirRecord {
   rowStart: number;
   rowCount: number;
   /**
-   * Subdirectory names, as read. Records loaded from the index do not carry them (66k
-   * arrays cost ~10 MB of heap for nothing on a native re-run); they keep only
-   * `extraSubdirs`, the children without a record of their own (unreadable ones), and
-   * the portable reuser derives the rest from the records' paths (index/format.ts, childrenOf).
+   * Subdirectory names, as read. Records loaded from the index do not carry them (an
+   * array per directory, for nothing on a native re-run); they keep only `extraSubdirs`,
+   * the children without a record of their own (unreadable ones), and the portable
+   * reuser derives the rest from the records' paths (index/format.ts, childrenOf).
    */
   subdirs?: string[];
   extraSubdirs?: string[];
