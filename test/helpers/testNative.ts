@@ -1,6 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import type { TestBinding } from '../../src/core/native/load.js';
+import type { NativeBinding } from '../../src/core/native/load.js';
 import { layoutDiff } from '../../src/core/native/abi.js';
+/** The test build's extras (native/addon.c, CACHECTL_TEST_HOOKS): never in the production binary. */
+export interface TestBinding extends NativeBinding {
+  /** Makes the next matching call fail (FaultOp; errno 0 on FaultOp.Stat = unlink the file first). FaultOp.Clear clears. */
+  _fault(op: number, name: string, errno: number): void;
+  /** One directory as one segment, on the calling thread. */
+  readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
+}
+
 /**
  * The native test build (binding.gyp's cachectl_test: the same code with the fault hooks
  * and readDirSync, which the production binary lacks), built beside the production one

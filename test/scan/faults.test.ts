@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { writeEveryKind } from './fixtureTree.js';
 import { Kind } from '../../src/core/scan/table.js';
 import { FaultOp } from '../../src/core/native/abi.js';
-import type { TestBinding } from '../../src/core/native/load.js';
+import type { TestBinding } from '../helpers/testNative.js';
 
 // Fault injection only: the tree is real; these hooks make one call fail as the world would.
 const faults = vi.hoisted(() => ({

@@ -84,7 +84,7 @@ async function scanFrom(target: ScanTarget, opts: ScanOptions, reader: Reader, i
   if (!index || !reuse) return { snap: await scanTree(target, opts, reader) };
   if (reuse === 'full-scan') {
     opts.log?.debug?.('most directories changed since the index: a full scan instead');
-    return { snap: await scanTree(target, opts, reader), reuse: { reusedDirs: 0, refreshed: 0, walk: reader.walk } };
+    return { snap: await scanTree(target, opts, reader), reuse: { reusedDirs: 0, walk: reader.walk } };
   }
   // Rows of directories that changed or vanished since the index was saved go now. When
   // every record of the index came back unchanged, the table is the one saved, which was

@@ -9,9 +9,8 @@ import { checkRowFile, rowFilesOf, setAtime } from './rowCheck.js';
 /** A walk that starts from the index, and what it took from it. */
 export interface Reuse {
   readonly walk: Walk;
-  /** Directories taken from the index, and the rows they hold. */
+  /** Directories taken from the index. */
   reusedDirs: number;
-  refreshed: number;
 }
 
 /**
@@ -26,7 +25,7 @@ export function reusePortable(prev: LoadedIndex): Reuse {
   const t = prev.table;
   const byRel = new Map(prev.meta.dirs.map((d) => [d.rel, d]));
   const children = childrenOf(prev.meta.dirs);
-  const r: Reuse = { reusedDirs: 0, refreshed: 0, walk: (o) => walkPortable(o, tryReuse(o)) };
+  const r: Reuse = { reusedDirs: 0, walk: (o) => walkPortable(o, tryReuse(o)) };
 
   const tryReuse = (o: WalkOptions): TryReuse => (rel, stat, cb) => {
     const d = byRel.get(rel);
@@ -49,7 +48,6 @@ export function reusePortable(prev: LoadedIndex): Reuse {
         if (--waiting > 0) return;
         if (stale) return cb(null);
         files.forEach((g, j) => setAtime(t, g.row, g.header, atimes[j]));
-        r.refreshed += d.rowCount;
         accept();
       });
     });

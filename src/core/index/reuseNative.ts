@@ -64,45 +64,33 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
   const cols = Object.fromEntries(DIR_COLUMNS.map((c, i) => [c, prev.meta.dirColumns[i]])) as unknown as VerifyDirs & Record<string, Float64Array>;
   // Per record, what the check found: one byte each, not an object per directory.
   const state = new Uint8Array(recs.length).fill(UNCHECKED);
-  const changed: (DirToRead & { k: number })[] = [];
+  const changed: DirToRead[] = [];
   const errors: WalkError[] = [];
   const paths = pathBlock(prev.meta.dirPaths);
-  // Records in saved order: sorted by path, so neighbours share their open ancestors in native/dirwalk.c.
-  const order = Uint32Array.from(recs, (_d, k) => k);
+  // Records in saved order (by path), VERIFY_BATCH per job: neighbours share their open
+  // ancestors in native/dirwalk.c.
   const batches: [number, number][] = [];
-  for (let from = 0; from < order.length; from += VERIFY_BATCH) batches.unshift([from, Math.min(order.length, from + VERIFY_BATCH)]);
+  for (let from = 0; from < recs.length; from += VERIFY_BATCH) batches.unshift([from, Math.min(recs.length, from + VERIFY_BATCH)]);
   let rootError: string | undefined;
   await drain(batches, JOBS, signal, ([from, to], done) => {
     if (rootError) return done();
-    native.verify(root, rootIno, encodeVerify(cols, order, from, to), verifyRows(prev.table), paths, (status, out) => {
+    native.verify(root, rootIno, encodeVerify(cols, from, to), verifyRows(prev.table), paths, (status, out) => {
       if (status !== 0) rootError ??= codeOf(status);
-      else {
-        const v = viewsOf(out);
-        for (let j = from; j < to; j++) {
-          const k = order[j];
-          const r = verifyResult(v, j - from);
-          state[k] = r.state;
-          // Reported once here; a changed parent's re-read then leaves it alone.
-          if (r.state === VerifyState.Error) errors.push({ path: recs[k].rel === '' ? root : join(root, recs[k].rel), code: codeOf(r.err) });
-          else if (r.state === VerifyState.Changed) {
-            changed.push({ k, rel: recs[k].rel, stat: { dev: r.dev, ino: r.ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 } });
-          }
-        }
+      const v = viewsOf(out);
+      for (let k = from; k < to && !rootError; k++) {
+        const r = verifyResult(v, k - from);
+        state[k] = r.state;
+        // Reported once here; a changed parent's re-read then leaves it alone.
+        if (r.state === VerifyState.Error) errors.push({ path: recs[k].rel === '' ? root : join(root, recs[k].rel), code: codeOf(r.err) });
+        if (r.state === VerifyState.Changed) changed.push({ rel: recs[k].rel, stat: { dev: r.dev, ino: r.ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 } });
       }
       done();
     });
   });
   if (!rootError && !signal?.aborted && changed.length > recs.length * FULL_SCAN_SHARE) return 'full-scan';
 
-  const same: DirRecord[] = [];
-  let refreshed = 0;
-  for (const k of order) {
-    if (state[k] !== VerifyState.Same) continue;
-    same.push(recs[k]);
-    refreshed += cols.rowCount[k];
-  }
   const r: Reuse = {
-    reusedDirs: 0, refreshed: 0,
+    reusedDirs: 0,
     walk: async (o) => {
       for (const e of errors) o.onError(e);
       if (rootError) {
@@ -110,8 +98,8 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
         return true;
       }
       if (o.signal?.aborted) return false;
+      const same = recs.filter((_d, k) => state[k] === VerifyState.Same);
       r.reusedDirs = same.length;
-      r.refreshed = refreshed;
       o.onReused(same);
       // Changed directories are read again whole (the index vouches for nothing in them),
       // READ_BATCH per job; a subdirectory the index does not know is new: read whole.

@@ -109,12 +109,11 @@ export function encodeReadDirs(dirs: readonly { abs: string; dev: number; ino: n
 /** A directory of the index as verify reads it: its columns (DIR_COLUMNS) at record k. */
 export interface VerifyDirs { mtimeMs: Float64Array; ctimeMs: Float64Array; ino: Float64Array; rowStart: Float64Array; rowCount: Float64Array; path: Float64Array }
 
-/** verify's request: records `order[from..to)` of the index's directories. */
-export function encodeVerify(dirs: VerifyDirs, order: ArrayLike<number>, from: number, to: number): Buffer {
+/** verify's request: records [from, to) of the index's directories. */
+export function encodeVerify(dirs: VerifyDirs, from: number, to: number): Buffer {
   const b = request(REQUEST.size + VERIFY_ITEM.size * (to - from), to - from);
   const { f64, u32 } = viewsOf(b);
-  for (let j = from, at = REQUEST.size; j < to; j++, at += VERIFY_ITEM.size) {
-    const k = order[j];
+  for (let k = from, at = REQUEST.size; k < to; k++, at += VERIFY_ITEM.size) {
     f64[(at + VERIFY_ITEM.mtimeMs) >>> 3] = dirs.mtimeMs[k];
     f64[(at + VERIFY_ITEM.ctimeMs) >>> 3] = dirs.ctimeMs[k];
     f64[(at + VERIFY_ITEM.ino) >>> 3] = dirs.ino[k];

@@ -31,14 +31,6 @@ export interface NativeBinding {
   layout(): Layout;
 }
 
-/** The test build's extras (binding.gyp, cachectl_test; CACHECTL_TEST_HOOKS): never in the production binary. */
-export interface TestBinding extends NativeBinding {
-  /** Makes the next matching call fail (FaultOp; errno 0 on FaultOp.Stat = unlink the file first). FaultOp.Clear clears. */
-  _fault(op: number, name: string, errno: number): void;
-  /** One directory as one segment, on the calling thread. */
-  readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
-}
-
 /** Where the loaded addon came from: shipped in the package, or compiled on this machine. */
 export type NativeSource = 'prebuilt' | 'local build';
 
