@@ -9,6 +9,7 @@
 //
 // Per build, with a state dir of its own: the index build (`report --full`), then R rounds of
 //   full     `report --no-index`                 (a full scan)
+//   build    `report --full --state-dir S`       (a full scan that writes the index)
 //   quiet    `report --state-dir S`              (nothing changed since the index)
 //   prune    `prune --dry-run --usage apparent --state-dir S --limit HALF`
 //   changed  (--change N > 0) N headers rewritten as httpd does (temp file + rename) and N/4
@@ -42,6 +43,7 @@ const before = JSON.parse((await run(names[0], 'report', '--json', '--no-index',
 const half = String(Math.floor(before.bytes / 2));
 const steps = {
   full: () => ['report', '--json', '--no-index', root],
+  build: (k) => ['report', '--json', '--full', '--state-dir', state[k], root],
   quiet: (k) => ['report', '--json', '--state-dir', state[k], root],
   prune: (k) => ['prune', '--dry-run', '--json', '--usage', 'apparent', '--state-dir', state[k], '--limit', half, root],
   ...(change > 0 ? { changed: (k) => ['report', '--json', '--state-dir', state[k], root] } : {}),
