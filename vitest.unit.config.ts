@@ -11,9 +11,9 @@ export default defineConfig({
     ...base.test,
     // Replaces the full run's list (mergeConfig would add to it).
     include: [
-      'test/core/**/*.test.ts', 'test/prune/**/*.test.ts', 'test/scan/**/*.test.ts', 'test/list/match.test.ts',
+      'test/core/**/*.test.ts', 'test/native/**/*.test.ts', 'test/prune/**/*.test.ts', 'test/scan/**/*.test.ts', 'test/list/match.test.ts',
       'test/compat/parse.test.ts', 'test/schedule/{log,promFile,scheduler,schedulerWatch}.test.ts',
-      'test/index/{accessLog,index,mapFile,pruneRecency,spareRows}.test.ts',
+      'test/index/{accessLog,index,mapFile,pruneRecency,regroup,spareRows}.test.ts',
       'test/hardening/{headerFuzz,lockFaults,rootVanish,treeFallback}.test.ts',
       'test/html/{escape,model,page,runLog}.test.ts',
       'test/gentoo/{manifests,judge}.test.ts',

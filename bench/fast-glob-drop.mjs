@@ -65,11 +65,11 @@ const results = {};
   const real = fs.lstat;
   fs.lstat = vanishingLstat('a/f2');
   syncBuiltinESMExports();
-  const { walk } = await import('../dist/core/scan/walk.js');
+  const { walkPortable } = await import('../dist/core/scan/walkPortable.js');
   const found = [];
   let vanished = 0;
-  await walk({
-    root, readHeaders: false, onError: (e) => { throw new Error(`${e.path}: ${e.code}`); }, onVanished: () => vanished++,
+  await walkPortable({
+    root, rootStat: fs.lstatSync(root), onReused: () => {}, readHeaders: false, onError: (e) => { throw new Error(`${e.path}: ${e.code}`); }, onVanished: () => vanished++,
     onDir: (d) => { for (const f of d.files) found.push(d.rel === '' ? f.name : `${d.rel}/${f.name}`); },
   });
   fs.lstat = real;

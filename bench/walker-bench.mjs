@@ -7,14 +7,14 @@
 //   npx tsc -p . && node bench/walker-bench.mjs [--entries N] [--cold] [--runs R] [--variants a,b]
 //
 // Variants (names = lstat of every file; +headers = also open/read/close every .header):
-//   walk               dist/core/scan/walk.js, no header reads
+//   walk               dist/core/scan/walkPortable.js, no header reads
 //   fg-names+lstat     fast-glob stream, names only, our own fs.lstat (64 in flight)
 //   fg-stats           fast-glob stream, stats: true (loses directories on ENOENT)
 //   sync               prototype: readdirSync + lstatSync, one directory per macrotask
 //   workers2           prototype: the same in 2 worker threads
 //   walk+headers       what `cachectl report` does today (scan() without classification)
 //   sync+headers, workers2+headers, workers4+headers: the prototypes with header reads
-import { lstat } from 'node:fs';
+import { lstat, lstatSync } from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { ensureTree, defaultTreeDir } from './gen-tree.mjs';
 import { requireTools, dropCaches, runMeasured, median, table, fmtS, fmtMiB, machine, parseArgs, waitIdle, treeOptions } from './lib.mjs';
@@ -28,9 +28,9 @@ async function runVariant(variant, root) {
   const withHeaders = variant.endsWith('+headers');
   const base = variant.replace('+headers', '');
   if (base === 'walk') {
-    const { walk } = await import('../dist/core/scan/walk.js');
-    await walk({
-      root,
+    const { walkPortable } = await import('../dist/core/scan/walkPortable.js');
+    await walkPortable({
+      root, rootStat: lstatSync(root), onReused: () => {},
       readHeaders: withHeaders,
       onDir: (d) => { files += d.files.length; for (const f of d.files) if (f.header) headers++; },
       onError: (e) => { throw new Error(`${e.path}: ${e.code}`); },

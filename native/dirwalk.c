@@ -5,8 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-double cachectl_ms(struct timespec t) { return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6; }
-
 void dir_cache_init(dir_cache *c, int root) {
   c->root = root;
   c->depth = 0;

@@ -4,7 +4,7 @@
 #define CACHECTL_DIRWALK_H
 #include <fcntl.h>
 #include <stddef.h>
-#include <time.h>
+#include "abi.h"
 
 #define CACHECTL_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 #define MAX_PATH 4096
@@ -29,6 +29,4 @@ void dir_cache_release(dir_cache *c);
 /** The directory `rel` (len bytes, '' = the root). -1 + errno on error. */
 int open_rel(dir_cache *c, const char *rel, size_t len);
 void dir_cache_close(dir_cache *c);
-/** Milliseconds exactly as node computes Stats#mtimeMs. */
-double cachectl_ms(struct timespec t);
 #endif

@@ -1,8 +1,7 @@
 // mapFile(path): a whole file as an ArrayBuffer over a private, writable mapping, for
-// the persisted index (src/core/index/decode.ts). Measured on the 2-vCPU VM: reading a
-// 129 MB index into fresh memory took 660-740 ms, nearly all of it first-touch page
-// faults of the new anonymous pages; mapping the same file (already in the page cache)
-// and touching every page took 3 ms. The columns are used in place as typed-array views.
+// the persisted index (src/core/index/decode.ts): reading it into fresh memory would pay
+// a first-touch page fault per page, where a mapping of a file in the page cache shares
+// its pages. The columns are used in place as typed-array views.
 //
 // MAP_PRIVATE: a write to a view (access times refreshed, rows moved) copies that page
 // and never reaches the file. The index is only ever replaced by rename, never
@@ -59,33 +58,4 @@ napi_value cachectl_map_file(napi_env env, napi_callback_info info) {
     return fail(env, ENOMEM);
   }
   return out;
-}
-
-// dropPages(arrayBuffer, offset, length): MADV_DONTNEED on the whole pages of a mapFile
-// mapping inside [offset, offset + length). Only for pages not written yet: a private
-// mapping's clean pages are just unmapped (the next touch maps them from the page cache
-// again), but a written page's copy would be lost. decode.ts checks the index's CRC-32 in
-// chunks and drops each one: the check touches all 102 MB at 500k entries, of which a
-// quiet re-run uses ~60%; the rest no longer counts in its RSS.
-napi_value cachectl_drop_pages(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  void *data = NULL;
-  size_t size = 0;
-  double off = 0, len = 0;
-  bool is = false;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
-      napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is ||
-      napi_get_arraybuffer_info(env, argv[0], &data, &size) != napi_ok ||
-      napi_get_value_double(env, argv[1], &off) != napi_ok || napi_get_value_double(env, argv[2], &len) != napi_ok ||
-      !(off >= 0) || !(len >= 0) || off + len > (double)size) {
-    napi_throw_type_error(env, NULL, "dropPages(arrayBuffer, offset, length)");
-    return NULL;
-  }
-  long page = sysconf(_SC_PAGESIZE);
-  uintptr_t base = (uintptr_t)data;
-  uintptr_t from = (base + (uintptr_t)off + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
-  uintptr_t to = (base + (uintptr_t)(off + len)) & ~((uintptr_t)page - 1);
-  if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
-  return NULL;
 }

@@ -1,10 +1,10 @@
 // One directory of a cache, read in one native call on libuv's thread pool.
 //
-// Why native: a full scan needs ~5 syscalls per entry (lstat of both files, open/read/
-// close of the header). Through Node's async fs each costs ~20 us of JS CPU (a request
-// object, a callback, a Stats object); htcacheclean spends ~22 us per *entry* in total.
-// Here the syscalls are made back to back and the JS side decodes one packed buffer per
-// directory. The portable walker in src/core/scan/walk.ts remains the fallback.
+// Why native: a full scan needs five syscalls per entry (lstat of both files, open/read/
+// close of the header); through node's async fs each also costs a request object, a
+// callback and a Stats object. Here the syscalls are made back to back and the JS side
+// decodes one packed buffer (abi.h). The portable walker (src/core/scan/walkPortable.ts)
+// does the same work where the addon is not built.
 //
 // Safety: the directory is opened with O_NOFOLLOW|O_DIRECTORY and checked against the
 // dev/inode the parent's lstat saw; every file operation is relative to that descriptor
@@ -23,21 +23,18 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include "pack.h"
-#include "dirwalk.h"
 #include "readdir.h"
 
-#define HEADER_BYTES 4096
 // Header files opened (and read-ahead started) at once: on a cold cache the kernel then
 // has this many reads queued instead of one, which is what makes cold scans fast.
 #define BATCH 64
 
-extern int cachectl_noatime_denied;
+int cachectl_noatime_denied = 0;
 
-// Test-only fault injection (addon.c's _fault, used by test/scan/faults.test.ts): makes one
-// kind of call fail as the world would. err 0 on FAULT_STAT = the file is unlinked first
-// (httpd deleting it between our readdir and fstatat). One-shot.
-enum { FAULT_NONE, FAULT_DIR, FAULT_STAT, FAULT_OPEN };
+#ifdef CACHECTL_TEST_HOOKS
+// Fault injection (addon.c's _fault, used by test/scan/faults.test.ts): makes one kind of
+// call fail as the world would. err 0 on FAULT_STAT = the file is unlinked first (httpd
+// deleting it between our getdents and fstatat). One-shot.
 struct cachectl_fault cachectl_fault;
 
 // A directory is matched by its absolute path; inside readTree it is opened by name, so
@@ -58,6 +55,9 @@ static int faulted(int op, const char *name, int dfd) {
   errno = cachectl_fault.err;
   return 1;
 }
+#else
+#define faulted(op, name, dfd) 0
+#endif
 
 static int ends_with_header(const char *name, size_t len) {
   return len > 7 && strcasecmp(name + len - 7, ".header") == 0;
@@ -109,8 +109,7 @@ static void read_batch(pack *p, int dfd, pending_header *batch, int n, const cha
       // A short read that stops before the end of the file means "only part of it is
       // cached" (possible with pages smaller than the read): read it the normal way below,
       // or a cut-off header would pass for a corrupt one.
-      double size;
-      memcpy(&size, p->buf + batch[i].rec + 16, 8);
+      double size = ((abi_entry *)(p->entries.buf + batch[i].rec))->stat.size;
       if (got >= 0 && (size_t)got < sizeof buf && (double)got < size) got = -1, errno = EAGAIN;
       if (got >= 0 || errno != EAGAIN) {
         if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
@@ -161,8 +160,7 @@ int open_pinned(int at, const char *name, double expect_dev, double expect_ino, 
 }
 
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
-// fdopendir: no dup/fcntl per directory; a syscall costs ~2-5 us on the VMs we measured,
-// and vary groups make many small directories).
+// fdopendir: no dup/fcntl per directory, and vary groups make many small directories).
 void list_fd(pack *p, int dfd, int read_headers) {
   // Names of headers still to read, NUL-terminated, in one growing buffer.
   char *names = NULL;
@@ -173,7 +171,7 @@ void list_fd(pack *p, int dfd, int read_headers) {
   for (;;) {
     long got = syscall(SYS_getdents64, dfd, dents, sizeof dents);
     if (got < 0) {
-      pack_set_status(p, errno);
+      pack_head(p)->status = errno;
       break;
     }
     if (got == 0) break;
@@ -183,21 +181,21 @@ void list_fd(pack *p, int dfd, int read_headers) {
       const char *n = e->d_name;
       if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
       if (e->d_type != DT_REG && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) {
-        pack_count_other(p);
+        pack_head(p)->others++;
         continue;
       }
       struct stat st;
       if (faulted(FAULT_STAT, n, dfd) || fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno == ENOENT) pack_count_vanished(p);
+        if (errno == ENOENT) pack_head(p)->vanished++;
         else pack_error(p, n, errno);
         continue;
       }
       if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        pack_count_other(p);
+        pack_head(p)->others++;
         continue;
       }
       size_t len = strlen(n);
-      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? REC_DIR : REC_FILE, n, len, &st);
+      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st);
       if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
       if (names_len + len + 1 > names_cap) {
         names_cap = (names_cap + len + 1) * 2;
@@ -227,7 +225,7 @@ void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expe
   struct stat dst;
   int dfd = open_pinned(AT_FDCWD, path, expect_dev, expect_ino, &dst);
   if (dfd < 0) {
-    pack_set_status(p, errno);
+    pack_head(p)->status = errno;
     return;
   }
   pack_set_dir(p, &dst);

@@ -4,7 +4,9 @@
 //    compiler is needed. Whether npm runs this script at all (npm 11's allow-scripts) then
 //    does not matter: the prebuilt binary needs no script.
 // 2. Else (another platform, a musl libc, a checkout, or npm_config_build_from_source=true)
-//    node-gyp builds it into build/Release with the node-gyp that npm ships.
+//    node-gyp builds it into build/Release with the node-gyp that npm ships, and beside it
+//    the test build (cachectl_test.node-test: the same code with test hooks, loaded only
+//    by the tests; its extension keeps node-gyp-build from ever taking it).
 // 3. A machine without a C compiler still gets a working cachectl: the portable walker is
 //    used, and `cachectl --version` says so.
 // CI sets CACHECTL_REQUIRE_NATIVE=1, which makes a failed build fail the install.
@@ -28,7 +30,7 @@ function loadablePrebuilt() {
   const require = createRequire(import.meta.url);
   for (const n of names) {
     try {
-      if (typeof require(join(dir, n)).readDir === 'function') return join(dir, n);
+      if (typeof require(join(dir, n)).layout === 'function') return join(dir, n);
     } catch {
       // Built for another libc or Node-API version: try the next, then compile.
     }

@@ -7,7 +7,7 @@
 // are using). `--clean` (postpack) removes prebuilds/ again, so a checkout never runs a
 // stale prebuilt binary.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,11 @@ if (process.argv[2] === '--clean') process.exit(0);
 
 const work = mkdtempSync(join(tmpdir(), 'cachectl-prebuild-'));
 try {
-  cpSync(join(root, 'binding.gyp'), join(work, 'binding.gyp'));
+  // The production target alone: the test build (cachectl_test, with its fault hooks) is
+  // never compiled for the package.
+  const gyp = JSON.parse(readFileSync(join(root, 'binding.gyp'), 'utf8'));
+  gyp.targets = gyp.targets.filter((t) => t.target_name === 'cachectl_native');
+  writeFileSync(join(work, 'binding.gyp'), JSON.stringify(gyp, null, 2));
   cpSync(join(root, 'native'), join(work, 'native'), { recursive: true });
   // prebuildify names the file after the package.
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'cachectl' }));

@@ -81,3 +81,4 @@ export function needNative(): NativeState {
   }
   return state;
 }
+

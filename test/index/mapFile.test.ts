@@ -33,28 +33,4 @@ describe.skipIf(!native)(`mapFile (native: ${reason})`, () => {
     await writeFile(join(dir, 'empty'), '');
     expect((native!.mapFile(join(dir, 'empty')) as ArrayBuffer).byteLength).toBe(0);
   });
-
-  // decode.ts drops each checksummed chunk's pages (dropPages): they must read back as the
-  // file, and only whole pages inside the range go (a written page outside it stays).
-  test('dropped pages read back as the file; only whole pages inside the range are dropped', async () => {
-    const dir = await tempDir();
-    const path = join(dir, 'index.bin');
-    const page = 4096;
-    const content = Buffer.alloc(4 * page);
-    for (let i = 0; i < content.length; i++) content[i] = i % 251;
-    await writeFile(path, content);
-    const ab = native!.mapFile(path) as ArrayBuffer;
-    const view = new Uint8Array(ab);
-    view[0] = 0xff; // page 0, written: outside the dropped range (it starts mid-page)
-    view[3 * page] = 0xee; // page 3, written: outside (the range ends mid-page)
-    native!.dropPages(ab, 10, 3 * page);
-    expect(view[0]).toBe(0xff);
-    expect(view[3 * page]).toBe(0xee);
-    expect(Buffer.from(view.subarray(page, 3 * page)).equals(content.subarray(page, 3 * page))).toBe(true);
-    // Inside the range a written page is dropped too: decode.ts only drops before any write.
-    view[page] = 0xdd;
-    native!.dropPages(ab, page, page);
-    expect(view[page]).toBe(content[page]);
-    expect(() => native!.dropPages(ab, 0, 5 * page)).toThrow(/dropPages/);
-  });
 });

@@ -72,6 +72,15 @@ describe('the packed tarball', () => {
     expect(packed.bin).toEqual({ cachectl: 'bin/cachectl.js' });
   });
 
+  test('its prebuilt reader is the production build: no test hooks', async () => {
+    const dir = await tempDir('cachectl-prebuilt-');
+    execFileSync('tar', ['-xzf', join(stage, TGZ), '-C', dir, 'package/prebuilds/linux-x64/cachectl.glibc.node']);
+    const m = { exports: {} as Record<string, unknown> };
+    process.dlopen(m, join(dir, 'package/prebuilds/linux-x64/cachectl.glibc.node'));
+    expect(typeof m.exports.readTree).toBe('function');
+    expect(Object.keys(m.exports).filter((k) => k.startsWith('_') || k.endsWith('Sync'))).toEqual([]);
+  });
+
   test('npm install -g --offline with an empty cache and no compiler, next to an htcacheclean it leaves alone: demo, --version (prebuilt), man pages, completion', async () => {
     const prefix = await tempDir('cachectl-prefix-');
     const home = await tempDir('cachectl-home-');

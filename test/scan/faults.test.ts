@@ -5,12 +5,22 @@ import { unlinkSync } from 'node:fs';
 import { tempDir } from '../helpers/tmp.js';
 import { writeEveryKind } from './fixtureTree.js';
 import { Kind } from '../../src/core/scan/table.js';
+import { FaultOp } from '../../src/core/native/abi.js';
+import type { TestBinding } from '../helpers/testNative.js';
 
 // Fault injection only: the tree is real; these hooks make one call fail as the world would.
 const faults = vi.hoisted(() => ({
   lstat: undefined as undefined | ((path: string) => void),
   readdir: undefined as undefined | ((path: string) => NodeJS.ErrnoException | undefined),
 }));
+
+// The native reader is the test build here: the same code, with the fault hook (_fault).
+vi.mock('../../src/core/native/load.js', async (importOriginal) => {
+  const load = await importOriginal<typeof import('../../src/core/native/load.js')>();
+  const { needTestNative } = await import('../helpers/testNative.js');
+  const { binding, reason } = needTestNative();
+  return { ...load, nativeState: () => ({ binding, reason }) };
+});
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
@@ -29,15 +39,14 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 const { scan: scanWith } = await import('../../src/core/scan/scan.js');
-const { needNative } = await import('../helpers/tools.js');
+const { nativeState } = await import('../../src/core/native/load.js');
 const errno = (code: string) => Object.assign(new Error(code), { code });
-const native = needNative().binding;
-const Op = { dir: 1, stat: 2, open: 3 } as const;
+const native = nativeState().binding as TestBinding | null;
 
 beforeEach(() => {
   faults.lstat = undefined;
   faults.readdir = undefined;
-  native?._fault(0, '', 0);
+  native?._fault(FaultOp.Clear, '', 0);
 });
 
 // The same faults for both readers: node's fs is wrapped above, the native reader has
@@ -49,8 +58,8 @@ const readers = [
   }, failDir: (p: string, code: 'EACCES' | 'ENOENT') => {
     faults.readdir = (x) => (x === p || (code === 'ENOENT' && x.endsWith(p)) ? errno(code) : undefined);
   } },
-  { walker: 'native' as const, vanishFile: (p: string) => native!._fault(Op.stat, basename(p), 0),
-    failDir: (p: string, code: 'EACCES' | 'ENOENT') => native!._fault(Op.dir, p, constants.errno[code]) },
+  { walker: 'native' as const, vanishFile: (p: string) => native!._fault(FaultOp.Stat, basename(p), 0),
+    failDir: (p: string, code: 'EACCES' | 'ENOENT') => native!._fault(FaultOp.Dir, p, constants.errno[code]) },
 ];
 
 describe.each(readers)('the filesystem changes under the scanner ($walker reader)', ({ walker, vanishFile, failDir }) => {

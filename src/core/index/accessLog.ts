@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
-import { Flag, Kind, type UnitTable } from '../scan/table.js';
+import { Kind, type UnitTable } from '../scan/table.js';
 
 /**
  * Where the last run stopped in one log file (kept by "dev:ino"). `head` is a hash of the
@@ -44,38 +44,20 @@ function keyPath(key: string): string {
   return m ? m[1] : `/${key}`;
 }
 
-async function lastByte(path: string, size: number): Promise<number> {
+/** Up to `length` bytes of the file at `position`. */
+async function readAt(path: string, position: number, length: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(1);
-    await fh.read(b, 0, 1, size - 1);
-    return b[0];
+    const b = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(b, 0, length, position);
+    return b.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    await fh.read(b, 0, 2, 0);
-    return b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
-
-async function headHash(path: string, len: number): Promise<string> {
-  const fh = await open(path, 'r');
-  try {
-    const b = Buffer.alloc(len);
-    const { bytesRead } = await fh.read(b, 0, len, 0);
-    return createHash('sha1').update(b.subarray(0, bytesRead)).digest('hex');
-  } finally {
-    await fh.close();
-  }
-}
+const isGzip = async (path: string): Promise<boolean> => (await readAt(path, 0, 2)).equals(Buffer.of(0x1f, 0x8b));
+const headHash = async (path: string, len: number): Promise<string> => createHash('sha1').update(await readAt(path, 0, len)).digest('hex');
 
 /**
  * Reads access logs from where the last run stopped (by inode and content: a rotated log
@@ -90,8 +72,8 @@ export async function applyAccessLogs(
   table: UnitTable, files: readonly string[], prev: Record<string, LogPosition>, opts: { format?: string; use?: LogUse } = {},
 ): Promise<AccessLogResult> {
   const parse = opts.format ? compileLogFormat(opts.format) : defaultParser();
-  // Built at the first request only: decoding every key costs ~1 s at 500k entries, for
-  // nothing when the logs have no new lines since the last run.
+  // Built when the first URL is matched: decoding every key is the dearest step here, and
+  // a run with no URL to apply needs none.
   let map: Map<string, number[]> | undefined;
   const byPath = (): Map<string, number[]> => {
     if (map) return map;
@@ -151,7 +133,7 @@ export async function applyAccessLogs(
       if (!(use[url] >= hit.time)) use[url] = hit.time;
     }
     // A last line without its newline may still be being written: read it next time.
-    const complete = gzip || st.size === 0 || (await lastByte(path, st.size)) === 0x0a;
+    const complete = gzip || st.size === 0 || (await readAt(path, st.size - 1, 1))[0] === 0x0a;
     const to = gzip ? st.size : Math.min(st.size, from + consumed - (complete ? 0 : lastLen));
     r.positions[id] = { path, offset: to, size: st.size, head, headLen };
     r.files.push({ path, from, to, gzip });
@@ -162,7 +144,7 @@ export async function applyAccessLogs(
     if (!rows) continue;
     for (const i of rows) {
       r.matched++;
-      const col = table.flags[i] & Flag.HasData ? table.f64.dataAtime : table.f64.hdrAtime;
+      const col = table.recencyAtime(i);
       if (use[url] > col[i]) col[i] = use[url];
     }
   }

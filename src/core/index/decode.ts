@@ -16,50 +16,23 @@ export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Arra
 export type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
 
 /**
- * The whole file as one ArrayBuffer: a private mapping when the native addon is built
- * (3 ms instead of ~700 ms of page faults at 129 MB, see native/mapfile.c), else one read.
+ * The whole file: a private mapping when the native addon is built (no page faults on
+ * fresh memory, see native/mapfile.c), else one read.
  */
-async function wholeFile(path: string): Promise<{ file: Uint8Array; drop?: Drop }> {
-  const native = nativeState().binding;
-  if (native) {
-    const ab = native.mapFile(path);
-    if (typeof ab === 'number') throw Object.assign(new Error(`cannot map ${path}`), { code: codeOf(-ab) });
-    return { file: new Uint8Array(ab), drop: (offset, length) => native.dropPages(ab, offset, length) };
-  }
-  const b = await readFile(path);
-  // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
-  return { file: b.byteOffset % 8 === 0 ? b : new Uint8Array(b) };
-}
-
-/** Unmaps bytes [offset, offset + length) of a mapped file that were only read (native dropPages). */
-type Drop = (offset: number, length: number) => void;
-
 export async function readIndexFile(path: string): Promise<DecodeResult> {
-  const { file, drop } = await wholeFile(path);
-  return decodeIndex(file, drop);
-}
-
-/** Bytes per checksum step: each step's pages are dropped before the next (see below). */
-const CRC_CHUNK = 8 << 20;
-
-/**
- * The body's CRC-32, a chunk at a time. With `drop` (a mapped file), each chunk's pages
- * are unmapped once summed: the check reads all of the file (102 MB at 500k entries), a
- * quiet re-run then uses ~60% of it, and the rest no longer counts in its peak RSS (pages
- * used later map again from the page cache).
- */
-function bodyCrc(body: Uint8Array, drop?: Drop): number {
-  let sum = 0;
-  for (let at = 0; at < body.length; at += CRC_CHUNK) {
-    const chunk = body.subarray(at, at + CRC_CHUNK);
-    sum = crc32(chunk, sum);
-    drop?.(at, chunk.length);
+  const native = nativeState().binding;
+  if (!native) {
+    const b = await readFile(path);
+    // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
+    return decodeIndex(b.byteOffset % 8 === 0 ? b : new Uint8Array(b));
   }
-  return sum;
+  const ab = native.mapFile(path);
+  if (typeof ab === 'number') throw Object.assign(new Error(`cannot map ${path}`), { code: codeOf(-ab) });
+  return decodeIndex(new Uint8Array(ab));
 }
 
 /** Decodes (and checks) an index held in `file`; the table's columns are views into it. */
-export function decodeIndex(file: Uint8Array, drop?: Drop): DecodeResult {
+export function decodeIndex(file: Uint8Array): DecodeResult {
   const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (b.length < 6 || !b.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
   if (b[5] !== INDEX_VERSION) return { ok: false, reason: `index version ${b[5]}, expected ${INDEX_VERSION}` };
@@ -68,8 +41,7 @@ export function decodeIndex(file: Uint8Array, drop?: Drop): DecodeResult {
   const count = b.readUInt32LE(12);
   const bodyLength = b.readDoubleLE(16);
   if (HEAD + bodyLength !== b.length) return { ok: false, reason: `truncated index (${b.length} of ${HEAD + bodyLength} bytes)` };
-  const base = file.byteOffset + HEAD;
-  if (bodyCrc(b.subarray(HEAD), drop && ((at, n) => drop(base + at, n))) !== b.readUInt32LE(24)) return { ok: false, reason: 'index checksum mismatch (corrupt)' };
+  if (crc32(b.subarray(HEAD)) !== b.readUInt32LE(24)) return { ok: false, reason: 'index checksum mismatch (corrupt)' };
   let meta: StoredMeta;
   try {
     meta = JSON.parse(b.toString('utf8', HEAD, HEAD + jsonLen));

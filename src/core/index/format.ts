@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { F64_COLUMNS, type RowColumns, type UnitTable } from '../scan/table.js';
+import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
  * The persisted index: one binary file per cache root, laid out so that loading it is a
@@ -11,53 +12,21 @@ import { F64_COLUMNS, type RowColumns, type UnitTable } from '../scan/table.js';
  * directory records' columns (DIR_COLUMNS). Any mismatch (magic, version, length,
  * checksum) = corrupt: the caller rebuilds from a full scan.
  *
- * Version 2 (v1 held the directory records as 330 B of JSON each and the strings as
- * per-row copies: 1.7 s to load at 500k entries, most of it page faults and parsing).
- * Version 3: row and string sections end in spare room (zeros: `capacity` rows, and
- * `nameBytes`/`keyBytes` in use), so a night's new rows go into the mapped file's pages
- * instead of a copy of every column (~60 MB of fresh pages, ~0.3 s at 500k entries).
- * Version 4: CRC-32 (zlib's, vectorised) instead of SHA-1: the check is against a damaged
- * disk or a bug, not an adversary (the state dir is root's), and it cost 57-69 ms of every
- * load at 500k entries (102 MB) against 18-22 ms.
+ * Row and string sections end in spare room (zeros: `capacity` rows, `nameBytes` and
+ * `keyBytes` in use), so a run's new rows go into the mapped file's pages instead of a
+ * copy of every column. The CRC-32 guards against a damaged disk or a bug, not an
+ * adversary: the state dir is root's.
  */
 export const INDEX_VERSION = 5;
 /**
- * Spare rows saved after the table's rows: 1/16 of them, at least 1024. Measured at 500k
- * entries with 1% of them changed (5000 headers rewritten, 1500 deleted, 1000 added), 18k
- * rows were appended (vary indexes in changed directories are classified again): 1/32
- * was too little, and the copy cost ~0.4 s.
+ * Spare rows saved after the table's rows: 1/16 of them, at least 1024. A re-read
+ * directory appends all of its rows again, vary indexes included, so a change to 1% of
+ * the entries appends several times 1% of the rows.
  */
 export const spareRows = (rows: number): number => Math.max(1024, Math.ceil(rows / 16));
 const spareBytes = (bytes: number): number => pad8(Math.ceil(bytes / 16) + 4096);
 export const MAGIC = Buffer.from('CCIDX');
 export const HEAD = 48;
-
-/** What a directory looked like when it was read, and where its rows are. */
-export interface DirRecord {
-  rel: string;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  rowStart: number;
-  rowCount: number;
-  /**
-   * Subdirectory names, as read. Records loaded from the index do not carry them (66k
-   * arrays cost ~10 MB of heap for nothing on a native re-run); they keep only
-   * `extraSubdirs`, the children without a record of their own (unreadable ones), and
-   * the portable reuser derives the rest from the records' paths (childrenOf).
-   */
-  subdirs?: string[];
-  extraSubdirs?: string[];
-  /** Totals of the directory's own files (all of them, and those that have no row). */
-  files: number;
-  bytes: number;
-  dirDisk: number;
-  foreignFiles: number;
-  foreignBytes: number;
-  foreignDisk: number;
-  foreignSamples: string[];
-  others: number;
-}
 
 /** Numeric fields of a DirRecord, stored as f64 columns (plus `path`: its id in meta.paths). */
 export const DIR_COLUMNS = [
@@ -132,7 +101,7 @@ export function encodeIndex(input: MetaInput, t: UnitTable): { body: Buffer[]; h
   recs.forEach(({ rel, d }, r) => {
     let id = t.dirIdOf(rel) ?? moreIds.get(rel);
     if (id === undefined) moreIds.set(rel, (id = paths.push(rel) - 1));
-    // Field by field (DIR_COLUMNS order): a keyed d[c] per column cost ~70 ms at 66k records.
+    // Field by field (DIR_COLUMNS order): a keyed d[c] per column is megamorphic.
     path[r] = id; mtimeMs[r] = d.mtimeMs; ctimeMs[r] = d.ctimeMs; ino[r] = d.ino; rowStart[r] = d.rowStart; rowCount[r] = d.rowCount;
     files[r] = d.files; bytes[r] = d.bytes; dirDisk[r] = d.dirDisk;
     foreignFiles[r] = d.foreignFiles; foreignBytes[r] = d.foreignBytes; foreignDisk[r] = d.foreignDisk; others[r] = d.others;

@@ -1,11 +1,14 @@
-import { scan, type ScanOptions, type Snapshot } from '../scan/scan.js';
-import { resolveRoot, statRoot } from '../scan/root.js';
-import { detectFormat } from '../scan/detect.js';
+import { dirname, relative } from 'node:path';
+import { openRoot, pickReader, scanTree, type Reader, type ScanOptions, type ScanTarget, type Snapshot } from '../scan/scan.js';
+import type { UnitTable } from '../scan/table.js';
+import type { DirRecord, WalkError } from '../scan/walkTypes.js';
 import { noopLog, type Log } from '../log.js';
 import type { IndexMeta } from './format.js';
-import { loadIndex, saveIndex } from './store.js';
+import { loadIndex, saveIndex, type LoadedIndex } from './store.js';
 import { applyAccessLogs, type AccessLogResult } from './accessLog.js';
-
+import { reusePortable, type Reuse } from './reuse.js';
+import { reuseNative } from './reuseNative.js';
+import { regroup } from './regroup.js';
 export interface IndexOptions {
   /** Where the index lives; undefined = no index (a plain full scan). */
   readonly stateDir?: string;
@@ -35,41 +38,82 @@ export type IndexedSnapshot = Snapshot & { readonly index: IndexInfo };
 /**
  * A scan that starts from the persisted index when one can be trusted, applies access
  * logs, and saves the index again. The index is only a starting point: a directory is
- * reused only if its mtime/ctime/inode are unchanged, and evict re-checks every victim
- * with lstat before unlinking, so a stale index cannot cause a wrong deletion.
+ * reused only if its mtime/ctime/inode and every file of its rows are unchanged, and
+ * evict re-checks every victim before unlinking, so a stale index cannot cause a wrong
+ * deletion.
  */
 export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<IndexedSnapshot> {
   const log = opts.log ?? noopLog;
+  let target = await openRoot(opts);
+  const reader = pickReader(opts.walker);
   if (!opts.stateDir) {
-    const snap = await scan(opts);
+    const snap = await scanTree(target, opts, reader);
     return { ...snap, index: { used: false, reason: 'no state dir', reusedDirs: 0, readDirs: snap.dirRecords.length } };
   }
-  const root = await resolveRoot(opts.root);
-  const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
-  const rootStat = await statRoot(root);
-  const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, root, rootStat.ino, format);
+  const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, target.root, target.rootStat.ino, target.format);
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
-  const useLog = (opts.accessLogs?.length ?? 0) > 0;
-  const snap = await scan({ ...opts, format, reuse: loaded.index ? { index: loaded.index } : undefined });
+  // The scan starts now, with the index's checks.
+  target = { ...target, startedAt: Date.now() };
+  const { snap, reuse } = await scanFrom(target, opts, reader, loaded.index);
   let accessLog: AccessLogResult | undefined;
-  if (useLog && !snap.interrupted) {
+  if ((opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted) {
     accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse });
   }
-  const info = {
-    used: loaded.index !== null, reason: loaded.reason,
-    reusedDirs: snap.reuse?.reusedDirs ?? 0, readDirs: snap.reuse?.readDirs ?? snap.dirRecords.length, accessLog,
-  };
+  const readDirs = snap.dirRecords.length - (reuse?.reusedDirs ?? 0);
+  const info = { used: loaded.index !== null, reason: loaded.reason, reusedDirs: reuse?.reusedDirs ?? 0, readDirs, accessLog };
   if (snap.interrupted) return { ...snap, index: info };
   // Every directory reused and no log line read: the saved index still describes the tree
-  // (access times it holds are refreshed from the files on every run anyway). Rewriting
-  // it took ~1 s at 500k entries for nothing.
+  // (the access times it holds are refreshed from the files on every run anyway).
   const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
-  if (loaded.index && snap.reuse && snap.reuse.readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
+  if (reuse && readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
   // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
   const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
+  markUnvouched(snap.dirRecords, snap.errors, snap.root);
   return { ...snap, index: await write(opts.stateDir, snap, info, logs, log) };
 }
 
+/**
+ * The scan, from the index when there is one: the reader's reusing walk (the native one
+ * checks the whole index first, and may find a plain full scan cheaper), then the table
+ * regrouped. Without `reuse`, it was a plain full scan.
+ */
+async function scanFrom(target: ScanTarget, opts: ScanOptions, reader: Reader, index: LoadedIndex | null): Promise<{ snap: Snapshot; reuse?: Reuse }> {
+  const reuse = !index ? undefined : reader.native
+    ? await reuseNative(reader.native, target.root, target.rootStat.ino, index, opts.signal)
+    : reusePortable(index);
+  if (!index || !reuse) return { snap: await scanTree(target, opts, reader) };
+  if (reuse === 'full-scan') {
+    opts.log?.debug?.('most directories changed since the index: a full scan instead');
+    return { snap: await scanTree(target, opts, reader), reuse: { reusedDirs: 0, walk: reader.walk } };
+  }
+  // Rows of directories that changed or vanished since the index was saved go now. When
+  // every record of the index came back unchanged, the table is the one saved, which was
+  // regrouped before it was saved.
+  const settle = (table: UnitTable, records: DirRecord[]): void => {
+    if (reuse.reusedDirs !== records.length || records.length !== index.meta.dirs.length) regroup(table, records);
+  };
+  return { snap: await scanTree(target, opts, reader, { table: index.table, walk: reuse.walk, settle }), reuse };
+}
+
+/**
+ * The index vouches only for what its rows describe. A directory with files that are no
+ * row (foreign files, unreadable headers: their sizes and errors are not checked) or
+ * with an error below it (an unreadable subdirectory, which has no record of its own)
+ * gets a record that never matches (an mtime no directory has), so every indexed run
+ * reads it again and reports what a full scan reports.
+ */
+function markUnvouched(records: DirRecord[], errors: readonly WalkError[], root: string): void {
+  const flagged = new Set<string>();
+  for (const e of errors) {
+    const rel = relative(root, e.path);
+    if (rel.startsWith('..')) continue;
+    flagged.add(rel);
+    flagged.add(dirname(rel) === '.' ? '' : dirname(rel));
+  }
+  for (const d of records) {
+    if (d.foreignFiles > 0 || flagged.has(d.rel)) d.mtimeMs = -1;
+  }
+}
 async function write(stateDir: string, snap: Snapshot, info: IndexInfo, logs: Pick<IndexMeta, 'logs' | 'logUse'>, log: Log): Promise<IndexInfo> {
   try {
     const saved = await saveIndex(stateDir, snap.root, {

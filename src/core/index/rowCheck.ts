@@ -1,4 +1,4 @@
-import { Flag, type UnitTable } from '../scan/table.js';
+import { rowFiles, type UnitTable } from '../scan/table.js';
 import type { FileStat } from '../scan/walkTypes.js';
 
 /**
@@ -13,15 +13,10 @@ export function fileUnchanged(st: FileStat & { isFile(): boolean }, size: number
   return st.isFile() && st.size === size && st.mtimeMs === mtimeMs && st.ctimeMs <= changedMs;
 }
 
-/** Row i's files, by the name they have in its directory, with what the index saw of each. */
-export function rowFiles(t: UnitTable, i: number): { name: string; header: boolean }[] {
-  const f = t.flags[i];
+/** Row i's files, by the name they have in its directory (rowFiles), and which is the header. */
+export function rowFilesOf(t: UnitTable, i: number): { name: string; header: boolean }[] {
   const stem = t.name.get(i);
-  if (f & Flag.RawName) return [{ name: stem, header: false }];
-  const out: { name: string; header: boolean }[] = [];
-  if (f & Flag.HasHeader) out.push({ name: `${stem}.header`, header: true });
-  if (f & Flag.HasData) out.push({ name: `${stem}.data`, header: false });
-  return out;
+  return rowFiles(t.flags[i]).map((f) => ({ name: stem + f.suffix, header: f.header }));
 }
 
 /** Checks one of row i's files against the index and, if unchanged, takes its access time. */

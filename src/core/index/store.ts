@@ -51,9 +51,9 @@ export async function saveIndex(stateDir: string, root: string, meta: MetaInput,
     const fh = await open(tmp, 'w', 0o600);
     try {
       const { body, head } = encodeIndex(meta, table);
-      // The body goes to the kernel on the thread pool while this thread hashes it (both
-      // read the same buffers, neither writes them): ~20 ms of CRC-32 at 500k entries (it was ~0.2 s of SHA-1)
-      // overlaps the write instead of preceding it. The head, with the hash, goes last.
+      // The body goes to the kernel on the thread pool while this thread sums it (both
+      // read the same buffers, neither writes them): the checksum overlaps the write
+      // instead of preceding it. The head, with the checksum, goes last.
       const writing = fh.writev(body, HEAD);
       let headBytes: Buffer;
       try {

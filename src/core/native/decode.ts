@@ -1,13 +1,7 @@
 import { constants } from 'node:os';
 import { parseHeader } from '../format/header.js';
 import type { FileStat, WalkedFile } from '../scan/walkTypes.js';
-
-/** Offsets of native/pack.h. */
-const PACK_HEAD = 96;
-const REC_HEAD = 72;
-const REC_FILE = 1;
-const REC_DIR = 2;
-const HEADER_BYTES = 4096;
+import { DIR_HEAD, ENTRY, EntryType, HEADER_BYTES, HeaderState, STAT, viewsOf } from './abi.js';
 
 const errnoName = new Map<number, string>(Object.entries(constants.errno).map(([k, v]) => [v, k]));
 export const codeOf = (errno: number): string => errnoName.get(errno) ?? `E${errno}`;
@@ -41,68 +35,56 @@ export interface DecodedDir {
   readonly noatimeDenied: boolean;
 }
 
-function statAt(v: Float64Array, i: number): FileStat {
-  return { size: v[i], blocks: v[i + 1], atimeMs: v[i + 2], mtimeMs: v[i + 3], ctimeMs: v[i + 4], ino: v[i + 5], dev: v[i + 6] };
+/** The stat at byte `at` (STAT layout). */
+function statAt(f64: Float64Array, at: number): FileStat {
+  const w = at >>> 3;
+  return {
+    size: f64[w + STAT.fileSize / 8], blocks: f64[w + STAT.blocks / 8], atimeMs: f64[w + STAT.atimeMs / 8], mtimeMs: f64[w + STAT.mtimeMs / 8],
+    ctimeMs: f64[w + STAT.ctimeMs / 8], ino: f64[w + STAT.ino / 8], dev: f64[w + STAT.dev / 8],
+  };
 }
 
-/** Decodes one native readDir result (native/pack.h), parsing the headers it carries. */
-export function decodeDir(buf: Buffer): DecodedDir {
-  // Packs are 8-byte aligned within a fresh buffer; copy if a runtime ever hands us less.
-  if (buf.byteOffset % 8 !== 0) buf = Buffer.from(buf);
-  const f64 = new Float64Array(buf.buffer, buf.byteOffset, buf.length >>> 3);
-  const status = buf.readInt32LE(0);
-  const records = buf.readUInt32LE(12);
-  const headerArea = PACK_HEAD + buf.readUInt32LE(20);
+/** Decodes one directory's pack (native/abi.h), parsing the headers it carries. */
+export function decodeDir(pack: Buffer): DecodedDir {
+  const { buf, f64 } = viewsOf(pack);
+  const status = buf.readInt32LE(DIR_HEAD.status);
+  const entries = buf.readUInt32LE(DIR_HEAD.entries);
+  const headerArea = DIR_HEAD.size + buf.readUInt32LE(DIR_HEAD.entryBytes);
   const out: DecodedDir = {
-    status, stat: status === 0 ? statAt(f64, 3) : null,
+    status, stat: status === 0 ? statAt(f64, DIR_HEAD.dir) : null,
     files: [], subdirs: [], errors: [], longHeaders: [],
-    others: buf.readUInt32LE(4), vanished: buf.readUInt32LE(8), noatimeDenied: buf.readUInt32LE(16) === 1,
+    others: buf.readUInt32LE(DIR_HEAD.others), vanished: buf.readUInt32LE(DIR_HEAD.vanished), noatimeDenied: buf.readUInt32LE(DIR_HEAD.noatimeDenied) === 1,
   };
-  let at = PACK_HEAD;
-  for (let r = 0; r < records; r++) {
-    const type = buf[at];
-    const nameLen = buf.readUInt16LE(at + 2);
-    // Names are bytes; UTF-8 is what the rest of cachectl (and the JS walker) assumes.
-    const name = buf.toString('utf8', at + REC_HEAD, at + REC_HEAD + nameLen);
+  let at = DIR_HEAD.size;
+  for (let r = 0; r < entries; r++) {
+    const type = buf[at + ENTRY.type];
+    const nameLen = buf.readUInt16LE(at + ENTRY.nameLen);
+    const nameAt = at + ENTRY.size;
+    // Names are bytes; UTF-8 is what the rest of cachectl (and the portable walker) assumes.
+    const name = buf.toString('utf8', nameAt, nameAt + nameLen);
     // Only a name holding U+FFFD can be invalid UTF-8: the byte view is made for those alone.
-    const raw = name.includes('\ufffd') ? buf.subarray(at + REC_HEAD, at + REC_HEAD + nameLen) : null;
-    if (type !== REC_FILE && type !== REC_DIR) {
-      out.errors.push({ name, code: codeOf(buf.readInt32LE(at + 4)) });
+    const raw = name.includes('\ufffd') ? buf.subarray(nameAt, nameAt + nameLen) : null;
+    if (type !== EntryType.File && type !== EntryType.Dir) {
+      out.errors.push({ name, code: codeOf(buf.readInt32LE(at + ENTRY.err)) });
     } else if (raw && notUtf8(raw, name)) {
       out.errors.push({ name: escapeBytes(raw), code: 'EILSEQ' });
-    } else if (type === REC_DIR) {
-      out.subdirs.push({ name, stat: statAt(f64, (at + 16) >>> 3) });
-    } else if (type === REC_FILE) {
-      const stat = statAt(f64, (at + 16) >>> 3);
-      const hstate = buf[at + 1];
-      if (hstate === 0) out.files.push({ name, stat });
-      else if (hstate === 2) out.files.push({ name, stat, header: { ok: false, code: codeOf(buf.readInt32LE(at + 4)) } });
+    } else if (type === EntryType.Dir) {
+      out.subdirs.push({ name, stat: statAt(f64, at + ENTRY.stat) });
+    } else {
+      const stat = statAt(f64, at + ENTRY.stat);
+      const state = buf[at + ENTRY.header];
+      if (state === HeaderState.None) out.files.push({ name, stat });
+      else if (state === HeaderState.Failed) out.files.push({ name, stat, header: { ok: false, code: codeOf(buf.readInt32LE(at + ENTRY.err)) } });
       else {
-        const off = headerArea + buf.readUInt32LE(at + 8);
-        const len = buf.readUInt32LE(at + 12);
+        const off = headerArea + buf.readUInt32LE(at + ENTRY.headerOff);
+        const len = buf.readUInt32LE(at + ENTRY.headerLen);
         const full = len < HEADER_BYTES;
         const header = parseHeader(buf.subarray(off, off + len), full);
         if (header.kind === 'bad' && header.needBytes !== undefined && !full) out.longHeaders.push(out.files.length);
         out.files.push({ name, stat, header: { ok: true, header } });
       }
     }
-    at += (REC_HEAD + nameLen + 7) & ~7;
+    at += (nameAt + nameLen - at + 7) & ~7;
   }
   return out;
-}
-
-/**
- * Walks a native readTree result (native/pack.h, "tree"): each directory of the subtree,
- * depth first, with its path below the subtree's top ('' = the top itself).
- */
-export function forEachTreeDir(buf: Buffer, each: (rel: string, dir: DecodedDir) => void): void {
-  let at = 0;
-  while (at < buf.length) {
-    const seg = buf.readUInt32LE(at);
-    const relLen = buf.readUInt32LE(at + 4);
-    const rel = buf.toString('utf8', at + 8, at + 8 + relLen);
-    const head = (8 + relLen + 7) & ~7;
-    each(rel, decodeDir(buf.subarray(at + head, at + 4 + seg)));
-    at += 4 + seg;
-  }
 }

@@ -4,33 +4,31 @@ import { relative } from 'node:path';
 // CommonJS, no types of its own: path() is all we use (see node-gyp-build.d.ts beside this file).
 import nodeGypBuild from 'node-gyp-build';
 import { packageRoot } from '../package/root.js';
+import { layoutDiff, type Layout } from './abi.js';
 
-/** The C functions of native/addon.c (see native/pack.h for the buffer they return). */
+/** A table's row columns as verify reads them (native/jobs.h); the access time columns are written. */
+export interface VerifyRows {
+  nameBytes: Uint8Array; nameStart: Uint32Array; nameLen: Uint32Array; flags: Uint8Array;
+  dataSize: Float64Array; hdrSize: Float64Array; changed: Float64Array; dataAtime: Float64Array; hdrAtime: Float64Array;
+  dataMtime: Float64Array; hdrMtime: Float64Array;
+}
+/** The index's directory paths, one block: path id k is bytes[start[k], start[k] + len[k]). */
+export interface PathBlock { bytes: Uint8Array; start: Uint32Array; len: Uint32Array }
+
+/** The functions of native/addon.c. Requests and answers: native/abi.h, read and written by ./abi.ts. */
 export interface NativeBinding {
-  readDir(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
-  /** The directory and its whole subtree in one thread-pool job (see pack.h, "tree"). */
-  readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (packed: Buffer) => void): void;
-  /** Re-check and unlink a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
-  evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, result: Buffer) => void): void;
-  /** Check a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
-  /**
-   * Check a batch of indexed directories (native/verify.c): every file of every row is
-   * compared with the columns; access times are written in place; the result holds
-   * directory states only. Records name a directory path by id in the paths block.
-   */
-  verify(root: string, rootIno: number, request: Buffer, nameBytes: Uint8Array, nameStart: Uint32Array, nameLen: Uint32Array, flags: Uint8Array,
-    cb: (status: number, result: Buffer) => void,
-    dataSize: Float64Array, hdrSize: Float64Array, changed: Float64Array, dataAtime: Float64Array, hdrAtime: Float64Array,
-    dataMtime: Float64Array, hdrMtime: Float64Array, pathBytes: Uint8Array, pathStart: Uint32Array, pathLen: Uint32Array): void;
-  /** Several directories in one thread-pool job (addon.c, read_batch_dirs): one tree segment each, in order. */
-  readDirs(request: Buffer, readHeaders: boolean, cb: (packed: Buffer) => void): void;
+  /** A directory and its whole subtree in one thread-pool job: one segment per directory. */
+  readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (segments: Buffer) => void): void;
+  /** Several directories, each pinned to its dev/inode, in one job: one segment each, in order. */
+  readDirs(request: Buffer, readHeaders: boolean, cb: (segments: Buffer) => void): void;
+  /** Checks a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
+  verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, paths: PathBlock, cb: (status: number, results: Buffer) => void): void;
+  /** Re-checks and unlinks a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
+  evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, results: Buffer) => void): void;
   /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
   mapFile(path: string): ArrayBuffer | number;
-  /** Unmaps the whole pages of a mapFile buffer in [offset, offset + length) (madvise DONTNEED): not yet written ones only. */
-  dropPages(mapping: ArrayBuffer, offset: number, length: number): void;
-  readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
-  /** Tests only: make the next matching call fail (op 1 dir open, 2 fstatat, 3 header open; errno 0 on 2 = unlink first). */
-  _fault(op: number, name: string, errno: number): void;
+  /** The sizes, offsets and values of native/abi.h this binary was built with (./abi.ts, LAYOUT). */
+  layout(): Layout;
 }
 
 /** Where the loaded addon came from: shipped in the package, or compiled on this machine. */
@@ -67,7 +65,11 @@ export function loadNative(disabled = false, root = packageRoot()): NativeState 
   }
   const source: NativeSource = relative(root, path).startsWith('prebuilds') ? 'prebuilt' : 'local build';
   try {
-    return { binding: createRequire(import.meta.url)(path) as NativeBinding, reason: 'loaded', source, path };
+    const binding = createRequire(import.meta.url)(path) as NativeBinding;
+    // A build of another native/abi.h (an old build/ after a pull) would misread every buffer.
+    const diff = typeof binding.layout === 'function' ? layoutDiff(binding.layout()) : ['no layout()'];
+    if (diff.length > 0) return { binding: null, reason: `not loadable (${source}: built from another native/abi.h: ${diff[0]}; rebuild it)`, source, path };
+    return { binding, reason: 'loaded', source, path };
   } catch (e) {
     // A prebuilt binary for another C library (musl), or a build for another Node-API
     // version. dlopen's message names the file.

@@ -1,4 +1,4 @@
-import type { FileStat as Stats, WalkedDir, WalkedFile } from './walk.js';
+import type { FileStat as Stats, WalkedDir, WalkedFile } from './walkTypes.js';
 import { Flag, Kind, REASONS, type Reason, type UnitRow, type UnitTable } from './table.js';
 
 /** mod_cache_disk temp files: `aptmp` + 6 mkstemp chars, only ever in CacheRoot. */

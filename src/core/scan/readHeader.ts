@@ -20,7 +20,7 @@ export type HeaderReadResult =
 /**
  * First-read buffers are recycled: parseHeader copies out what it keeps, so a buffer is
  * free again as soon as it is parsed. Without this, 4 KiB of external memory per header
- * piles up faster than the GC returns it (peak RSS at 500k entries).
+ * piles up faster than the GC returns it (peak RSS).
  */
 const pool: Buffer[] = [];
 const takeBuffer = () => pool.pop() ?? Buffer.allocUnsafe(FIRST_READ);

@@ -1,24 +1,18 @@
-import { dirname, relative } from 'node:path';
-import { walk, type WalkError, type WalkOptions } from './walk.js';
-import { makeNativeReuser } from './reuseNative.js';
+import { walkPortable } from './walkPortable.js';
+import { nativeWalk } from './walkNative.js';
 import { classifyApacheDir, classifyFilesDir, type ClassifyTotals } from './classify.js';
 import { detectFormat, detectLayout, type CacheFormat } from './detect.js';
 import { Kind, UnitTable } from './table.js';
 import type { Layout } from '../format/key.js';
 import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';
-import type { DirRecord } from '../index/format.js';
-import type { LoadedIndex } from '../index/store.js';
-import { makeReuser } from './reuse.js';
-import { regroup } from './regroup.js';
+import type { DirRecord, FileStat, Walk, WalkError, WalkOptions } from './walkTypes.js';
 import { LOCK_NAME } from '../lock.js';
 import { nativeState, type NativeBinding } from '../native/load.js';
 
 const OWN_PREFIX = LOCK_NAME;
 /** Foreign file names a report shows. */
 const SAMPLES = 10;
-/** A directory mtime no directory has: its record is always read again (markUnvouched). */
-const UNVOUCHED = -1;
 
 export interface ScanOptions {
   readonly root: string;
@@ -33,12 +27,10 @@ export interface ScanOptions {
   /** Injected clock (ms), so tests are exact. */
   readonly now?: number;
   /**
-   * Rows are handed here after each directory and then dropped (not with `reuse`): the
-   * snapshot's table ends empty. For summaries that need no table (streamReport).
+   * Rows are handed here after each directory and then dropped: the snapshot's table
+   * ends empty. For summaries that need no table (streamReport).
    */
   readonly rowSink?: (table: UnitTable, format: CacheFormat) => void;
-  /** Start from a persisted index: only changed directories are read again. */
-  readonly reuse?: { index: LoadedIndex };
 }
 
 export interface ScanProgress {
@@ -70,8 +62,22 @@ export interface Snapshot {
   readonly rootIno: number;
   /** Per directory: what it looked like and where its rows are (saved as the index). */
   readonly dirRecords: DirRecord[];
-  /** Set when the scan started from a persisted index. */
-  readonly reuse?: { reusedDirs: number; readDirs: number; refreshed: number };
+}
+
+/**
+ * The tree a scan reads: its resolved root, the root's lstat, its format, and when the
+ * scan started: real wall-clock time (not the injected `now`), compared with file ctimes
+ * to spot entries written while the tree was read.
+ */
+export interface ScanTarget { root: string; rootStat: FileStat; format: CacheFormat; startedAt: number }
+
+/** Resolves the root once (the index's scan shares it): its real path, lstat and format. */
+export async function openRoot(opts: Pick<ScanOptions, 'root' | 'format'>): Promise<ScanTarget> {
+  const root = await resolveRoot(opts.root);
+  const rootStat = await statRoot(root);
+  const startedAt = Date.now();
+  const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
+  return { root, rootStat, format, startedAt };
 }
 
 /** The native binding for `walker` ('portable' = none; 'native' = required; 'auto' = if built). */
@@ -82,31 +88,44 @@ export function pickNative(walker: ScanOptions['walker']): NativeBinding | null 
   return binding;
 }
 
+/** How a scan reads the tree, picked once: the native walker or the portable one, and its name for the report. */
+export interface Reader { readonly native: NativeBinding | null; readonly walk: Walk; readonly name: string }
+
+export function pickReader(walker: ScanOptions['walker']): Reader {
+  const native = pickNative(walker);
+  if (native) return { native, walk: nativeWalk(native), name: 'native' };
+  return { native, walk: walkPortable, name: walker === 'portable' ? 'portable' : `portable (native reader ${nativeState().reason})` };
+}
+
+/**
+ * Where a scan starts other than from nothing (the index, index/indexedScan.ts): its
+ * table, the walk that fills in what changed, and `settle`, which puts the table in order
+ * once the walk is done (before anything reads it).
+ */
+export interface ScanStart { readonly table: UnitTable; readonly walk: Walk; settle(table: UnitTable, records: DirRecord[]): void }
+
 /** Walks the whole cache once and returns every unit, classified, with totals. */
 export async function scan(opts: ScanOptions): Promise<Snapshot> {
-  const log = opts.log ?? noopLog;
-  const root = await resolveRoot(opts.root);
-  const rootStat = await statRoot(root);
-  // Real wall-clock start (not the injected `now`): compared with file ctimes to spot
-  // entries written while we scanned.
-  const startedAt = Date.now();
-  const format = !opts.format || opts.format === 'auto' ? await detectFormat(root) : opts.format;
-  log.debug?.(`scanning ${root} as ${format}`);
-  const table = opts.reuse?.index.table ?? new UnitTable(1 << 14);
+  return scanTree(await openRoot(opts), opts, pickReader(opts.walker));
+}
+
+/** Reads `target` with `reader` (or from `start`): each directory classified into the table, with its record. */
+export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Reader, start?: ScanStart): Promise<Snapshot> {
+  const { root, rootStat, format, startedAt } = target;
+  (opts.log ?? noopLog).debug?.(`scanning ${root} as ${format}`);
+  const table = start?.table ?? new UnitTable(1 << 14);
   const totals: ClassifyTotals = { foreignFiles: 0, foreignBytes: 0, foreignDisk: 0, foreignSamples: [], headerErrors: [], vanished: 0 };
   const errors: WalkError[] = [];
   const samples: string[] = [];
   const progress: ScanProgress = { files: 0, directories: 0, bytes: 0 };
   const records: DirRecord[] = [];
-  /** Records taken from the index unchanged (every file of their rows checked). */
-  const fromIndex: DirRecord[] = [];
   let dirDisk = 0;
   let layout: Layout | null = null;
   let others = 0;
   let vanished = 0;
 
   // Streaming (rowSink): rows are dropped after each directory, and so are records (only the index needs them).
-  const streaming = opts.rowSink !== undefined && !opts.reuse;
+  const streaming = opts.rowSink !== undefined && !start;
   /** A directory's record and totals; `report`: tell onProgress now (a batch of records tells it once). */
   const count = (d: DirRecord, report = true): void => {
     if (!streaming) records.push(d);
@@ -117,35 +136,26 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     progress.bytes += d.bytes;
     if (report) opts.onProgress?.(progress);
   };
-  const reused = (d: DirRecord, report = true): void => {
-    if (d.foreignFiles > 0) {
-      totals.foreignFiles += d.foreignFiles;
-      totals.foreignBytes += d.foreignBytes;
-      totals.foreignDisk += d.foreignDisk;
-      for (const x of d.foreignSamples) keepSample(samples, x);
-    }
-    fromIndex.push(d);
-    count(d, report);
-  };
-  /** Records of the index found unchanged, all at once (the native reuser): one progress call. */
-  const reusedAll = (which: readonly number[]): void => {
-    const { dirs } = opts.reuse!.index.meta;
-    for (const k of which) reused(dirs[k], false);
-    opts.onProgress?.(progress);
-  };
-  const native = pickNative(opts.walker);
-  const nativeReuser = opts.reuse && native ? makeNativeReuser(native, root, rootStat.ino, opts.reuse.index, reusedAll) : undefined;
-  const reuser = nativeReuser ?? (opts.reuse ? makeReuser(root, opts.reuse.index, reused) : undefined);
 
   const walkOpts: WalkOptions = {
     root, rootStat,
     signal: opts.signal,
     concurrency: opts.concurrency,
-    native,
-    tryReuse: nativeReuser ? undefined : reuser?.tryReuse,
     readHeaders: format === 'apache',
     onError: (e) => errors.push(e),
     onVanished: () => vanished++,
+    onReused: (reused) => {
+      for (const d of reused) {
+        if (d.foreignFiles > 0) {
+          totals.foreignFiles += d.foreignFiles;
+          totals.foreignBytes += d.foreignBytes;
+          totals.foreignDisk += d.foreignDisk;
+          for (const x of d.foreignSamples) keepSample(samples, x);
+        }
+        count(d, false);
+      }
+      opts.onProgress?.(progress);
+    },
     onDir: (walked) => {
       // Our own lock file lives in the root: it is not part of the cache.
       const dir = walked.rel === '' ? { ...walked, files: walked.files.filter((f) => !f.name.startsWith(OWN_PREFIX)) } : walked;
@@ -172,21 +182,9 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
       }
     },
   };
-  const walked = nativeReuser ? await nativeReuser.walk(walkOpts) : await walk(walkOpts);
-  if (walked === 'full-scan') {
-    log.debug?.('most directories changed since the index: a full scan instead');
-    const full = await scan({ ...opts, format, reuse: undefined });
-    return { ...full, reuse: { reusedDirs: 0, readDirs: full.dirRecords.length, refreshed: 0 } };
-  }
-  const completed = walked;
-
-  // Rows of directories that changed or vanished since the index was saved go now. When every record
-  // of the index came back unchanged, the table is the one saved, which was regrouped
-  // before it was saved (checking that again cost ~50 ms at 500k rows).
-  const asSaved = fromIndex.length === records.length && records.length === opts.reuse?.index.meta.dirs.length;
-  if (reuser && !asSaved) regroup(table, records);
+  const completed = await (start?.walk ?? reader.walk)(walkOpts);
+  start?.settle(table, records);
   for (const e of totals.headerErrors) errors.push({ path: `${root}/${e.path}`, code: e.code });
-  markUnvouched(records, errors, root);
   return {
     root, format, table, startedAt, rootIno: rootStat.ino, dirRecords: records,
     layout: format === 'apache' ? layout ?? detectLayout(table) : null,
@@ -198,29 +196,8 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
     vanished: vanished + totals.vanished,
     errors,
     interrupted: !completed,
-    reader: native ? 'native' : opts.walker === 'portable' ? 'portable' : `portable (native reader ${nativeState().reason})`,
-    reuse: reuser ? { reusedDirs: reuser.reusedDirs, readDirs: records.length - reuser.reusedDirs, refreshed: reuser.refreshed } : undefined,
+    reader: reader.name,
   };
-}
-
-/**
- * The index vouches only for what its rows describe. A directory with files that are no
- * row (foreign files, unreadable headers: their sizes and errors are not checked) or
- * with an error below it (an unreadable subdirectory, which has no record of its own)
- * gets a record that never matches, so every indexed run reads it again and reports
- * what a full scan reports.
- */
-function markUnvouched(records: DirRecord[], errors: readonly WalkError[], root: string): void {
-  const flagged = new Set<string>();
-  for (const e of errors) {
-    const rel = relative(root, e.path);
-    if (rel.startsWith('..')) continue;
-    flagged.add(rel);
-    flagged.add(dirname(rel) === '.' ? '' : dirname(rel));
-  }
-  for (const d of records) {
-    if (d.foreignFiles > 0 || flagged.has(d.rel)) d.mtimeMs = UNVOUCHED;
-  }
 }
 
 /** Keeps the `SAMPLES` first names in order (a short sorted list: insertion is enough). */

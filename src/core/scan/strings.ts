@@ -1,12 +1,12 @@
 /**
  * Many short strings (cache keys, file stems) in one growable byte buffer with an
- * offset and a length per row. A million URLs as JS strings cost ~100 B each of V8
- * heap, and the heap's growth factor roughly doubles that at peak; here they cost their
- * bytes plus 8, outside the heap. `get` decodes on demand (a fresh string each call).
+ * offset and a length per row. As JS strings they would cost a heap object each, and the
+ * heap's growth factor on top at peak; here they cost their bytes plus 8, outside the
+ * heap. `get` decodes on demand (a fresh string each call).
  *
  * With `sharePrefixes` (keys), everything up to the last '/' is interned once and a row
  * keeps only its id and the rest: a mirror's URLs share `http://host:80/distfiles/`, so
- * a 65-byte key costs ~15 bytes plus 12 (measured: -48 B per row at 500k entries).
+ * a key costs its last path segment plus 12 bytes.
  */
 export interface StringParts {
   bytes: Buffer;
@@ -111,7 +111,7 @@ export class StringColumn {
     const p = this.sharePrefixes ? this.pre[i] : 0;
     const n = p === 0 ? 0 : to.write(this.prefixes[p - 1], at, this.encoding);
     const s = this.start[i], l = this.len[i];
-    // A file stem is ~22 bytes: a loop beats Buffer#copy's native call (~0.15 s per 350k).
+    // A file stem is a few dozen bytes: a loop beats Buffer#copy's call into C++ there.
     if (l <= 64) {
       const b = this.bytes, d = at + n;
       for (let k = 0; k < l; k++) to[d + k] = b[s + k];
@@ -168,27 +168,7 @@ export class StringColumn {
     }
     this.start = start; this.len = len; this.pre = pre;
     this.length = n;
-    this.dropDeadBytes(live);
-  }
-
-  /** permute's in-place form (UnitTable.permuteInPlace checked that perm[k] >= k from `lo` on). */
-  permuteForward(perm: Int32Array, lo: number): void {
-    const n = perm.length;
-    let live = 0;
-    for (let k = 0; k < lo; k++) live += this.len[k];
-    for (let k = lo; k < n; k++) {
-      const r = perm[k];
-      this.start[k] = this.start[r];
-      live += this.len[k] = this.len[r];
-      if (this.sharePrefixes) this.pre[k] = this.pre[r];
-    }
-    this.length = n;
-    this.dropDeadBytes(live);
-  }
-
-  /** After a permutation: once over half of the bytes belong to no row, the live ones move together. */
-  private dropDeadBytes(live: number): void {
-    if (live * 2 < this.used) this.compact(Int32Array.from({ length: this.length }, (_, k) => k));
+    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
   }
 
   /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */

@@ -1,12 +1,13 @@
 import { StringColumn } from './strings.js';
-import { F64_COLUMNS, Flag, type F64Column, type Kind, type RowColumns } from './tableTypes.js';
+import { F64_COLUMNS, Flag, rowFiles, type F64Column, type Kind, type RowColumns } from './tableTypes.js';
 
 export * from './tableTypes.js';
 
 /**
- * Columnar storage for scanned cache units. A 1M-entry cache must fit in ~250 bytes
- * per entry, so there is no object per entry: numbers live in growable typed arrays
- * and strings (key, file stem) in two plain arrays. Row i of every column is unit i.
+ * Columnar storage for scanned cache units. A cache of a million entries must fit in a
+ * few hundred bytes per entry, so there is no object per entry: numbers live in growable
+ * typed arrays and strings (key, file stem) in two StringColumns. Row i of every column
+ * is unit i.
  */
 export interface UnitRow {
   kind: Kind;
@@ -61,7 +62,7 @@ export class UnitTable {
   /** A directory's id in `dirs`, if it has one. */
   dirIdOf(rel: string): number | undefined {
     // Built on first use (a table loaded from the index may never get a new row), then
-    // shared by internDir and the index writer: 66k paths cost ~50 ms to hash.
+    // shared by internDir and the index writer.
     if (this.dirIds.size < this.dirs.length) this.dirs.forEach((d, i) => this.dirIds.set(d, i));
     return this.dirIds.get(rel);
   }
@@ -89,17 +90,17 @@ export class UnitTable {
     this.dirIds.clear();
   }
 
-  /** Relative paths of the unit's files, header first (the order httpd expects them gone). */
+  /** Relative paths of the unit's files (rowFiles: header first). */
   files(i: number): string[] {
     const d = this.dirs[this.dir[i]];
     const name = this.name.get(i);
     const base = d === '' ? name : `${d}/${name}`;
-    const f = this.flags[i];
-    if (f & Flag.RawName) return [base];
-    const out: string[] = [];
-    if (f & Flag.HasHeader) out.push(`${base}.header`);
-    if (f & Flag.HasData) out.push(`${base}.data`);
-    return out;
+    return rowFiles(this.flags[i]).map((f) => base + f.suffix);
+  }
+
+  /** The access-time column that holds row i's recency: its body's when it has one, else its header's. */
+  recencyAtime(i: number): Float64Array {
+    return this.flags[i] & Flag.HasData ? this.f64.dataAtime : this.f64.hdrAtime;
   }
 
   size(i: number, usage: 'disk' | 'apparent'): number {
@@ -121,7 +122,6 @@ export class UnitTable {
    */
   static fromColumns(length: number, dirs: readonly string[], cols: RowColumns, name: StringColumn, key: StringColumn): UnitTable {
     const t = new UnitTable(0);
-    // One builtin copy (a push per path, 66k of them, took ~28 ms before it was optimised).
     t.dirs = dirs.slice();
     t.capacity = cols.dir.length;
     t.loaded = true;
@@ -136,11 +136,10 @@ export class UnitTable {
   /**
    * Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped.
    * Each column is written into a spare one and the old column becomes the next spare
-   * (fresh pages cost ~20 us each to touch on the VMs measured: fewer is faster).
+   * (every fresh page costs a page fault when first touched).
    */
   permute(perm: Int32Array): void {
     const n = perm.length;
-    if (this.permuteInPlace(perm)) return;
     const gather = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(col: T, make: (k: number) => T): T => {
       const out = make(Math.max(1024, n));
       for (let k = 0; k < n; k++) out[k] = col[perm[k]];
@@ -166,36 +165,10 @@ export class UnitTable {
     this.capacity = Math.max(1024, n);
   }
 
-  /**
-   * The permutation done inside the current columns, when it can be: every new row k comes
-   * from an old row at or after k (rows dropped or moved up, as when directories lost
-   * entries or were read again), so a forward pass never reads a row it already wrote.
-   * Rows before the first move are not touched: on a mapped index their pages stay
-   * shared, and no column is allocated (a fresh copy of every column was ~0.5 s at 500k).
-   */
-  private permuteInPlace(perm: Int32Array): boolean {
-    const n = perm.length;
-    let lo = 0;
-    while (lo < n && perm[lo] === lo) lo++;
-    for (let k = lo; k < n; k++) if (perm[k] < k || perm[k] >= this.length) return false;
-    // One loop per element type: a loop over columns of mixed types is megamorphic (slow).
-    for (const c of F64_COLUMNS) { const col = this.f64[c]; for (let k = lo; k < n; k++) col[k] = col[perm[k]]; }
-    for (const col of [this.kind, this.reason, this.flags]) for (let k = lo; k < n; k++) col[k] = col[perm[k]];
-    const { status, dir } = this;
-    for (let k = lo; k < n; k++) status[k] = status[perm[k]];
-    for (let k = lo; k < n; k++) dir[k] = dir[perm[k]];
-    this.name.permuteForward(perm, lo);
-    this.key.permuteForward(perm, lo);
-    this.length = n;
-    return true;
-  }
-
   private grow(): void {
-    // Doubling, except the first time for a table loaded from the index: it is exactly
-    // full, and doubling 500k rows for the few thousand new ones of a night would touch
-    // ~60 MB of fresh pages (page faults were the largest cost measured on the VM).
-    // Past 256k rows, +50% instead of doubling: at 1.05M rows (1M entries and their vary
-    // indexes) doubling would hold 2M rows of capacity, ~110 MB of it unused.
+    // Doubling, except for a table loaded from the index (exactly full: a run's few new
+    // rows need +1/8, not twice every column in fresh pages), and +50% past 256k rows
+    // (doubling a million rows would hold as many unused).
     const cap = Math.max(1024, this.loaded ? this.capacity + (this.capacity >>> 3) : this.capacity < 1 << 18 ? this.capacity * 2 : this.capacity + (this.capacity >>> 1));
     this.loaded = false;
     const growU8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };

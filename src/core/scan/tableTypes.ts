@@ -28,6 +28,20 @@ export const enum Flag {
   RawName = 32,
 }
 
+/** One of a row's files: the suffix of the row's name that names it, and whether it is the header. */
+export interface RowFile { readonly suffix: string; readonly header: boolean }
+const ROW_FILES = Array.from({ length: 64 }, (_, f): readonly RowFile[] => {
+  if (f & Flag.RawName) return [{ suffix: '', header: false }];
+  return [...(f & Flag.HasHeader ? [{ suffix: '.header', header: true }] : []), ...(f & Flag.HasData ? [{ suffix: '.data', header: false }] : [])];
+});
+
+/**
+ * Which files a row stands for (native/abi.h, row_files, states the same rule): its name
+ * alone (RawName), else <name>.header and <name>.data as its flags say, header first:
+ * the order they are unlinked, so httpd sees a clean miss, never a header without its body.
+ */
+export const rowFiles = (flags: number): readonly RowFile[] => ROW_FILES[flags & 63];
+
 export const REASONS = [
   '',
   'data-without-header',

@@ -1,7 +1,6 @@
 import type { HeaderReadResult } from './readHeader.js';
-import type { NativeBinding } from '../native/load.js';
 
-/** The walker's shapes, shared by the portable walker (walk.ts) and the native one (walkNative.ts). */
+/** The walkers' shapes, shared by the portable walker and the native one, and the index's reusing walks. */
 
 /** The stat fields cachectl uses: node's Stats has them, and so does the native reader's. */
 export interface FileStat {
@@ -37,26 +36,53 @@ export interface WalkError {
   readonly code: string;
 }
 
+/** What a directory looked like when it was read, and where its rows are. */
+export interface DirRecord {
+  rel: string;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  rowStart: number;
+  rowCount: number;
+  /**
+   * Subdirectory names, as read. Records loaded from the index do not carry them (an
+   * array per directory, for nothing on a native re-run); they keep only `extraSubdirs`,
+   * the children without a record of their own (unreadable ones), and the portable
+   * reuser derives the rest from the records' paths (index/format.ts, childrenOf).
+   */
+  subdirs?: string[];
+  extraSubdirs?: string[];
+  /** Totals of the directory's own files (all of them, and those that have no row). */
+  files: number;
+  bytes: number;
+  dirDisk: number;
+  foreignFiles: number;
+  foreignBytes: number;
+  foreignDisk: number;
+  foreignSamples: string[];
+  others: number;
+}
+
 export interface WalkOptions {
+  /** Resolved and absolute, and the lstat of it that the scan started from. */
   readonly root: string;
+  readonly rootStat: FileStat;
   /** Read the start of every `*.header` file (mod_cache_disk mode). */
   readonly readHeaders: boolean;
-  /** The native directory reader; null/absent = the portable fs walker below. */
-  readonly native?: NativeBinding | null;
   readonly onDir: (dir: WalkedDir) => void;
   readonly onError: (e: WalkError) => void;
   /** A file or directory that vanished between readdir and lstat (httpd renames and deletes). */
   readonly onVanished: () => void;
+  /** Directories of the index found unchanged, taken with their rows (only a walk that starts from the index). */
+  readonly onReused: (records: readonly DirRecord[]) => void;
   readonly signal?: AbortSignal;
-  /** Directories read at once. 4 matches libuv's thread pool; measured in bench/. */
+  /** Directories (or subtrees) read at once. 4 matches libuv's thread pool. */
   readonly concurrency?: number;
-  /** lstat of the root, so `tryReuse` can judge the root directory too. */
-  readonly rootStat?: FileStat;
-  /**
-   * Persisted-index hook: called before a directory is read. Answering with the
-   * directory's subdirectory names means "unchanged, rows taken from the index": the
-   * walker then skips readdir and only lstats those subdirectories. `null` = read it.
-   */
-  readonly tryReuse?: (rel: string, stat: FileStat, cb: (subdirs: string[] | null) => void) => void;
 }
 
+/**
+ * One strategy of walking a tree (walkPortable.ts, walkNative.ts, and the index's reusing
+ * walks built on them): every directory below the root reaches onDir (or onReused)
+ * once. Resolves false if the signal aborted the walk.
+ */
+export type Walk = (o: WalkOptions) => Promise<boolean>;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { coversInPlace } from '../../src/core/scan/regroup.js';
-import type { DirRecord } from '../../src/core/index/format.js';
+import { coversInPlace } from '../../src/core/index/regroup.js';
+import type { DirRecord } from '../../src/core/scan/walkTypes.js';
 
 const rec = (rowStart: number, rowCount: number): DirRecord => ({
   rel: `d${rowStart}`, mtimeMs: 0, ctimeMs: 0, ino: 0, rowStart, rowCount,

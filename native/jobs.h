@@ -1,0 +1,26 @@
+// The thread-pool jobs below a cache root (addon.c queues them): verify.c and evict.c.
+#ifndef CACHECTL_JOBS_H
+#define CACHECTL_JOBS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "pack.h"
+
+// A typed array's memory, held by the job (addon.c keeps a reference until it is done).
+typedef struct { void *data; size_t len; } column;
+
+// What verify reads in place: the table's row columns and the index's directory paths
+// (src/core/native/abi.ts, VerifyRows and PathBlock, names them alike). The access time
+// columns are written: the main thread leaves the table alone while a verify job runs.
+enum { V_NAME_BYTES, V_NAME_START, V_NAME_LEN, V_FLAGS, V_DATA_SIZE, V_HDR_SIZE, V_CHANGED, V_DATA_ATIME,
+       V_HDR_ATIME, V_DATA_MTIME, V_HDR_MTIME, V_PATH_BYTES, V_PATH_START, V_PATH_LEN, V_COLUMNS };
+typedef struct {
+  column c[V_COLUMNS];
+  size_t rows;  // rows every row column has (the shortest)
+  size_t paths; // paths the start and len columns both have
+} verify_cols;
+
+/** Returns 0, or the root's errno (then nothing was checked). */
+int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, verify_cols *cols, blob *out);
+/** Returns 0, or the root's errno (then nothing was touched). `out` holds one result per item. */
+int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, abi_evict_result *out);
+#endif

@@ -1,0 +1,140 @@
+import { join } from 'node:path';
+import type { NativeBinding, PathBlock, VerifyRows } from '../native/load.js';
+import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } from '../native/abi.js';
+import { codeOf } from '../native/decode.js';
+import { readDirs, readTree, type DirToRead } from '../scan/walkNative.js';
+import { drain } from '../scan/drain.js';
+import type { UnitTable } from '../scan/table.js';
+import type { DirRecord, WalkError } from '../scan/walkTypes.js';
+import { DIR_COLUMNS } from './format.js';
+import type { LoadedIndex } from './store.js';
+import type { Reuse } from './reuse.js';
+
+/** Directories per verify job, changed directories per read job, and jobs at once (libuv's 4 threads). */
+const VERIFY_BATCH = 1024;
+const READ_BATCH = 32;
+const JOBS = 4;
+/** Share of the index's directories found changed past which a full scan is cheaper. */
+const FULL_SCAN_SHARE = 0.5;
+const UNCHECKED = 255;
+
+/** The index's directory paths as one block, by id (verify names directories so: no string per directory). */
+function pathBlock(paths: readonly string[]): PathBlock {
+  const joined = paths.join('\0');
+  const bytes = Buffer.from(joined);
+  const start = new Uint32Array(paths.length);
+  const len = new Uint32Array(paths.length);
+  // ASCII paths (hash names: the usual case) are as long in bytes as in characters.
+  const ascii = bytes.length === joined.length;
+  for (let id = 0, at = 0; id < paths.length; id++) {
+    const l = ascii ? paths[id].length : Buffer.byteLength(paths[id]);
+    start[id] = at;
+    len[id] = l;
+    at += l + 1;
+  }
+  return { bytes, start, len };
+}
+
+/** The table's row columns verify reads, and writes access times into. */
+function verifyRows(t: UnitTable): VerifyRows {
+  const n = t.length;
+  const names = t.name.parts();
+  const f = t.f64;
+  return {
+    nameBytes: names.bytes, nameStart: names.start, nameLen: names.len, flags: t.flags.subarray(0, n),
+    dataSize: f.dataSize.subarray(0, n), hdrSize: f.hdrSize.subarray(0, n), changed: f.changed.subarray(0, n),
+    dataAtime: f.dataAtime.subarray(0, n), hdrAtime: f.hdrAtime.subarray(0, n), dataMtime: f.dataMtime.subarray(0, n), hdrMtime: f.hdrMtime.subarray(0, n),
+  };
+}
+
+/**
+ * The persisted index, checked natively before anything is read (native/verify.c): every
+ * indexed directory by path from the root (O_NOFOLLOW at each step), with one fstatat per
+ * file of its rows (rowCheck.ts's rule); unchanged ones keep their rows and get the new
+ * access times. The walk then reads the changed directories again, whole and pinned to
+ * the inode just seen, and directories new since the index whole. The same decisions as
+ * reuse.ts makes per directory, without a round trip to JS per file.
+ *
+ * 'full-scan' when most directories changed (a 1% change of entries touches most leaf
+ * directories of the default layout): reading them one by one, then regrouping the
+ * table, costs more than a plain full scan, which reads whole subtrees per job.
+ */
+export async function reuseNative(native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, signal?: AbortSignal): Promise<Reuse | 'full-scan'> {
+  const recs = prev.meta.dirs;
+  const cols = Object.fromEntries(DIR_COLUMNS.map((c, i) => [c, prev.meta.dirColumns[i]])) as unknown as VerifyDirs & Record<string, Float64Array>;
+  // Per record, what the check found: one byte each, not an object per directory.
+  const state = new Uint8Array(recs.length).fill(UNCHECKED);
+  const changed: DirToRead[] = [];
+  const errors: WalkError[] = [];
+  const paths = pathBlock(prev.meta.dirPaths);
+  // Records in saved order (by path), VERIFY_BATCH per job: neighbours share their open
+  // ancestors in native/dirwalk.c.
+  const batches: [number, number][] = [];
+  for (let from = 0; from < recs.length; from += VERIFY_BATCH) batches.unshift([from, Math.min(recs.length, from + VERIFY_BATCH)]);
+  let rootError: string | undefined;
+  await drain(batches, JOBS, signal, ([from, to], done) => {
+    if (rootError) return done();
+    native.verify(root, rootIno, encodeVerify(cols, from, to), verifyRows(prev.table), paths, (status, out) => {
+      if (status !== 0) rootError ??= codeOf(status);
+      const v = viewsOf(out);
+      for (let k = from; k < to && !rootError; k++) {
+        const r = verifyResult(v, k - from);
+        state[k] = r.state;
+        // Reported once here; a changed parent's re-read then leaves it alone.
+        if (r.state === VerifyState.Error) errors.push({ path: recs[k].rel === '' ? root : join(root, recs[k].rel), code: codeOf(r.err) });
+        if (r.state === VerifyState.Changed) changed.push({ rel: recs[k].rel, stat: { dev: r.dev, ino: r.ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 } });
+      }
+      done();
+    });
+  });
+  if (!rootError && !signal?.aborted && changed.length > recs.length * FULL_SCAN_SHARE) return 'full-scan';
+
+  const r: Reuse = {
+    reusedDirs: 0,
+    walk: async (o) => {
+      for (const e of errors) o.onError(e);
+      if (rootError) {
+        o.onError({ path: root, code: rootError });
+        return true;
+      }
+      if (o.signal?.aborted) return false;
+      const same = recs.filter((_d, k) => state[k] === VerifyState.Same);
+      r.reusedDirs = same.length;
+      o.onReused(same);
+      // Changed directories are read again whole (the index vouches for nothing in them),
+      // READ_BATCH per job; a subdirectory the index does not know is new: read whole.
+      const jobs: (DirToRead[] | DirToRead)[] = [];
+      for (let i = 0; i < changed.length; i += READ_BATCH) jobs.push(changed.slice(i, i + READ_BATCH));
+      const known = handledBy(recs, state);
+      const onSubdir = (d: DirToRead) => { if (!known(d.rel)) jobs.push(d); };
+      return drain(jobs, JOBS, o.signal, (job, done) => (Array.isArray(job) ? readDirs(native, o, job, onSubdir, done) : readTree(native, o, job, done)));
+    },
+  };
+  return r;
+}
+
+/**
+ * Whether an indexed directory at `rel` was found in place (unchanged, changed and queued,
+ * or unreadable and reported): by binary search over the records, which the index keeps
+ * sorted by path (checked; sorted here if not). Only subdirectories of changed
+ * directories are looked up: a set of every path would cost more than the lookups.
+ */
+function handledBy(recs: readonly DirRecord[], state: Uint8Array): (rel: string) => boolean {
+  let byPath: ArrayLike<number> | undefined;
+  const sorted = (): ArrayLike<number> => {
+    const ids = Uint32Array.from(recs, (_d, k) => k);
+    if (recs.every((d, k) => k === 0 || recs[k - 1].rel <= d.rel)) return ids;
+    return Array.from(ids).sort((a, b) => (recs[a].rel < recs[b].rel ? -1 : recs[a].rel > recs[b].rel ? 1 : 0));
+  };
+  return (rel) => {
+    byPath ??= sorted();
+    let lo = 0, hi = byPath.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (recs[byPath[mid]].rel < rel) lo = mid + 1; else hi = mid;
+    }
+    if (lo === byPath.length || recs[byPath[lo]].rel !== rel) return false;
+    const st = state[byPath[lo]];
+    return st !== VerifyState.Gone && st !== UNCHECKED;
+  };
+}

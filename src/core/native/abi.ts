@@ -1,0 +1,160 @@
+import { Flag } from '../scan/tableTypes.js';
+import type { UnitTable } from '../scan/table.js';
+
+/**
+ * The native boundary's schema, mirroring native/abi.h: every layout, offset and value
+ * that crosses between the addon and this code, and the functions that write its
+ * requests and read its answers. Nothing else knows a byte offset. The addon reports its
+ * own view (layout()); load.ts refuses a binary whose view differs from LAYOUT, and
+ * test/native/abi.test.ts checks both builds.
+ */
+export const STAT = { size: 56, fileSize: 0, blocks: 8, atimeMs: 16, mtimeMs: 24, ctimeMs: 32, ino: 40, dev: 48 } as const;
+export const DIR_HEAD = { size: 80, status: 0, others: 4, vanished: 8, entries: 12, noatimeDenied: 16, entryBytes: 20, dir: 24 } as const;
+export const ENTRY = { size: 72, type: 0, header: 1, nameLen: 2, err: 4, headerOff: 8, headerLen: 12, stat: 16 } as const;
+export const SEGMENT = { size: 8, segmentSize: 0, relLen: 4 } as const;
+export const REQUEST = { size: 8, count: 0 } as const;
+export const READ_ITEM = { size: 24, dev: 0, ino: 8, pathLen: 16 } as const;
+export const VERIFY_ITEM = { size: 40, mtimeMs: 0, ctimeMs: 8, ino: 16, firstRow: 24, rows: 28, pathId: 32 } as const;
+export const VERIFY_RESULT = { size: 24, state: 0, err: 4, dev: 8, ino: 16 } as const;
+export const EVICT_ITEM = { size: 24, atime: 0, changed: 8, dirLen: 16, stemLen: 18, flags: 20 } as const;
+export const EVICT_RESULT = { size: 8, outcome: 0, removed: 1, gone: 2, failed: 3, err: 4 } as const;
+
+export const enum EntryType { File = 1, Dir = 2, Error = 3 }
+export const enum HeaderState { None = 0, Read = 1, Failed = 2 }
+/** A header is read this far at most; a longer one is read by the caller. */
+export const HEADER_BYTES = 4096;
+export const enum VerifyState { Same = 0, Changed = 1, Gone = 2, Error = 3 }
+export const enum EvictOutcome { Done = 0, Changed = 1, Error = 2, DirGone = 3 }
+/** EVICT_RESULT.failed when the unit's directory itself failed. */
+export const EVICT_FAILED_DIR = 255;
+/** Test build only (_fault): which call fails. */
+export const enum FaultOp { Clear = 0, Dir = 1, Stat = 2, Open = 3 }
+
+/** Everything the addon's layout() must report, group by group. */
+export const LAYOUT = {
+  STAT, DIR_HEAD, ENTRY, SEGMENT, REQUEST, READ_ITEM, VERIFY_ITEM, VERIFY_RESULT, EVICT_ITEM, EVICT_RESULT,
+  ENTRY_TYPE: { file: EntryType.File, dir: EntryType.Dir, error: EntryType.Error },
+  HEADER: { none: HeaderState.None, read: HeaderState.Read, failed: HeaderState.Failed, bytes: HEADER_BYTES },
+  VERIFY: { same: VerifyState.Same, changed: VerifyState.Changed, gone: VerifyState.Gone, error: VerifyState.Error },
+  EVICT: { done: EvictOutcome.Done, changed: EvictOutcome.Changed, error: EvictOutcome.Error, dirGone: EvictOutcome.DirGone, failedDir: EVICT_FAILED_DIR },
+  ROW: { hasHeader: Flag.HasHeader, hasData: Flag.HasData, rawName: Flag.RawName },
+  FAULT: { dir: FaultOp.Dir, stat: FaultOp.Stat, open: FaultOp.Open },
+} as const;
+
+export type Layout = Record<string, Record<string, number>>;
+
+/** The groups, names and values on which `got` (an addon's layout()) differs from LAYOUT. */
+export function layoutDiff(got: Layout): string[] {
+  const out: string[] = [];
+  const groups = new Set([...Object.keys(LAYOUT), ...Object.keys(got)]);
+  for (const g of groups) {
+    const want: Record<string, number> = (LAYOUT as Layout)[g] ?? {};
+    const have = got[g] ?? {};
+    for (const k of new Set([...Object.keys(want), ...Object.keys(have)])) {
+      if (want[k] !== have[k]) out.push(`${g}.${k}: ${have[k]} (expected ${want[k]})`);
+    }
+  }
+  return out;
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/** A buffer's f64 and i32 views (8-aligned; a copy if a runtime ever hands one that is not). */
+export function viewsOf(b: Buffer): { buf: Buffer; f64: Float64Array; i32: Int32Array; u32: Uint32Array } {
+  const buf = b.byteOffset % 8 === 0 ? b : Buffer.from(b);
+  const { buffer, byteOffset, length } = buf;
+  return { buf, f64: new Float64Array(buffer, byteOffset, length >>> 3), i32: new Int32Array(buffer, byteOffset, length >>> 2), u32: new Uint32Array(buffer, byteOffset, length >>> 2) };
+}
+
+/** Each segment of a readTree/readDirs answer: the directory's path below the job's top ('' = the top) and its pack. */
+export function forEachSegment(buf: Buffer, each: (rel: string, pack: Buffer) => void): void {
+  for (let at = 0; at < buf.length;) {
+    const size = buf.readUInt32LE(at + SEGMENT.segmentSize);
+    const relLen = buf.readUInt32LE(at + SEGMENT.relLen);
+    const rel = buf.toString('utf8', at + SEGMENT.size, at + SEGMENT.size + relLen);
+    each(rel, buf.subarray(at + align8(SEGMENT.size + relLen), at + size));
+    at += size;
+  }
+}
+
+/**
+ * Requests are written into one reused buffer: the addon copies a request before the
+ * call returns, so each is valid until the next is encoded (fresh pages per request cost
+ * more than the copy).
+ */
+let scratch = Buffer.alloc(0);
+function request(size: number, count: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 64 << 10));
+  const b = scratch.subarray(0, size).fill(0);
+  b.writeUInt32LE(count, REQUEST.count);
+  return b;
+}
+
+/** readDirs' request: each directory by absolute path, pinned to the dev/inode its parent saw. */
+export function encodeReadDirs(dirs: readonly { abs: string; dev: number; ino: number }[]): Buffer {
+  let size = REQUEST.size;
+  for (const d of dirs) size += align8(READ_ITEM.size + Buffer.byteLength(d.abs));
+  const b = request(size, dirs.length);
+  let at = REQUEST.size;
+  for (const d of dirs) {
+    b.writeDoubleLE(d.dev, at + READ_ITEM.dev);
+    b.writeDoubleLE(d.ino, at + READ_ITEM.ino);
+    const n = b.write(d.abs, at + READ_ITEM.size);
+    b.writeUInt32LE(n, at + READ_ITEM.pathLen);
+    at += align8(READ_ITEM.size + n);
+  }
+  return b;
+}
+
+/** A directory of the index as verify reads it: its columns (DIR_COLUMNS) at record k. */
+export interface VerifyDirs { mtimeMs: Float64Array; ctimeMs: Float64Array; ino: Float64Array; rowStart: Float64Array; rowCount: Float64Array; path: Float64Array }
+
+/** verify's request: records [from, to) of the index's directories. */
+export function encodeVerify(dirs: VerifyDirs, from: number, to: number): Buffer {
+  const b = request(REQUEST.size + VERIFY_ITEM.size * (to - from), to - from);
+  const { f64, u32 } = viewsOf(b);
+  for (let k = from, at = REQUEST.size; k < to; k++, at += VERIFY_ITEM.size) {
+    f64[(at + VERIFY_ITEM.mtimeMs) >>> 3] = dirs.mtimeMs[k];
+    f64[(at + VERIFY_ITEM.ctimeMs) >>> 3] = dirs.ctimeMs[k];
+    f64[(at + VERIFY_ITEM.ino) >>> 3] = dirs.ino[k];
+    u32[(at + VERIFY_ITEM.firstRow) >>> 2] = dirs.rowStart[k];
+    u32[(at + VERIFY_ITEM.rows) >>> 2] = dirs.rowCount[k];
+    u32[(at + VERIFY_ITEM.pathId) >>> 2] = dirs.path[k];
+  }
+  return b;
+}
+
+/** verify's answer for its i-th directory. */
+export function verifyResult(v: ReturnType<typeof viewsOf>, i: number): { state: VerifyState; err: number; dev: number; ino: number } {
+  const at = i * VERIFY_RESULT.size;
+  return { state: v.i32[(at + VERIFY_RESULT.state) >>> 2], err: v.i32[(at + VERIFY_RESULT.err) >>> 2], dev: v.f64[(at + VERIFY_RESULT.dev) >>> 3], ino: v.f64[(at + VERIFY_RESULT.ino) >>> 3] };
+}
+
+/** evict's request: table rows `rows`, with what the scan saw of each (its data atime and latest ctime). */
+export function encodeEvict(t: UnitTable, rows: ArrayLike<number>): Buffer {
+  let size = REQUEST.size;
+  for (let k = 0; k < rows.length; k++) size += align8(EVICT_ITEM.size + Buffer.byteLength(t.dirs[t.dir[rows[k]]]) + t.name.lengthOf(rows[k]));
+  const b = request(size, rows.length);
+  let at = REQUEST.size;
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    b.writeDoubleLE(t.f64.dataAtime[row], at + EVICT_ITEM.atime);
+    b.writeDoubleLE(t.f64.changed[row], at + EVICT_ITEM.changed);
+    b[at + EVICT_ITEM.flags] = t.flags[row];
+    const dl = b.write(t.dirs[t.dir[row]], at + EVICT_ITEM.size);
+    const sl = t.name.copyTo(row, b, at + EVICT_ITEM.size + dl);
+    b.writeUInt16LE(dl, at + EVICT_ITEM.dirLen);
+    b.writeUInt16LE(sl, at + EVICT_ITEM.stemLen);
+    at += align8(EVICT_ITEM.size + dl + sl);
+  }
+  return b;
+}
+
+/** evict's answer, field by field, for its i-th unit (no object per unit: a prune may evict 100ks). */
+export const evictResult = {
+  outcome: (out: Buffer, i: number): EvictOutcome => out[i * EVICT_RESULT.size + EVICT_RESULT.outcome],
+  removed: (out: Buffer, i: number): number => out[i * EVICT_RESULT.size + EVICT_RESULT.removed],
+  gone: (out: Buffer, i: number): number => out[i * EVICT_RESULT.size + EVICT_RESULT.gone],
+  failed: (out: Buffer, i: number): number => out[i * EVICT_RESULT.size + EVICT_RESULT.failed],
+  err: (out: Buffer, i: number): number => out.readInt32LE(i * EVICT_RESULT.size + EVICT_RESULT.err),
+};
