@@ -1,6 +1,7 @@
 import { RecencyStack, grow } from './recencyStack.js';
+import { ReuseTally } from './reuseTally.js';
 import { keyHash } from './keyHash.js';
-import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './reuseCurve.js';
+import type { ReuseCurve } from './reuseCurve.js';
 
 /**
  * Byte-weighted reuse distances (Mattson's stack algorithm) for a byte-capacity LRU.
@@ -45,7 +46,7 @@ import { BUCKETS, bucketOf, ExactCurve, SampledCurve, type ReuseCurve } from './
  * and each followed request counts with weight 1/π. Past the budget, R is lowered to keep
  * the 3/4 of the unpinned keys with the lowest hash/(1 + size/s0); the others are dropped
  * and the tree is rebuilt at the new odds. Worst error on that test: 0.013 over 5 seeds.
- * Reuse sizes then go into a histogram, so memory no longer grows with the log.
+ * Reuse sizes then go into a histogram, so memory no longer grows with the log (reuseTally.ts).
  */
 export interface ProfilerOptions {
   exact?: boolean;
@@ -78,18 +79,11 @@ export class ReuseProfiler {
 
   private readonly stack = new RecencyStack(() => this.followed());
 
-  private reuse = new Float64Array(1 << 16);
-  private bytes = new Float64Array(1 << 16);
-  private n = 0;
+  private readonly tally = new ReuseTally();
 
-  private sampled = false;
   /** SHARDS' rate R (1 until sampling first drops keys) and the size that doubles a key's odds. */
   private rate = 1;
   private s0 = 0;
-  private weight = new Float64Array(0);
-  private weightBytes = new Float64Array(0);
-  private total = 0;
-  private totalBytes = 0;
 
   private objects = 0;
   private workingSet = 0;
@@ -108,7 +102,7 @@ export class ReuseProfiler {
     const known = this.ids.get(key);
     if (known !== undefined) return this.again(known, bytes);
     let u = 0, pi = 1;
-    if (this.sampled) {
+    if (this.tally.sampled) {
       u = keyHash(key) / 2 ** 32;
       pi = this.inclusion(-1, bytes);
       if (u >= pi) return;
@@ -123,8 +117,8 @@ export class ReuseProfiler {
     this.workingSet += bytes / pi;
     this.record(Infinity, bytes, 1 / pi);
     this.place(id, pi);
-    if (this.sampled && this.followed() - this.pinned > this.maxObjects) this.lowerRate();
-    else if (!this.sampled && !this.opts.exact && this.followed() > (this.opts.maxExactObjects ?? MAX_EXACT_OBJECTS)) this.startSampling();
+    if (this.tally.sampled && this.followed() - this.pinned > this.maxObjects) this.lowerRate();
+    else if (!this.tally.sampled && !this.opts.exact && this.followed() > (this.opts.maxExactObjects ?? MAX_EXACT_OBJECTS)) this.startSampling();
   }
 
   private followed(): number {
@@ -157,11 +151,7 @@ export class ReuseProfiler {
   }
 
   finish(): ReuseCurve {
-    if (this.sampled) {
-      return new SampledCurve(this.weight, this.weightBytes, this.total, this.totalBytes, this.rate, this.objects, this.workingSet);
-    }
-    // Views, not copies: the profiler is done with them (a copy doubled the peak at 4M requests).
-    return new ExactCurve(this.reuse.subarray(0, this.n), this.bytes.subarray(0, this.n), this.objects, this.workingSet);
+    return this.tally.curve(this.rate, this.objects, this.workingSet);
   }
 
   /** π: the probability that object `id` (-1: a new key) of `size` bytes is followed (1 when exact or pinned). */
@@ -171,35 +161,13 @@ export class ReuseProfiler {
   }
 
   private record(reuse: number, bytes: number, w: number): void {
-    if (this.sampled) return this.histAdd(reuse, bytes, w);
-    if (this.n === this.reuse.length) {
-      this.reuse = grow(this.reuse, this.n * 2);
-      this.bytes = grow(this.bytes, this.n * 2);
-    }
-    this.reuse[this.n] = reuse;
-    this.bytes[this.n] = bytes;
-    this.n++;
-    if (this.n > this.maxExact && !this.opts.exact) this.startSampling();
+    this.tally.add(reuse, bytes, w);
+    if (!this.tally.sampled && this.tally.exactCount > this.maxExact && !this.opts.exact) this.startSampling();
   }
 
-  private histAdd(reuse: number, bytes: number, w: number): void {
-    this.total += w;
-    this.totalBytes += bytes * w;
-    if (reuse === Infinity) return;
-    const b = bucketOf(reuse);
-    this.weight[b] += w;
-    this.weightBytes[b] += bytes * w;
-  }
-
-  /** From exact to sampled: the exact reuse sizes so far go into the histogram (weight 1). */
+  /** From exact to sampled: the reuse sizes so far become a histogram; every key gets its hash. */
   private startSampling(): void {
-    this.sampled = true;
-    this.weight = new Float64Array(BUCKETS);
-    this.weightBytes = new Float64Array(BUCKETS);
-    for (let i = 0; i < this.n; i++) this.histAdd(this.reuse[i], this.bytes[i], 1);
-    this.reuse = new Float64Array(0);
-    this.bytes = new Float64Array(0);
-    this.n = 0;
+    this.tally.toHistogram();
     for (const [key, id] of this.ids) this.u[id] = keyHash(key) / 2 ** 32;
     if (this.followed() > this.maxObjects) this.lowerRate();
   }
