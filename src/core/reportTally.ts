@@ -1,6 +1,7 @@
 import { lastUse } from './recency.js';
 import { Flag, Kind, type UnitTable } from './scan/table.js';
-import type { AgeBucket, LargestEntry, SizeBucket, Tally } from './reportTypes.js';
+import type { AgeBucket, SizeBucket, Tally } from './reportTypes.js';
+import { LargestList } from './largestList.js';
 
 const DAY = 86400e3;
 const AGE_BUCKETS: [string, number][] = [['< 1h', 3600e3], ['< 1d', DAY], ['< 7d', 7 * DAY], ['< 30d', 30 * DAY], ['< 90d', 90 * DAY], ['< 1y', 365 * DAY], ['older', Infinity]];
@@ -62,7 +63,7 @@ export class ReportTally {
   /** Per key prefix id of the table's key column: its place (null: decided per key), and its sums. */
   private readonly places: (Place | null)[] = [null];
   private readonly byPrefix: Tally[] = [tally()];
-  private readonly largest: LargestEntry[] = [];
+  private readonly largest: LargestList;
   private entries = 0;
   private entryBytes = 0;
   private bytes = 0;
@@ -71,7 +72,9 @@ export class ReportTally {
   private variants = 0;
   private headerOnly = 0;
 
-  constructor(private readonly now: number, private readonly top: number) {}
+  constructor(private readonly now: number, private readonly top: number) {
+    this.largest = new LargestList(top);
+  }
 
   private place(p: Place, v: Tally): void {
     for (const [m, k] of [[this.hosts, p.host], [this.segs, p.segment]] as const) {
@@ -132,27 +135,10 @@ export class ReportTally {
       const pre = t.key.prefixId(i);
       if (this.places[pre]) add(this.byPrefix[pre], b, d);
       else this.place(splitUrl(t.key.get(i)), { count: 1, bytes: b, diskBytes: d });
-      if (this.largest.length < this.top || b >= this.largest[this.largest.length - 1].bytes) this.keepLargest(t, i, b, d);
+      if (this.largest.admits(b)) this.largest.offer(t.key.get(i), t.files(i).at(-1)!, b, d, () => lastUse(t, i));
     }
     this.bytes += bytes; this.diskBytes += diskBytes; this.entries += entries; this.entryBytes += entryBytes;
     this.variants += variants; this.headerOnly += headerOnly; this.oldestUse = oldest;
-  }
-
-  /**
-   * The top N by size, kept sorted (N is small: insertion is cheaper than a sort of n).
-   * Equal sizes go by URL, then path (variants share a URL): directories are read in no
-   * fixed order, and the report must not depend on it.
-   */
-  private keepLargest(t: UnitTable, i: number, b: number, d: number): void {
-    const l = this.largest;
-    const e = { url: t.key.get(i), bytes: b, diskBytes: d, lastAccess: '', path: t.files(i).at(-1)! };
-    const first = (x: LargestEntry) => x.bytes < b || (x.bytes === b && (x.url > e.url || (x.url === e.url && x.path > e.path)));
-    let at = l.findIndex(first);
-    if (at < 0) at = l.length;
-    if (at >= this.top) return;
-    e.lastAccess = new Date(lastUse(t, i)).toISOString();
-    l.splice(at, 0, e);
-    if (l.length > this.top) l.pop();
   }
 
   totals() {
@@ -165,7 +151,7 @@ export class ReportTally {
       varyGroups: this.varyGroups, variants: this.variants, headerOnly: this.headerOnly,
       tempFiles: this.temp, orphans: this.orphans, unusable: this.unusable,
       expired: { ...this.expired, profile: LIFETIME_BUCKETS.map(([label], k) => ({ label, count: this.lifeCount[k] })) },
-      largest: this.largest, byHost: sortTally(this.hosts, 'host'), byPath: sortTally(this.segs, 'segment'),
+      largest: this.largest.list, byHost: sortTally(this.hosts, 'host'), byPath: sortTally(this.segs, 'segment'),
       ageHistogram: AGE_BUCKETS.map(([label, maxAgeMs], k): AgeBucket => ({ label, maxAgeMs, count: this.ageCount[k], bytes: this.ageBytes[k] })),
       sizeHistogram: SIZE_BUCKETS.map(([label, maxBytes], k): SizeBucket => ({ label, maxBytes, count: this.sizeCount[k], bytes: this.sizeBytes[k] })),
       oldestAccess: Number.isFinite(this.oldestUse) ? new Date(this.oldestUse).toISOString() : null,

@@ -1,6 +1,7 @@
 import { lastUse } from '../recency.js';
 import { Kind, type UnitTable } from '../scan/table.js';
 import type { LargestEntry, Tally } from '../reportTypes.js';
+import { LargestList } from '../largestList.js';
 import { DistfileJudge } from './judge.js';
 import type { ManifestSet } from './loadManifests.js';
 import { DEFAULT_DISTFILES_MATCH, DEFAULT_RETIRED_GRACE, DistClass, type GentooOptions, type RepoInfo } from './types.js';
@@ -31,23 +32,9 @@ export interface GentooReport {
 /** One copy of a distfile, as the duplicates and the largest lists need it once its row is gone. */
 interface Copy { key: string; path: string; bytes: number; diskBytes: number; used: number }
 
-const tally = (): Tally => ({ count: 0, bytes: 0, diskBytes: 0 });
+const offerCopy = (l: LargestList, c: Copy): void => l.offer(c.key, c.path, c.bytes, c.diskBytes, () => c.used);
 
-/** The N largest, kept sorted; equal sizes by URL then path (the report must not depend on read order). */
-class Largest {
-  readonly list: LargestEntry[] = [];
-  constructor(private readonly top: number) {}
-  offer(c: Copy): void {
-    const l = this.list;
-    if (l.length >= this.top && c.bytes < l[l.length - 1].bytes) return;
-    const first = (x: LargestEntry) => x.bytes < c.bytes || (x.bytes === c.bytes && (x.url > c.key || (x.url === c.key && x.path > c.path)));
-    let at = l.findIndex(first);
-    if (at < 0) at = l.length;
-    if (at >= this.top) return;
-    l.splice(at, 0, { url: c.key, bytes: c.bytes, diskBytes: c.diskBytes, lastAccess: new Date(c.used).toISOString(), path: c.path });
-    if (l.length > this.top) l.pop();
-  }
-}
+const tally = (): Tally => ({ count: 0, bytes: 0, diskBytes: 0 });
 
 /**
  * Sums the Gentoo classes over rows, table by table like the report's own tally (the
@@ -56,12 +43,12 @@ class Largest {
  */
 export class GentooReportTally {
   private readonly sums = { distfiles: tally(), live: tally(), unlisted: tally(), retired: tally(), mismatch: tally(), duplicates: tally() };
-  private readonly largest: Record<'retired' | 'mismatch' | 'duplicates', Largest>;
+  private readonly largest: Record<'retired' | 'mismatch' | 'duplicates', LargestList>;
   /** Per name, the copy kept so far: the most recently used (equal: the smaller URL). */
   private readonly kept = new Map<string, Copy>();
 
   constructor(private readonly judge: DistfileJudge, private readonly manifests: ManifestSet, top: number) {
-    this.largest = { retired: new Largest(top), mismatch: new Largest(top), duplicates: new Largest(top) };
+    this.largest = { retired: new LargestList(top), mismatch: new LargestList(top), duplicates: new LargestList(top) };
   }
 
   add(t: UnitTable): void {
@@ -76,8 +63,8 @@ export class GentooReportTally {
       add(this.sums.distfiles, bytes, disk);
       if (c === DistClass.Live) add(this.sums.live, bytes, disk);
       else if (c === DistClass.Unlisted) add(this.sums.unlisted, bytes, disk);
-      else if (c === DistClass.Retired) { add(this.sums.retired, bytes, disk); this.largest.retired.offer(copy()); }
-      else if (c === DistClass.Mismatch) { add(this.sums.mismatch, bytes, disk); this.largest.mismatch.offer(copy()); }
+      else if (c === DistClass.Retired) { add(this.sums.retired, bytes, disk); offerCopy(this.largest.retired, copy()); }
+      else if (c === DistClass.Mismatch) { add(this.sums.mismatch, bytes, disk); offerCopy(this.largest.mismatch, copy()); }
       this.duplicate(name, copy());
     }
   }
@@ -92,7 +79,7 @@ export class GentooReportTally {
     if (newer) this.kept.set(name, c);
     const d = this.sums.duplicates;
     d.count++; d.bytes += extra.bytes; d.diskBytes += extra.diskBytes;
-    this.largest.duplicates.offer(extra);
+    offerCopy(this.largest.duplicates, extra);
   }
 
   totals(): GentooReport {
