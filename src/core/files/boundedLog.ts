@@ -17,3 +17,17 @@ export async function appendBounded(path: string, text: string, maxBytes: number
   while (from > 0 && bytes + Buffer.byteLength(lines[from - 1]) + 1 <= maxBytes / 2) bytes += Buffer.byteLength(lines[--from]) + 1;
   await replaceFile(path, lines.slice(from).map((l) => l + '\n').join(''), 0o600);
 }
+
+/**
+ * The lines of such a log that `parse` accepts (null: a line cut by a crash or a full
+ * disk, or not ours), in file order; a missing or unreadable log has none.
+ */
+export async function readBounded<T>(path: string, parse: (line: string) => T | null): Promise<T[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    const v = line ? parse(line) : null;
+    if (v !== null) out.push(v);
+  }
+  return out;
+}

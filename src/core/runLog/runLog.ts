@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { appendBounded } from '../files/boundedLog.js';
+import { appendBounded, readBounded } from '../files/boundedLog.js';
 import { join } from 'node:path';
 import type { PruneResult } from '../prune/types.js';
 
@@ -85,17 +84,7 @@ function parseRecord(line: string): RunRecord | null {
 
 /** The records for `root` from `since` on (ms), oldest first; a missing or unreadable log is empty. */
 export async function readRuns(stateDir: string, root: string, since = -Infinity): Promise<RunRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(runLogPath(stateDir, root), 'utf8');
-  } catch {
-    return [];
-  }
-  const out: RunRecord[] = [];
-  for (const line of text.split('\n')) {
-    const r = line ? parseRecord(line) : null;
-    if (r && r.time >= since) out.push(r);
-  }
+  const out = (await readBounded(runLogPath(stateDir, root), parseRecord)).filter((r) => r.time >= since);
   // Two processes (a timer and a manual prune) append in the order they finish.
   return out.sort((a, b) => a.time - b.time);
 }

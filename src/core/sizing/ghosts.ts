@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { appendBounded } from '../files/boundedLog.js';
+import { appendBounded, readBounded } from '../files/boundedLog.js';
 import { join } from 'node:path';
 
 /**
@@ -38,23 +37,14 @@ export function requestKey(key: string): string {
 
 /** The journal for `root`; a missing or unreadable one is empty, a damaged line skipped. */
 export async function readGhosts(stateDir: string, root: string): Promise<Ghost[]> {
-  let text: string;
-  try {
-    text = await readFile(ghostPath(stateDir, root), 'utf8');
-  } catch {
-    return [];
-  }
-  const out: Ghost[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
+  return readBounded(ghostPath(stateDir, root), (line) => {
     try {
       const g = JSON.parse(line) as Ghost;
-      if (typeof g.key === 'string' && Number.isFinite(g.bytes) && Number.isFinite(g.time)) out.push({ key: g.key, bytes: g.bytes, time: g.time });
+      return typeof g.key === 'string' && Number.isFinite(g.bytes) && Number.isFinite(g.time) ? { key: g.key, bytes: g.bytes, time: g.time } : null;
     } catch {
-      // A line cut by a crash or a full disk.
+      return null;
     }
-  }
-  return out;
+  });
 }
 
 /** Adds evictions to the journal (O_APPEND), trimming it to its newest half past `maxBytes`. */
