@@ -70,10 +70,10 @@ typedef struct { uint8_t outcome, removed, gone, failed; int32_t err; } abi_evic
 enum { EVICT_DONE = 0, EVICT_CHANGED = 1, EVICT_ERROR = 2, EVICT_DIR_GONE = 3 };
 #define EVICT_FAILED_DIR 255
 
-// Row flags of the table (src/core/scan/tableTypes.ts, Flag) that name a row's files.
+// Row flags of the table (src/core/table/types.ts, Flag) that name a row's files.
 enum { ROW_HAS_HEADER = 1, ROW_HAS_DATA = 2, ROW_RAW_NAME = 32 };
 
-// Which files a row stands for (src/core/scan/tableTypes.ts, rowFiles, states the same
+// Which files a row stands for (src/core/table/types.ts, rowFiles, states the same
 // rule): its name alone (ROW_RAW_NAME), else <name>.header and <name>.data, as its flags
 // say, header first: the order they are unlinked, so httpd sees a clean miss.
 typedef struct { const char *suffix; int header; } row_file;

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import { scan, type ScanOptions, type Snapshot } from './scan/scan.js';
-import { KIND_NAMES } from './scan/table.js';
+import { KIND_NAMES } from './table/table.js';
 import { ReportTally } from './reportTally.js';
 import type { GentooReport, GentooReportTally } from './gentoo/reportTally.js';
 

@@ -1,5 +1,5 @@
-import { lastUse } from './recency.js';
-import { Flag, Kind, type UnitTable } from './scan/table.js';
+import { lastUse } from './table/recency.js';
+import { Flag, Kind, type UnitTable } from './table/table.js';
 import type { AgeBucket, SizeBucket, Tally } from './reportTypes.js';
 import { LargestList } from './largestList.js';
 
@@ -95,7 +95,7 @@ export class ReportTally {
       this.places.push(placeOfPrefix(t.key.prefix(id)));
       this.byPrefix.push(tally());
     }
-    const { hdrSize, dataSize, hdrDisk, dataDisk, expire, date, dataAtime, dataMtime, hdrAtime, hdrMtime } = t.f64;
+    const { hdrSize, dataSize, hdrDisk, dataDisk, expire, date } = t.f64;
     const { kind, flags } = t;
     const now = this.now, ageCount = this.ageCount, ageBytes = this.ageBytes, lifeCount = this.lifeCount;
     const sizeCount = this.sizeCount, sizeBytes = this.sizeBytes;
@@ -122,8 +122,7 @@ export class ReportTally {
         while (life > LIFE_MAX[k]) k++;
         lifeCount[k]++;
       }
-      // lastUse (recency.ts, 'atime'), inlined.
-      const used = f & Flag.HasData ? Math.max(dataMtime[i], hdrMtime[i], dataAtime[i]) : Math.max(hdrMtime[i], hdrAtime[i]);
+      const used = lastUse(t, i);
       const age = now - used;
       let k = 0;
       while (age >= AGE_MAX[k]) k++;

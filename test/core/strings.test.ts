@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { StringColumn } from '../../src/core/scan/strings.js';
+import { StringColumn } from '../../src/core/table/strings.js';
 
 // Keys: latin1 (httpd keys are bytes), with '/' prefixes interned; names: utf8, plain.
 const keyLike = fc.oneof(

@@ -10,7 +10,7 @@ import { buildPlan, type PlanInput } from '../../src/core/prune/plan.js';
 import { judgeOutcome } from '../../src/core/prune/outcome.js';
 import { renderPromText } from '../../src/core/metrics/promFile.js';
 import { urlMatcher } from '../../src/core/match.js';
-import { Kind } from '../../src/core/scan/table.js';
+import { Kind } from '../../src/core/table/table.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fakeResult } from '../schedule/fakes.js';
 import { DAY, writeCache, writeRepo } from './fixture.js';

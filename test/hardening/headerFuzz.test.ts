@@ -4,7 +4,7 @@ import type { Stats } from 'node:fs';
 import { ENTRY_STRUCT_SIZE, MAX_KEY_LENGTH, parseHeader, parseHeaderBlocks, type ParsedHeader } from '../../src/core/format/header.js';
 import { encodeEntryHeader, encodeVaryIndex } from '../../src/core/sample/encode.js';
 import { classifyApacheDir, type ClassifyTotals } from '../../src/core/scan/classify.js';
-import { UnitTable } from '../../src/core/scan/table.js';
+import { UnitTable } from '../../src/core/table/table.js';
 import { buildPlan } from '../../src/core/prune/plan.js';
 import type { Snapshot } from '../../src/core/scan/scan.js';
 

@@ -6,7 +6,7 @@ import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { indexPath } from '../../src/core/index/store.js';
 import { scan } from '../../src/core/scan/scan.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
-import { Kind } from '../../src/core/scan/table.js';
+import { Kind } from '../../src/core/table/table.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeEveryKind, url, DAY } from '../scan/fixtureTree.js';
 

@@ -5,7 +5,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { scan } from '../../src/core/scan/scan.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
-import { F64_COLUMNS } from '../../src/core/scan/table.js';
+import { F64_COLUMNS } from '../../src/core/table/table.js';
 import { spareRows } from '../../src/core/index/format.js';
 import { url, DAY } from '../scan/fixtureTree.js';
 

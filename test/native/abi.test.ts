@@ -16,7 +16,7 @@ import {
 import { decodeDir, type DecodedDir } from '../../src/core/native/decode.js';
 import type { NativeBinding, VerifyRows } from '../../src/core/native/load.js';
 import type { TestBinding } from '../helpers/testNative.js';
-import { Flag, Kind, UnitTable } from '../../src/core/scan/table.js';
+import { Flag, Kind, UnitTable } from '../../src/core/table/table.js';
 
 const { binding: native, reason } = needNative();
 

@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { unlinkSync } from 'node:fs';
 import { tempDir } from '../helpers/tmp.js';
 import { writeEveryKind } from './fixtureTree.js';
-import { Kind } from '../../src/core/scan/table.js';
+import { Kind } from '../../src/core/table/table.js';
 import { FaultOp } from '../../src/core/native/abi.js';
 import type { TestBinding } from '../helpers/testNative.js';
 

@@ -7,7 +7,7 @@ import { needNative } from '../helpers/tools.js';
 import { needTestNative } from '../helpers/testNative.js';
 import { linkOutside, url, writeEveryKind, DAY } from './fixtureTree.js';
 import { scan, type Snapshot } from '../../src/core/scan/scan.js';
-import { F64_COLUMNS, Kind } from '../../src/core/scan/table.js';
+import { F64_COLUMNS, Kind } from '../../src/core/table/table.js';
 import { decodeDir, type DecodedDir } from '../../src/core/native/decode.js';
 import { forEachSegment } from '../../src/core/native/abi.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';

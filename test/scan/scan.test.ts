@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { scan } from '../../src/core/scan/scan.js';
-import { Kind, REASONS } from '../../src/core/scan/table.js';
+import { Kind, REASONS } from '../../src/core/table/table.js';
 import { tempDir } from '../helpers/tmp.js';
 import { needTool } from '../helpers/tools.js';
 import { linkOutside, writeEveryKind } from './fixtureTree.js';

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { scan } from '../scan/scan.js';
 import { resolveRoot } from '../scan/root.js';
-import { Flag, Kind, type UnitTable } from '../scan/table.js';
+import { Flag, Kind, type UnitTable } from '../table/table.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { keyForms, normaliseUserUrl, urlMatcher } from '../match.js';
 import { locateKey } from './locate.js';

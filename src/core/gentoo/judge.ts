@@ -1,6 +1,6 @@
 import { compileGlob, type Matcher } from '../match.js';
-import { lastUse, type RecencyOrder } from '../recency.js';
-import { Flag, Kind, type UnitTable } from '../scan/table.js';
+import { lastUse, type RecencyOrder } from '../table/recency.js';
+import { Flag, Kind, type UnitTable } from '../table/table.js';
 import type { DistfileSizes } from './distSizes.js';
 import { decodeName, keyPath, nameOfPath } from './distfileName.js';
 import { endsInStar, pathPrefix } from './prefixRule.js';
@@ -13,7 +13,7 @@ export interface JudgeInput {
   /** ms: a distfile no Manifest names is retired only when unused for this long. */
   readonly retiredGrace: number;
   readonly now: number;
-  /** The recency the LRU pass uses (recency.ts). */
+  /** The recency the LRU pass uses (table/recency.ts). */
   readonly order: RecencyOrder;
 }
 

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../scan/scan.js';
-import { Kind } from '../scan/table.js';
-import type { RecencyOrder } from '../recency.js';
+import { Kind } from '../table/table.js';
+import type { RecencyOrder } from '../table/recency.js';
 import { unitSize } from '../prune/plan.js';
 import { protectedRows } from '../prune/protect.js';
 import type { PruneGentoo, ReasonTally } from '../prune/types.js';

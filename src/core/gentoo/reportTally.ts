@@ -1,5 +1,5 @@
-import { lastUse } from '../recency.js';
-import { Kind, type UnitTable } from '../scan/table.js';
+import { lastUse } from '../table/recency.js';
+import { Kind, type UnitTable } from '../table/table.js';
 import type { LargestEntry, Tally } from '../reportTypes.js';
 import { LargestList } from '../largestList.js';
 import { DistfileJudge } from './judge.js';

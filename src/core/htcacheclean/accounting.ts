@@ -1,5 +1,5 @@
 import type { Snapshot } from '../scan/scan.js';
-import { Kind, REASONS } from '../scan/table.js';
+import { Kind, REASONS } from '../table/table.js';
 import { ENTRY_STRUCT_SIZE } from '../format/header.js';
 
 /** htcacheclean's MAXDEVIATION: lone files this close to "now" may be in flight. */

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
-import { Kind, type UnitTable } from '../scan/table.js';
+import { Kind, type UnitTable } from '../table/table.js';
 
 /**
  * Where the last run stopped in one log file (kept by "dev:ino"). `head` is a hash of the

@@ -2,8 +2,8 @@ import { crc32 } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { codeOf } from '../native/decode.js';
 import { nativeState } from '../native/load.js';
-import { StringColumn } from '../scan/strings.js';
-import { F64_COLUMNS, UnitTable, type F64Column } from '../scan/table.js';
+import { StringColumn } from '../table/strings.js';
+import { F64_COLUMNS, UnitTable, type F64Column } from '../table/table.js';
 import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, type IndexMeta, type StoredMeta } from './format.js';
 import { recordsOf } from './records.js';
 

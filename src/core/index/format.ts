@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { F64_COLUMNS, type RowColumns, type UnitTable } from '../scan/table.js';
+import { F64_COLUMNS, type RowColumns, type UnitTable } from '../table/table.js';
 import type { DirRecord } from '../scan/walkTypes.js';
 
 /**

@@ -1,6 +1,6 @@
 import { dirname, relative } from 'node:path';
 import { openRoot, pickReader, scanTree, type Reader, type ScanOptions, type ScanTarget, type Snapshot } from '../scan/scan.js';
-import type { UnitTable } from '../scan/table.js';
+import type { UnitTable } from '../table/table.js';
 import type { DirRecord, WalkError } from '../scan/walkTypes.js';
 import { noopLog, type Log } from '../log.js';
 import type { IndexMeta } from './format.js';

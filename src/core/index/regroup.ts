@@ -1,5 +1,5 @@
 import type { DirRecord } from '../scan/walkTypes.js';
-import type { UnitTable } from '../scan/table.js';
+import type { UnitTable } from '../table/table.js';
 
 /**
  * After a scan that started from the index, puts each directory's rows together again

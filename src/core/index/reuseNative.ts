@@ -4,7 +4,7 @@ import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } fro
 import { codeOf } from '../native/decode.js';
 import { readDirs, readTree, type DirToRead } from '../scan/walkNative.js';
 import { drain } from '../scan/drain.js';
-import type { UnitTable } from '../scan/table.js';
+import type { UnitTable } from '../table/table.js';
 import type { DirRecord, WalkError } from '../scan/walkTypes.js';
 import { DIR_COLUMNS } from './format.js';
 import type { LoadedIndex } from './store.js';

@@ -1,4 +1,4 @@
-import { rowFiles, type UnitTable } from '../scan/table.js';
+import { rowFiles, type UnitTable } from '../table/table.js';
 import type { FileStat } from '../scan/walkTypes.js';
 
 /**

@@ -3,7 +3,7 @@ import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { encodeIndex, HEAD, type MetaInput } from './format.js';
 import { readIndexFile, type LoadedMeta } from './decode.js';
-import type { UnitTable } from '../scan/table.js';
+import type { UnitTable } from '../table/table.js';
 
 /** One index per cache root, named by a hash of its real path. */
 export function indexPath(stateDir: string, root: string): string {

@@ -1,7 +1,7 @@
 import type { Snapshot } from '../scan/scan.js';
-import { Flag, Kind } from '../scan/table.js';
+import { Flag, Kind } from '../table/table.js';
 import type { Matcher } from '../match.js';
-import { lastUse } from '../recency.js';
+import { lastUse } from '../table/recency.js';
 
 /** One servable entry, as `htcacheclean -A` describes it (times in µs, apr_time_t). */
 export interface ListedEntry {
@@ -22,7 +22,7 @@ export interface ListedEntry {
   readonly variant: boolean;
   /** Header path relative to the cache root. */
   readonly path: string;
-  /** Last use in ms, as LRU eviction sees it (recency.ts). */
+  /** Last use in ms, as LRU eviction sees it (table/recency.ts). */
   readonly lastAccess: number;
 }
 

@@ -1,5 +1,5 @@
-import { Flag } from '../scan/tableTypes.js';
-import type { UnitTable } from '../scan/table.js';
+import { Flag } from '../table/types.js';
+import type { UnitTable } from '../table/table.js';
 
 /**
  * The native boundary's schema, mirroring native/abi.h: every layout, offset and value

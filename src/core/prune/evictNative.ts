@@ -1,7 +1,7 @@
 import type { NativeBinding } from '../native/load.js';
 import { codeOf } from '../native/decode.js';
 import { EVICT_FAILED_DIR, EvictOutcome, encodeEvict, evictResult } from '../native/abi.js';
-import { rowFiles, type UnitTable } from '../scan/table.js';
+import { rowFiles, type UnitTable } from '../table/table.js';
 import type { PlanStep } from './plan.js';
 
 /** Outcomes per unit, as native/evict.c writes them. */

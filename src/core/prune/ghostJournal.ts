@@ -1,5 +1,5 @@
 import { appendGhosts, requestKey, type Ghost } from '../sizing/ghosts.js';
-import { Kind } from '../scan/table.js';
+import { Kind } from '../table/table.js';
 import type { Snapshot } from '../scan/scan.js';
 import type { PlanStep } from './plan.js';
 import type { Log } from '../log.js';

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../scan/scan.js';
-import { Flag, Kind } from '../scan/table.js';
-import { lastUse, type RecencyOrder } from '../recency.js';
+import { Flag, Kind } from '../table/table.js';
+import { lastUse, type RecencyOrder } from '../table/recency.js';
 import type { EvictReason } from './types.js';
 import { LruQueue } from './lruQueue.js';
 import { DistClass } from '../gentoo/types.js';

@@ -1,6 +1,6 @@
 import { compileGlob, keyForms, normaliseUserUrl, urlMatcher, type Matcher } from '../match.js';
 import { endsInStar, pathPrefix } from '../gentoo/prefixRule.js';
-import { Kind, type UnitTable } from '../scan/table.js';
+import { Kind, type UnitTable } from '../table/table.js';
 
 /**
  * `--protect GLOB...`: entries whose URL matches are never victims, in any pass. A

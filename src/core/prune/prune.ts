@@ -1,8 +1,8 @@
 import { pickNative } from '../scan/scan.js';
 import { resolveRoot } from '../scan/root.js';
 import { indexedScan } from '../index/indexedScan.js';
-import { lastUse } from '../recency.js';
-import { Kind } from '../scan/table.js';
+import { lastUse } from '../table/recency.js';
+import { Kind } from '../table/table.js';
 import { filesystemOf } from '../report.js';
 import { acquireLock, type Lock, type LockOwner } from '../lock.js';
 import { noopLog } from '../log.js';

@@ -1,5 +1,5 @@
 import type { Log } from '../log.js';
-import type { RecencyOrder } from '../recency.js';
+import type { RecencyOrder } from '../table/recency.js';
 import type { SizeOrPercent } from '../units.js';
 import type { CacheFormat } from '../scan/detect.js';
 import type { Filesystem } from '../report.js';

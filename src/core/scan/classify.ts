@@ -1,5 +1,5 @@
 import type { FileStat as Stats, WalkedDir, WalkedFile } from './walkTypes.js';
-import { Flag, Kind, REASONS, type Reason, type UnitRow, type UnitTable } from './table.js';
+import { Flag, Kind, REASONS, type Reason, type UnitRow, type UnitTable } from '../table/table.js';
 
 /** mod_cache_disk temp files: `aptmp` + 6 mkstemp chars, only ever in CacheRoot. */
 export const APACHE_TEMP = /^aptmp[A-Za-z0-9_-]{6}$/i;

@@ -1,5 +1,5 @@
 import { entryStemPath, type Layout } from '../format/key.js';
-import { Flag, Kind, type UnitTable } from './table.js';
+import { Flag, Kind, type UnitTable } from '../table/table.js';
 import { checkCacheShape } from '../safety/cacheShape.js';
 
 import type { CacheFormat } from './cacheFormat.js';

@@ -2,7 +2,7 @@ import { walkPortable } from './walkPortable.js';
 import { nativeWalk } from './walkNative.js';
 import { classifyApacheDir, classifyFilesDir, type ClassifyTotals } from './classify.js';
 import { detectFormat, detectLayout, type CacheFormat } from './detect.js';
-import { Kind, UnitTable } from './table.js';
+import { Kind, UnitTable } from '../table/table.js';
 import type { Layout } from '../format/key.js';
 import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';

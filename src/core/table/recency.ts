@@ -1,4 +1,4 @@
-import { Flag, type UnitTable } from './scan/table.js';
+import { Flag, type UnitTable } from './table.js';
 
 /**
  * `atime`: last use = latest of body atime (a hit reads the body), body mtime and

@@ -1,7 +1,7 @@
 import { StringColumn } from './strings.js';
-import { F64_COLUMNS, Flag, rowFiles, type F64Column, type Kind, type RowColumns } from './tableTypes.js';
+import { F64_COLUMNS, Flag, rowFiles, type F64Column, type Kind, type RowColumns } from './types.js';
 
-export * from './tableTypes.js';
+export * from './types.js';
 
 /**
  * Columnar storage for scanned cache units. A cache of a million entries must fit in a
