@@ -1,7 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { existsSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { mkdir, rename, symlink, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { DAY, LAYOUT, listTree, url } from './helpers.js';
@@ -100,7 +100,7 @@ describe('format detection on a real-sized tree (found while measuring the harde
 });
 
 describe('temp files of the persisted index after a crash (found by the kill -9 trials)', () => {
-  // FIXED (was a known bug) (src/core/index/store.ts, lead's): saveIndex writes `index-<hash>.bin.<random>.tmp`
+  // FIXED (was a known bug) (src/core/index/store.ts, lead's): saveIndex writes `.index-<hash>.bin.<random>.tmp`
   // and renames it; a kill -9 between the two leaves the temp file, and no later run
   // removes it (the crash trials see one every ~50 kills). Fix: name it
   // `index-<hash>.bin.<pid>.tmp` and, before writing, unlink this root's temp files
@@ -111,7 +111,7 @@ describe('temp files of the persisted index after a crash (found by the kill -9 
     const root = await tempDir();
     await writeEntry(root, { key: url('x'), body: 10, fetchedAt: Date.now() - DAY }, LAYOUT);
     const stateDir = await tempDir();
-    const left = `${indexPath(stateDir, root)}.0123456789ab.tmp`;
+    const left = join(stateDir, `.${basename(indexPath(stateDir, root))}.0123456789ab.tmp`);
     await writeFile(left, 'half an index');
     await utimes(left, 1e9, 1e9);
     const r = await runCachectl(['prune', root, '--max-entries', '0'], { env: { CACHECTL_STATE_DIR: stateDir } });

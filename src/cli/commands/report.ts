@@ -45,30 +45,20 @@ export function registerReport(program: Command, ctx: CliContext): void {
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {
   // Loaded here, not at start-up: only the command that runs pays for its modules (~60 ms of 140).
-  const [{ indexedScan }, { buildReport, streamReport }, { renderReport }] = await Promise.all([
-    import('../../core/index/indexedScan.js'), import('../../core/report.js'), import('../output/reportText.js'),
-  ]);
+  const [{ streamReport }, { renderReport }] = await Promise.all([import('../../core/report.js'), import('../output/reportText.js')]);
   const index = indexOptionsFrom(o, ctx.env);
   const repos = gentooOptionsFrom(o);
   // Before the scan: a repository that is not one is a usage error, not a late surprise.
   const gentoo = repos ? await import('../../core/gentoo/report.js') : undefined;
   const manifests = gentoo && repos ? await gentoo.loadManifests({ repos: repos.repos, stateDir: index.stateDir, log: warnLog(ctx) }) : undefined;
-  const tallyFor = (now: number) => (gentoo && manifests && repos ? gentoo.gentooReportTally(manifests, repos, now, o.top) : undefined);
   const progress = scanProgress(ctx);
-  const scanOpts = { root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update };
-  let report, interrupted;
-  let now = Date.now();
-  if (!index.stateDir) {
-    // No index to save: the rows are summed directory by directory and dropped.
-    ({ interrupted, ...report } = await streamReport({ ...scanOpts, now, top: o.top, gentoo: tallyFor(now) }));
-    progress.done();
-  } else {
-    const snap = await indexedScan({ ...scanOpts, ...index, log: warnLog(ctx) });
-    progress.done();
-    now = Date.now();
-    report = await buildReport(snap, { now, top: o.top, gentoo: tallyFor(now) });
-    interrupted = snap.interrupted;
-  }
+  const now = Date.now();
+  // Rows are summed directory by directory and dropped where they can be (streamReport).
+  const { interrupted, index: _index, ...report } = await streamReport({
+    root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...index, log: warnLog(ctx),
+    now, top: o.top, gentoo: gentoo && manifests && repos ? gentoo.gentooReportTally(manifests, repos, now, o.top) : undefined,
+  });
+  progress.done();
   if (o.html !== undefined && !interrupted) await writeHtml(ctx, report, now, o);
   if (o.json) ctx.out(JSON.stringify(report, null, 2) + '\n');
   // With --html FILE the page is the output (a timer mails nothing); --json adds the JSON.

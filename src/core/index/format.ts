@@ -1,5 +1,3 @@
-import { crc32 } from 'node:zlib';
-import { F64_COLUMNS, type RowColumns, type UnitTable } from '../table/table.js';
 import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
@@ -24,7 +22,7 @@ export const INDEX_VERSION = 5;
  * the entries appends several times 1% of the rows.
  */
 export const spareRows = (rows: number): number => Math.max(1024, Math.ceil(rows / 16));
-const spareBytes = (bytes: number): number => pad8(Math.ceil(bytes / 16) + 4096);
+export const spareBytes = (bytes: number): number => pad8(Math.ceil(bytes / 16) + 4096);
 export const MAGIC = Buffer.from('CCIDX');
 export const HEAD = 48;
 
@@ -71,35 +69,27 @@ export type MetaInput = Omit<IndexMeta, 'version' | 'rows'>;
 export const pad8 = (n: number) => (n + 7) & ~7;
 export const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-/** Row columns in file order. */
-export function rowSections(c: RowColumns): (Float64Array | Uint32Array | Uint16Array | Uint8Array)[] {
-  return [...F64_COLUMNS.map((k) => c.f64[k]), c.dir, c.status, c.kind, c.reason, c.flags];
-}
-
 const parentOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
 const baseOf = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 /**
- * The file's body, in order, without concatenating it (views of the table's columns), and
- * `head(body)`, the 48 bytes that go before it (the body's length and CRC-32). Split so a
- * writer can hash the body while the body is being written (store.ts).
+ * The directory records as the file stores them: their numeric columns (DIR_COLUMNS) in
+ * path order (the native reuser checks them in that order: neighbours share open
+ * ancestors), and the paths they name by id: `tableDirs` (the rows' directories) first,
+ * then those of records that hold no row.
  */
-export function encodeIndex(input: MetaInput, t: UnitTable): { body: Buffer[]; head: (body: Buffer[]) => Buffer } {
-  const names = t.name.parts();
-  const keys = t.key.parts();
-  const paths = t.dirs.slice();
-  /** Paths of records that hold no rows (not in the table's list): their ids follow its. */
+export function recordSections(dirs: readonly DirRecord[], tableDirs: readonly string[], tableDirIds: ReadonlyMap<string, number>) {
+  const paths = tableDirs.slice();
   const moreIds = new Map<string, number>();
-  // By path: the native reuser checks them in that order (neighbours share open ancestors).
   // Each path read once (a loaded record computes it), not twice per comparison.
-  const recs = input.dirs.map((d) => ({ rel: d.rel, d })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const recs = dirs.map((d) => ({ rel: d.rel, d })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const cols = DIR_COLUMNS.map(() => new Float64Array(recs.length));
   let hasRecord: Set<string> | undefined;
   const extraSubdirs: Record<number, string[]> = {};
   const foreignSamples: Record<number, string[]> = {};
   const [path, mtimeMs, ctimeMs, ino, rowStart, rowCount, files, bytes, dirDisk, foreignFiles, foreignBytes, foreignDisk, others] = cols;
   recs.forEach(({ rel, d }, r) => {
-    let id = t.dirIdOf(rel) ?? moreIds.get(rel);
+    let id = tableDirIds.get(rel) ?? moreIds.get(rel);
     if (id === undefined) moreIds.set(rel, (id = paths.push(rel) - 1));
     // Field by field (DIR_COLUMNS order): a keyed d[c] per column is megamorphic.
     path[r] = id; mtimeMs[r] = d.mtimeMs; ctimeMs[r] = d.ctimeMs; ino[r] = d.ino; rowStart[r] = d.rowStart; rowCount[r] = d.rowCount;
@@ -110,41 +100,7 @@ export function encodeIndex(input: MetaInput, t: UnitTable): { body: Buffer[]; h
     if (extra.length > 0) extraSubdirs[r] = extra;
     if (d.foreignSamples.length > 0) foreignSamples[r] = d.foreignSamples;
   });
-  const { dirs: _dirs, ...rest } = input;
-  const meta: StoredMeta = {
-    ...rest, version: INDEX_VERSION, rows: t.length, paths, tableDirs: t.dirs.length,
-    keyPrefixes: [...keys.prefixes], records: recs.length, extraSubdirs, foreignSamples,
-    capacity: t.length + spareRows(t.length), nameBytes: names.bytes.length, keyBytes: keys.bytes.length,
-  };
-  // [section, spare bytes after it]: row arrays get spare rows, byte buffers spare bytes.
-  const rowsOf = (a: ArrayBufferView & { BYTES_PER_ELEMENT: number }): [Buffer, number] => [raw(a), spareRows(t.length) * a.BYTES_PER_ELEMENT];
-  const bytesOf = (b: Buffer): [Buffer, number] => [b, spareBytes(b.length)];
-  const sections: [Buffer, number][] = [
-    ...rowSections(t.rowColumns()).map(rowsOf), bytesOf(names.bytes), rowsOf(names.start), rowsOf(names.len),
-    bytesOf(keys.bytes), rowsOf(keys.start), rowsOf(keys.len), rowsOf(keys.pre ?? new Uint32Array(t.length)),
-    ...cols.map((c): [Buffer, number] => [raw(c), 0]),
-  ];
-  const json = Buffer.from(JSON.stringify(meta));
-  const table = new Float64Array(sections.length);
-  sections.forEach(([s, spare], i) => { table[i] = s.length + spare; });
-  const zeros = Buffer.alloc(Math.max(8, ...sections.map(([s, spare]) => spare + pad8(s.length) - s.length)));
-  const body: Buffer[] = [json, zeros.subarray(0, pad8(json.length) - json.length), raw(table)];
-  for (const [s, spare] of sections) body.push(s, zeros.subarray(0, pad8(s.length + spare) - s.length));
-  return { body, head: (parts) => headOf(parts, json.length, sections.length) };
-}
-
-function headOf(body: Buffer[], jsonLength: number, sections: number): Buffer {
-  let sum = 0;
-  let bodyLength = 0;
-  for (const b of body) { sum = crc32(b, sum); bodyLength += b.length; }
-  const head = Buffer.alloc(HEAD);
-  MAGIC.copy(head, 0);
-  head.writeUInt8(INDEX_VERSION, 5);
-  head.writeUInt32LE(jsonLength, 8);
-  head.writeUInt32LE(sections, 12);
-  head.writeDoubleLE(bodyLength, 16);
-  head.writeUInt32LE(sum, 24);
-  return head;
+  return { paths, cols, extraSubdirs, foreignSamples };
 }
 
 /** Each record's subdirectories: those with a record of their own, plus its extraSubdirs. */

@@ -1,6 +1,8 @@
 import { dirname, relative } from 'node:path';
 import { openRoot, pickReader, scanTree, type Reader, type ScanOptions, type ScanTarget, type Snapshot } from '../scan/scan.js';
 import type { UnitTable } from '../table/table.js';
+import type { CacheFormat } from '../scan/detect.js';
+import { IndexWriter } from './writer.js';
 import type { DirRecord, WalkError } from '../scan/walkTypes.js';
 import { noopLog, type Log } from '../log.js';
 import type { IndexMeta } from './format.js';
@@ -41,6 +43,11 @@ export type IndexedSnapshot = Snapshot & { readonly index: IndexInfo };
  * reused only if its mtime/ctime/inode and every file of its rows are unchanged, and
  * evict re-checks every victim before unlinking, so a stale index cannot cause a wrong
  * deletion.
+ *
+ * With `rowSink`, a run that reads the whole tree (no usable index) hands the rows to it
+ * one directory at a time and writes them to the index as they come, and the snapshot's
+ * table ends empty; a run that starts from the index returns its table whole. A caller
+ * that sums rows sums both: what the sink got, then `snapshot.table`.
  */
 export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<IndexedSnapshot> {
   const log = opts.log ?? noopLog;
@@ -54,37 +61,49 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   // The scan starts now, with the index's checks.
   target = { ...target, startedAt: Date.now() };
-  const { snap, reuse } = await scanFrom(target, opts, reader, loaded.index);
-  let accessLog: AccessLogResult | undefined;
-  if ((opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted) {
-    accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse });
+  const { snap, reuse, streamed } = await scanFrom(target, { ...opts, stateDir: opts.stateDir }, reader, loaded.index);
+  try {
+    let accessLog: AccessLogResult | undefined;
+    if ((opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted) {
+      accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse });
+    }
+    const readDirs = snap.dirRecords.length - (reuse?.reusedDirs ?? 0);
+    const info = { used: loaded.index !== null, reason: loaded.reason, reusedDirs: reuse?.reusedDirs ?? 0, readDirs, accessLog };
+    if (snap.interrupted) return { ...snap, index: info };
+    // Every directory reused and no log line read: the saved index still describes the tree
+    // (the access times it holds are refreshed from the files on every run anyway).
+    const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
+    if (reuse && readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
+    // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
+    const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
+    markUnvouched(snap.dirRecords, snap.errors, snap.root);
+    const rows = streamed ?? new IndexWriter();
+    if (!streamed) rows.addTable(snap.table);
+    return { ...snap, index: await write(opts.stateDir, snap, rows, info, logs, log) };
+  } finally {
+    streamed?.discard();
   }
-  const readDirs = snap.dirRecords.length - (reuse?.reusedDirs ?? 0);
-  const info = { used: loaded.index !== null, reason: loaded.reason, reusedDirs: reuse?.reusedDirs ?? 0, readDirs, accessLog };
-  if (snap.interrupted) return { ...snap, index: info };
-  // Every directory reused and no log line read: the saved index still describes the tree
-  // (the access times it holds are refreshed from the files on every run anyway).
-  const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
-  if (reuse && readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
-  // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
-  const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
-  markUnvouched(snap.dirRecords, snap.errors, snap.root);
-  return { ...snap, index: await write(opts.stateDir, snap, info, logs, log) };
 }
 
 /**
  * The scan, from the index when there is one: the reader's reusing walk (the native one
  * checks the whole index first, and may find a plain full scan cheaper), then the table
- * regrouped. Without `reuse`, it was a plain full scan.
+ * regrouped. Without `reuse`, it was a plain full scan; `streamed`: its rows went to the
+ * caller's rowSink and to this writer as they came.
  */
-async function scanFrom(target: ScanTarget, opts: ScanOptions, reader: Reader, index: LoadedIndex | null): Promise<{ snap: Snapshot; reuse?: Reuse }> {
+async function scanFrom(target: ScanTarget, opts: ScanOptions & IndexOptions & { stateDir: string }, reader: Reader, index: LoadedIndex | null): Promise<{ snap: Snapshot; reuse?: Reuse; streamed?: IndexWriter }> {
   const reuse = !index ? undefined : reader.native
     ? await reuseNative(reader.native, target.root, target.rootStat.ino, index, opts.signal)
     : reusePortable(index);
-  if (!index || !reuse) return { snap: await scanTree(target, opts, reader) };
-  if (reuse === 'full-scan') {
-    opts.log?.debug?.('most directories changed since the index: a full scan instead');
-    return { snap: await scanTree(target, opts, reader), reuse: { reusedDirs: 0, walk: reader.walk } };
+  if (!index || !reuse || reuse === 'full-scan') {
+    if (reuse === 'full-scan') opts.log?.debug?.('most directories changed since the index: a full scan instead');
+    const walked = reuse ? { reusedDirs: 0, walk: reader.walk } : undefined;
+    // Access times from a log apply to the whole table: then it is kept whole.
+    const sink = (opts.accessLogs?.length ?? 0) === 0 ? opts.rowSink : undefined;
+    if (!sink) return { snap: await scanTree(target, { ...opts, rowSink: undefined }, reader), reuse: walked };
+    const rows = new IndexWriter(opts.stateDir);
+    const streamTo = (t: UnitTable, format: CacheFormat) => { rows.addStreamed(t); sink(t, format); };
+    return { snap: await scanTree(target, { ...opts, rowSink: streamTo }, reader, undefined, true), reuse: walked, streamed: rows };
   }
   // Rows of directories that changed or vanished since the index was saved go now. When
   // every record of the index came back unchanged, the table is the one saved, which was
@@ -92,7 +111,7 @@ async function scanFrom(target: ScanTarget, opts: ScanOptions, reader: Reader, i
   const settle = (table: UnitTable, records: DirRecord[]): void => {
     if (reuse.reusedDirs !== records.length || records.length !== index.meta.dirs.length) regroup(table, records);
   };
-  return { snap: await scanTree(target, opts, reader, { table: index.table, walk: reuse.walk, settle }), reuse };
+  return { snap: await scanTree(target, { ...opts, rowSink: undefined }, reader, { table: index.table, walk: reuse.walk, settle }), reuse };
 }
 
 /**
@@ -114,11 +133,11 @@ function markUnvouched(records: DirRecord[], errors: readonly WalkError[], root:
     if (d.foreignFiles > 0 || flagged.has(d.rel)) d.mtimeMs = -1;
   }
 }
-async function write(stateDir: string, snap: Snapshot, info: IndexInfo, logs: Pick<IndexMeta, 'logs' | 'logUse'>, log: Log): Promise<IndexInfo> {
+async function write(stateDir: string, snap: Snapshot, rows: IndexWriter, info: IndexInfo, logs: Pick<IndexMeta, 'logs' | 'logUse'>, log: Log): Promise<IndexInfo> {
   try {
     const saved = await saveIndex(stateDir, snap.root, {
       root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, dirs: snap.dirRecords, ...logs,
-    }, snap.table);
+    }, rows);
     return { ...info, saved };
   } catch (e) {
     log.warn(`could not save the index in ${stateDir}: ${(e as Error).message}`);

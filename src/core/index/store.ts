@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { encodeIndex, HEAD, type MetaInput } from './format.js';
-import { readIndexFile, type LoadedMeta } from './decode.js';
+import type { MetaInput } from './format.js';
 import type { UnitTable } from '../table/table.js';
+import type { IndexWriter } from './writer.js';
+import { replaceFile } from '../files/replaceFile.js';
+import { readIndexFile, type LoadedMeta } from './decode.js';
 
 /** One index per cache root, named by a hash of its real path. */
 export function indexPath(stateDir: string, root: string): string {
@@ -30,9 +32,9 @@ export async function loadIndex(stateDir: string, root: string, rootIno: number,
   return { index: { meta: d.meta, table: d.table }, reason: 'index loaded' };
 }
 
-/** A save killed midway leaves its temp file: remove this root's that are over 10 min old. */
+/** A save killed midway leaves its temp file (replaceFile's name): remove this root's that are over 10 min old. */
 async function removeStaleTemps(stateDir: string, path: string): Promise<void> {
-  const prefix = `${basename(path)}.`;
+  const prefix = `.${basename(path)}.`;
   for (const name of await readdir(stateDir).catch(() => [] as string[])) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const p = join(stateDir, name);
@@ -41,37 +43,11 @@ async function removeStaleTemps(stateDir: string, path: string): Promise<void> {
   }
 }
 
-/** Writes the index atomically: a reader never sees half a file (temp file, then rename). */
-export async function saveIndex(stateDir: string, root: string, meta: MetaInput, table: UnitTable): Promise<string> {
+/** Writes the index atomically (replaceFile): a reader never sees half a file. */
+export async function saveIndex(stateDir: string, root: string, meta: MetaInput, rows: IndexWriter): Promise<string> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const path = indexPath(stateDir, root);
   await removeStaleTemps(stateDir, path);
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      const { body, head } = encodeIndex(meta, table);
-      // The body goes to the kernel on the thread pool while this thread sums it (both
-      // read the same buffers, neither writes them): the checksum overlaps the write
-      // instead of preceding it. The head, with the checksum, goes last.
-      const writing = fh.writev(body, HEAD);
-      let headBytes: Buffer;
-      try {
-        headBytes = head(body);
-      } finally {
-        // writev does not retry a short write (files under 2 GiB are written whole on Linux).
-        const { bytesWritten } = await writing;
-        const total = body.reduce((n, b) => n + b.length, 0);
-        if (bytesWritten !== total) throw Object.assign(new Error(`short write (${bytesWritten} of ${total} bytes)`), { code: 'EIO' });
-      }
-      await fh.write(headBytes, 0, HEAD, 0);
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+  await replaceFile(path, (fh) => rows.writeTo(fh, meta), 0o600);
   return path;
 }

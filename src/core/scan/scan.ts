@@ -28,7 +28,8 @@ export interface ScanOptions {
   readonly now?: number;
   /**
    * Rows are handed here after each directory and then dropped: the snapshot's table
-   * ends empty. For summaries that need no table (streamReport).
+   * ends empty. For summaries that need no table (streamReport), and an index written as
+   * the rows come (indexedScan).
    */
   readonly rowSink?: (table: UnitTable, format: CacheFormat) => void;
 }
@@ -109,8 +110,12 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
   return scanTree(await openRoot(opts), opts, pickReader(opts.walker));
 }
 
-/** Reads `target` with `reader` (or from `start`): each directory classified into the table, with its record. */
-export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Reader, start?: ScanStart): Promise<Snapshot> {
+/**
+ * Reads `target` with `reader` (or from `start`): each directory classified into the
+ * table, with its record. Records are kept unless rows stream to `opts.rowSink` (only an
+ * index needs them: `keepRecords`).
+ */
+export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Reader, start?: ScanStart, keepRecords = !opts.rowSink): Promise<Snapshot> {
   const { root, rootStat, format, startedAt } = target;
   (opts.log ?? noopLog).debug?.(`scanning ${root} as ${format}`);
   const table = start?.table ?? new UnitTable(1 << 14);
@@ -124,11 +129,12 @@ export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Re
   let others = 0;
   let vanished = 0;
 
-  // Streaming (rowSink): rows are dropped after each directory, and so are records (only the index needs them).
+  // Streaming (rowSink): rows are dropped after each directory; `streamed` counts them (records' rowStart).
   const streaming = opts.rowSink !== undefined && !start;
+  let streamed = 0;
   /** A directory's record and totals; `report`: tell onProgress now (a batch of records tells it once). */
   const count = (d: DirRecord, report = true): void => {
-    if (!streaming) records.push(d);
+    if (keepRecords || start) records.push(d);
     if (d.rel !== '') progress.directories++;
     dirDisk += d.dirDisk;
     others += d.others;
@@ -168,7 +174,7 @@ export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Re
       else classifyFilesDir(dir, table);
       count({
         rel: dir.rel, mtimeMs: dir.stat?.mtimeMs ?? 0, ctimeMs: dir.stat?.ctimeMs ?? 0, ino: dir.stat?.ino ?? 0,
-        rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
+        rowStart: streamed + rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
         files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
         dirDisk: dir.stat ? dir.stat.blocks * 512 : 0, others: dir.others,
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
@@ -178,6 +184,7 @@ export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Re
       if (streaming) {
         opts.rowSink!(table, format);
         if (format === 'apache') layout ??= detectLayout(table);
+        streamed += table.length;
         table.clear();
       }
     },
