@@ -108,7 +108,7 @@ test('rows spilled in small pieces make the same file, byte for byte, as the who
   } });
   const kept = new IndexWriter();
   kept.addTable(whole);
-  const meta = { root, rootIno: 1, format: 'apache' as const, savedAt: 0, dirs: [] };
+  const meta = { root, rootIno: 1, format: 'apache' as const, savedAt: 0 };
   const write = async (w: InstanceType<typeof IndexWriter>, name: string) => {
     const fh = await open(join(state, name), 'w');
     try { await w.writeTo(fh, meta); } finally { await fh.close(); }

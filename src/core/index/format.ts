@@ -64,7 +64,8 @@ export interface StoredMeta extends Omit<IndexMeta, 'dirs'> {
   foreignSamples: Record<number, string[]>;
 }
 
-export type MetaInput = Omit<IndexMeta, 'version' | 'rows'>;
+/** What the file's meta holds besides the rows and records (the writer has those). */
+export type MetaInput = Omit<IndexMeta, 'version' | 'rows' | 'dirs'>;
 
 export const pad8 = (n: number) => (n + 7) & ~7;
 export const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -72,33 +73,41 @@ export const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a
 const parentOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
 const baseOf = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
+/** Directory records as columns (DIR_COLUMNS; `path`: an id into `paths`) in the order they came, with their strings. */
+export interface RecordColumns {
+  readonly cols: Float64Array[];
+  readonly paths: readonly string[];
+  /** Subdirectories as read (records of this run), or those without a record (loaded records), where there are any. */
+  readonly subdirs: Record<number, string[]>;
+  readonly extraSubdirs: Record<number, string[]>;
+  readonly foreignSamples: Record<number, string[]>;
+}
+
 /**
- * The directory records as the file stores them: their numeric columns (DIR_COLUMNS) in
- * path order (the native reuser checks them in that order: neighbours share open
- * ancestors), and the paths they name by id: `tableDirs` (the rows' directories) first,
- * then those of records that hold no row.
+ * The directory records as the file stores them: their numeric columns in path order
+ * (the native reuser checks them in that order: neighbours share open ancestors), and
+ * the paths they name by id: `tableDirs` (the rows' directories) first, then those of
+ * records that hold no row.
  */
-export function recordSections(dirs: readonly DirRecord[], tableDirs: readonly string[], tableDirIds: ReadonlyMap<string, number>) {
+export function recordSections(recs: RecordColumns, tableDirs: readonly string[], tableDirIds: ReadonlyMap<string, number>) {
+  const n = recs.paths.length;
+  const order = Int32Array.from({ length: n }, (_, r) => r).sort((a, b) => (recs.paths[a] < recs.paths[b] ? -1 : recs.paths[a] > recs.paths[b] ? 1 : 0));
   const paths = tableDirs.slice();
   const moreIds = new Map<string, number>();
-  // Each path read once (a loaded record computes it), not twice per comparison.
-  const recs = dirs.map((d) => ({ rel: d.rel, d })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const cols = DIR_COLUMNS.map(() => new Float64Array(recs.length));
+  const cols = recs.cols.map((c) => { const out = new Float64Array(n); for (let r = 0; r < n; r++) out[r] = c[order[r]]; return out; });
   let hasRecord: Set<string> | undefined;
   const extraSubdirs: Record<number, string[]> = {};
   const foreignSamples: Record<number, string[]> = {};
-  const [path, mtimeMs, ctimeMs, ino, rowStart, rowCount, files, bytes, dirDisk, foreignFiles, foreignBytes, foreignDisk, others] = cols;
-  recs.forEach(({ rel, d }, r) => {
+  order.forEach((from, r) => {
+    const rel = recs.paths[from];
     let id = tableDirIds.get(rel) ?? moreIds.get(rel);
     if (id === undefined) moreIds.set(rel, (id = paths.push(rel) - 1));
-    // Field by field (DIR_COLUMNS order): a keyed d[c] per column is megamorphic.
-    path[r] = id; mtimeMs[r] = d.mtimeMs; ctimeMs[r] = d.ctimeMs; ino[r] = d.ino; rowStart[r] = d.rowStart; rowCount[r] = d.rowCount;
-    files[r] = d.files; bytes[r] = d.bytes; dirDisk[r] = d.dirDisk;
-    foreignFiles[r] = d.foreignFiles; foreignBytes[r] = d.foreignBytes; foreignDisk[r] = d.foreignDisk; others[r] = d.others;
-    // Only records read in this run list their subdirs; loaded ones carry extraSubdirs.
-    const extra = d.subdirs?.filter((s) => !(hasRecord ??= new Set(recs.map((x) => x.rel))).has(rel === '' ? s : `${rel}/${s}`)) ?? d.extraSubdirs ?? [];
-    if (extra.length > 0) extraSubdirs[r] = extra;
-    if (d.foreignSamples.length > 0) foreignSamples[r] = d.foreignSamples;
+    cols[0][r] = id;
+    // Records read in this run list their subdirs; loaded ones carry extraSubdirs.
+    const read = recs.subdirs[from];
+    const extra = read ? read.filter((s) => !(hasRecord ??= new Set(recs.paths)).has(rel === '' ? s : `${rel}/${s}`)) : recs.extraSubdirs[from];
+    if (extra?.length) extraSubdirs[r] = extra;
+    if (recs.foreignSamples[from]) foreignSamples[r] = recs.foreignSamples[from];
   });
   return { paths, cols, extraSubdirs, foreignSamples };
 }

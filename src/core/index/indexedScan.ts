@@ -77,8 +77,12 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
     // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
     const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
     markUnvouched(snap.dirRecords, snap.errors, snap.root);
-    const rows = streamed ?? new IndexWriter();
-    if (!streamed) rows.addTable(snap.table);
+    let rows = streamed;
+    if (!rows) {
+      rows = new IndexWriter();
+      rows.addTable(snap.table);
+      for (const d of snap.dirRecords) rows.addRecord(d);
+    }
     return { ...snap, index: await write(opts.stateDir, snap, rows, info, logs, log) };
   } finally {
     streamed?.discard();
@@ -103,7 +107,8 @@ async function scanFrom(target: ScanTarget, opts: ScanOptions & IndexOptions & {
     if (!sink) return { snap: await scanTree(target, { ...opts, rowSink: undefined }, reader), reuse: walked };
     const rows = new IndexWriter(opts.stateDir);
     const streamTo = (t: UnitTable, format: CacheFormat) => { rows.addStreamed(t); sink(t, format); };
-    return { snap: await scanTree(target, { ...opts, rowSink: streamTo }, reader, undefined, true), reuse: walked, streamed: rows };
+    const snap = await scanTree(target, { ...opts, rowSink: streamTo }, reader, undefined, (d) => rows.addRecord(d));
+    return { snap: { ...snap, dirRecords: rows.records() }, reuse: walked, streamed: rows };
   }
   // Rows of directories that changed or vanished since the index was saved go now. When
   // every record of the index came back unchanged, the table is the one saved, which was
@@ -136,7 +141,7 @@ function markUnvouched(records: DirRecord[], errors: readonly WalkError[], root:
 async function write(stateDir: string, snap: Snapshot, rows: IndexWriter, info: IndexInfo, logs: Pick<IndexMeta, 'logs' | 'logUse'>, log: Log): Promise<IndexInfo> {
   try {
     const saved = await saveIndex(stateDir, snap.root, {
-      root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, dirs: snap.dirRecords, ...logs,
+      root: snap.root, rootIno: snap.rootIno, format: snap.format, savedAt: snap.startedAt, ...logs,
     }, rows);
     return { ...info, saved };
   } catch (e) {

@@ -1,15 +1,21 @@
 import { DIR_COLUMNS, type StoredMeta } from './format.js';
 import type { DirRecord } from '../scan/walkTypes.js';
 
+/** What records are read from besides their numeric columns (DIR_COLUMNS order; `path` is an id into `paths`). */
+export type RecordSource = Pick<StoredMeta, 'paths' | 'foreignSamples' | 'extraSubdirs' | 'records'> & {
+  /** Subdirectories as read, where there are any (a loaded index has none: see DirRecord.subdirs). */
+  readonly subdirs?: Record<number, string[]>;
+};
+
 /**
- * The directory records of a loaded index, read from its columns when asked (no subdirs:
- * see DirRecord.subdirs). A record is two fields and accessors, not a copy of every field:
- * a quiet re-run reads a few fields of each, and the copies (an object each, and their
- * garbage) weigh in its peak memory. Writes (regroup's rowStart/rowCount, an unvouched
- * mtime) go to the columns, which are a private mapping or a private copy: the file
- * never changes.
+ * Directory records read from columns when asked: those of a loaded index, and those an
+ * index writer collected as a scan streamed them (writer.ts). A record is two fields and
+ * accessors, not a copy of every field: an object per directory with its own fields and
+ * numbers weighs ~390 bytes of heap, which counts in a run's peak memory. Writes
+ * (regroup's rowStart/rowCount, an unvouched mtime) go to the columns, which are a
+ * private mapping or a private copy: the file never changes.
  */
-export function recordsOf(meta: StoredMeta, cols: Float64Array[]): DirRecord[] {
+export function recordsOf(meta: RecordSource, cols: Float64Array[]): DirRecord[] {
   const src: Source = { meta, cols };
   const out: DirRecord[] = new Array(meta.records);
   // The numeric fields are accessors on the prototype (below): the cast says so.
@@ -17,7 +23,7 @@ export function recordsOf(meta: StoredMeta, cols: Float64Array[]): DirRecord[] {
   return out;
 }
 
-interface Source { meta: StoredMeta; cols: Float64Array[] }
+interface Source { meta: RecordSource; cols: Float64Array[] }
 const NO_SAMPLES: string[] = [];
 
 class StoredRecord {
@@ -25,6 +31,7 @@ class StoredRecord {
   get rel(): string { return this.s.meta.paths[this.s.cols[0][this.r]]; }
   get foreignSamples(): string[] { return this.s.meta.foreignSamples[this.r] ?? NO_SAMPLES; }
   get extraSubdirs(): string[] | undefined { return this.s.meta.extraSubdirs[this.r]; }
+  get subdirs(): string[] | undefined { return this.s.meta.subdirs?.[this.r]; }
 }
 // Each numeric field of DirRecord, read from and written to its column (DIR_COLUMNS order).
 DIR_COLUMNS.forEach((name, c) => {

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { FileHandle } from 'node:fs/promises';
+import type { DirRecord } from '../scan/walkTypes.js';
+import { recordsOf } from './records.js';
 import { F64_COLUMNS, type UnitTable } from '../table/table.js';
-import { HEAD, INDEX_VERSION, MAGIC, pad8, raw, recordSections, spareBytes, spareRows, type MetaInput, type StoredMeta } from './format.js';
+import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, raw, recordSections, spareBytes, spareRows, type MetaInput, type StoredMeta } from './format.js';
 
 /** Row sections (F64_COLUMNS, dir, status, kind, reason, flags), then the names' three and the keys' four. */
 const ROW_SECTIONS = F64_COLUMNS.length + 5;
@@ -36,6 +38,14 @@ export class IndexWriter {
   private scratch?: { fd: number; end: number };
 
   private failed?: Error;
+  /**
+   * The directory records, as columns (an object per directory with its own fields and
+   * numbers weighs ~390 bytes of heap) and their strings.
+   */
+  private readonly recs = {
+    cols: DIR_COLUMNS.map(() => new Float64Array(1024)), paths: [] as string[],
+    subdirs: {} as Record<number, string[]>, extraSubdirs: {} as Record<number, string[]>, foreignSamples: {} as Record<number, string[]>,
+  };
 
   /**
    * `stateDir`: where a streamed table's scratch file goes (the index's own directory);
@@ -77,6 +87,24 @@ export class IndexWriter {
       if (p.pre) put(at + 3, raw(p.pre));
       if (col === t.key) this.keyPrefixes = p.prefixes;
     }
+  }
+
+  /** A directory's record: each once, after the last change to it (a streamed scan's are changed through `records()`). */
+  addRecord(d: DirRecord): void {
+    const r = this.recs.paths.push(d.rel) - 1;
+    if (r === this.recs.cols[0].length) this.recs.cols = this.recs.cols.map((c) => { const g = new Float64Array(c.length * 2); g.set(c); return g; });
+    const cols = this.recs.cols;
+    cols[0][r] = r; // its path's id in `paths` (records.ts)
+    for (let k = 1; k < DIR_COLUMNS.length; k++) cols[k][r] = d[DIR_COLUMNS[k] as Exclude<(typeof DIR_COLUMNS)[number], 'path'>];
+    if (d.subdirs?.length) this.recs.subdirs[r] = d.subdirs;
+    else if (!d.subdirs && d.extraSubdirs?.length) this.recs.extraSubdirs[r] = d.extraSubdirs;
+    if (d.foreignSamples.length > 0) this.recs.foreignSamples[r] = d.foreignSamples;
+  }
+
+  /** The records added, in order: objects over the columns (writes go to them). */
+  records(): DirRecord[] {
+    const n = this.recs.paths.length;
+    return recordsOf({ ...this.recs, records: n }, this.recs.cols.map((c) => c.subarray(0, n)));
   }
 
   private dirId(rel: string): number {
@@ -141,11 +169,11 @@ export class IndexWriter {
       this.buffers?.forEach((_, s) => this.flush(s));
       if (this.failed) throw this.failed;
       const rows = this.rows;
-      const { paths, cols, extraSubdirs, foreignSamples } = recordSections(input.dirs, this.dirs, this.dirIds);
-      const { dirs: _dirs, ...rest } = input;
+      const n = this.recs.paths.length;
+      const { paths, cols, extraSubdirs, foreignSamples } = recordSections({ ...this.recs, cols: this.recs.cols.map((c) => c.subarray(0, n)) }, this.dirs, this.dirIds);
       const meta: StoredMeta = {
-        ...rest, version: INDEX_VERSION, rows, paths, tableDirs: this.dirs.length,
-        keyPrefixes: [...this.keyPrefixes], records: input.dirs.length, extraSubdirs, foreignSamples,
+        ...input, version: INDEX_VERSION, rows, paths, tableDirs: this.dirs.length,
+        keyPrefixes: [...this.keyPrefixes], records: n, extraSubdirs, foreignSamples,
         capacity: rows + spareRows(rows), nameBytes: this.lengths[NAME], keyBytes: this.lengths[KEY],
       };
       if (this.lengths[KEY + 3] === 0) this.keep(KEY + 3, raw(new Uint32Array(rows)));

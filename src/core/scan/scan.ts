@@ -112,10 +112,10 @@ export async function scan(opts: ScanOptions): Promise<Snapshot> {
 
 /**
  * Reads `target` with `reader` (or from `start`): each directory classified into the
- * table, with its record. Records are kept unless rows stream to `opts.rowSink` (only an
- * index needs them: `keepRecords`).
+ * table, with its record. Records go to `recordSink` when there is one; else they are
+ * kept, unless rows stream to `opts.rowSink` (only an index needs them).
  */
-export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Reader, start?: ScanStart, keepRecords = !opts.rowSink): Promise<Snapshot> {
+export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Reader, start?: ScanStart, recordSink?: (d: DirRecord) => void): Promise<Snapshot> {
   const { root, rootStat, format, startedAt } = target;
   (opts.log ?? noopLog).debug?.(`scanning ${root} as ${format}`);
   const table = start?.table ?? new UnitTable(1 << 14);
@@ -132,9 +132,10 @@ export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Re
   // Streaming (rowSink): rows are dropped after each directory; `streamed` counts them (records' rowStart).
   const streaming = opts.rowSink !== undefined && !start;
   let streamed = 0;
+  const keep = recordSink ?? (streaming ? undefined : (d: DirRecord) => records.push(d));
   /** A directory's record and totals; `report`: tell onProgress now (a batch of records tells it once). */
   const count = (d: DirRecord, report = true): void => {
-    if (keepRecords || start) records.push(d);
+    keep?.(d);
     if (d.rel !== '') progress.directories++;
     dirDisk += d.dirDisk;
     others += d.others;
