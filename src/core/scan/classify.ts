@@ -64,13 +64,14 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
   }
 
   for (const [stem, { header, data }] of pairs) {
-    if (!header) {
-      addRow(table, dirId, stem, Kind.Orphan, 'data-without-header', variant, undefined, data);
+    const r = header?.header;
+    if (!header || !r || (!r.ok && r.code === 'ENOENT')) {
+      // No header, or it vanished after the walk saw it.
+      if (header) totals.vanished++;
+      if (data) addRow(table, dirId, stem, Kind.Orphan, 'data-without-header', variant, undefined, data);
       continue;
     }
-    const r = header.header!;
     if (!r.ok) {
-      if (r.code === 'ENOENT') { totals.vanished++; if (data) addRow(table, dirId, stem, Kind.Orphan, 'data-without-header', variant, undefined, data); continue; }
       // Unreadable: we cannot know what it is, so it is reported and never touched.
       totals.headerErrors.push({ path: `${dir.rel}/${header.name}`, code: r.code });
       addForeign(totals, dir.rel, header);
