@@ -30,16 +30,11 @@ function pathBlock(paths: readonly string[]): PathBlock {
   return { bytes: Buffer.from(paths.join('\0')), start, len };
 }
 
-/** The table's row columns verify reads, and writes access times into. */
+/** The table's row columns verify reads (by name: the other columns are passed and ignored), and writes access times into. */
 function verifyRows(t: UnitTable): VerifyRows {
-  const n = t.length;
   const names = t.name.parts();
-  const f = t.f64;
-  return {
-    nameBytes: names.bytes, nameStart: names.start, nameLen: names.len, flags: t.flags.subarray(0, n),
-    dataSize: f.dataSize.subarray(0, n), hdrSize: f.hdrSize.subarray(0, n), changed: f.changed.subarray(0, n),
-    dataAtime: f.dataAtime.subarray(0, n), hdrAtime: f.hdrAtime.subarray(0, n), dataMtime: f.dataMtime.subarray(0, n), hdrMtime: f.hdrMtime.subarray(0, n),
-  };
+  const { f64, flags } = t.rowColumns();
+  return { nameBytes: names.bytes, nameStart: names.start, nameLen: names.len, flags, ...f64 };
 }
 
 /**
