@@ -24,9 +24,9 @@ export function nativeWalk(native: NativeBinding): Walk {
 
 /** A directory and its whole subtree, in one job. */
 export function readTree(native: NativeBinding, o: WalkOptions, top: DirToRead, done: () => void): void {
-  native.readTree(join(o.root, top.rel), top.stat.dev, top.stat.ino, o.readHeaders, (segments) => emitAll(o, segments, done, (sub) => (
-    sub === '' ? top : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null }
-  )));
+  // Segments below the top come without a stat of their own (decodeDir has it).
+  const where = (sub: string) => (sub === '' ? top : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null });
+  native.readTree(join(o.root, top.rel), top.stat.dev, top.stat.ino, o.readHeaders, (segments) => emitAll(o, segments, done, where));
 }
 
 /** Several directories in one job, each alone: their subdirectories go to `onSubdir`. */
