@@ -15,7 +15,6 @@ export interface ClassifyTotals {
   vanished: number;
 }
 
-const reasonCode = (r: Reason): number => REASONS.indexOf(r);
 const disk = (st: Stats): number => st.blocks * 512;
 /**
  * Latest ctime of up to two files (no rest arguments or arrays: called per row). The
@@ -120,7 +119,7 @@ function addRow(
   const h = header?.stat;
   const d = data?.stat;
   const i = table.add({
-    kind, reason: reasonCode(reason), dir, name,
+    kind, reason: REASONS.indexOf(reason), dir, name,
     flags: flags | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0),
     values: NO_VALUES,
   });
