@@ -6,17 +6,10 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
 import { Kind, type UnitTable } from '../table/table.js';
-
-/**
- * Where the last run stopped in one log file (kept by "dev:ino"). `head` is a hash of the
- * file's first `headLen` bytes: ext4 hands a freed inode out again at once (logrotate's
- * `create` can give the new log the old inode), and copytruncate refills a file in place,
- * so the inode alone does not say that this is the file that was read.
- */
-export interface LogPosition { path: string; offset: number; size: number; head?: string; headLen?: number }
+import type { LogPositions } from './format.js';
 
 /** Latest request time (ms) per requested `path?query`, from every log line read so far. */
-export type LogUse = Record<string, number>;
+type LogUse = Record<string, number>;
 
 /** Bytes of a log's start that identify it (a few lines with their timestamps). */
 const HEAD_BYTES = 512;
@@ -27,7 +20,13 @@ export interface AccessLogResult {
   matched: number;
   garbage: number;
   files: { path: string; from: number; to: number; gzip: boolean; skipped?: string }[];
-  positions: Record<string, LogPosition>;
+  /**
+   * Where this run stopped in each log file, by "dev:ino". `head` is a hash of the file's
+   * first `headLen` bytes: ext4 hands a freed inode out again at once (logrotate's `create`
+   * can give the new log the old inode), and copytruncate refills a file in place, so the
+   * inode alone does not say that this is the file that was read.
+   */
+  positions: LogPositions;
   use: LogUse;
 }
 
@@ -38,10 +37,20 @@ function defaultParser(): LineParser {
   return (line) => combined(line) ?? common(line);
 }
 
-/** `http://host:80/path?q` -> `/path?q`; files mode keys are relative paths already. */
-function keyPath(key: string): string {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/.*)$/i.exec(key);
-  return m ? m[1] : `/${key}`;
+/**
+ * Entry rows by the path their key names (`http://host:80/path?q` -> `/path?q`; files
+ * mode keys are relative paths already).
+ */
+function rowsByPath(table: UnitTable): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  for (let i = 0; i < table.length; i++) {
+    if (table.kind[i] !== Kind.Entry) continue;
+    const key = table.key.get(i);
+    const p = /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/.*)$/i.exec(key)?.[1] ?? `/${key}`;
+    const rows = map.get(p);
+    if (rows) rows.push(i); else map.set(p, [i]);
+  }
+  return map;
 }
 
 /** Up to `length` bytes of the file at `position`. */
@@ -56,9 +65,6 @@ async function readAt(path: string, position: number, length: number): Promise<B
   }
 }
 
-const isGzip = async (path: string): Promise<boolean> => (await readAt(path, 0, 2)).equals(Buffer.of(0x1f, 0x8b));
-const headHash = async (path: string, len: number): Promise<string> => createHash('sha1').update(await readAt(path, 0, len)).digest('hex');
-
 /**
  * Reads access logs from where the last run stopped (by inode and content: a rotated log
  * keeps its inode under its new name, so `access_log.1` is finished, not re-read) and
@@ -69,23 +75,9 @@ const headHash = async (path: string, len: number): Promise<string> => createHas
  * Gzip logs are read whole once (keyed by inode, size and head).
  */
 export async function applyAccessLogs(
-  table: UnitTable, files: readonly string[], prev: Record<string, LogPosition>, opts: { format?: string; use?: LogUse } = {},
+  table: UnitTable, files: readonly string[], prev: LogPositions, opts: { format?: string; use?: LogUse } = {},
 ): Promise<AccessLogResult> {
   const parse = opts.format ? compileLogFormat(opts.format) : defaultParser();
-  // Built when the first URL is matched: decoding every key is the dearest step here, and
-  // a run with no URL to apply needs none.
-  let map: Map<string, number[]> | undefined;
-  const byPath = (): Map<string, number[]> => {
-    if (map) return map;
-    map = new Map();
-    for (let i = 0; i < table.length; i++) {
-      if (table.kind[i] !== Kind.Entry) continue;
-      const p = keyPath(table.key.get(i));
-      const rows = map.get(p);
-      if (rows) rows.push(i); else map.set(p, [i]);
-    }
-    return map;
-  };
   const use: LogUse = { ...opts.use };
   const r: AccessLogResult = { lines: 0, hits: 0, matched: 0, garbage: 0, files: [], positions: {}, use };
   for (const path of files) {
@@ -97,14 +89,14 @@ export async function applyAccessLogs(
       continue;
     }
     const id = `${st.dev}:${st.ino}`;
-    const gzip = await isGzip(path);
+    const start = await readAt(path, 0, HEAD_BYTES);
+    const gzip = start[0] === 0x1f && start[1] === 0x8b;
+    const hash = (len: number): string => createHash('sha1').update(start.subarray(0, len)).digest('hex');
     const headLen = Math.min(st.size, HEAD_BYTES);
-    const head = await headHash(path, headLen);
-    const known = prev[id];
+    const head = hash(headLen);
     // The same inode with another beginning is another file: read it from the start.
-    const sameHead = async (k: LogPosition) => k.head === undefined
-      || (k.headLen! <= st.size && (k.headLen === headLen ? head : await headHash(path, k.headLen!)) === k.head);
-    const seen = known && (await sameHead(known)) ? known : undefined;
+    const known = prev[id];
+    const seen = known && (known.head === undefined || (known.headLen! <= headLen && hash(known.headLen!) === known.head)) ? known : undefined;
     if (gzip && seen && seen.size === st.size) {
       r.positions[id] = seen;
       r.files.push({ path, from: st.size, to: st.size, gzip, skipped: 'already read' });
@@ -138,9 +130,12 @@ export async function applyAccessLogs(
     r.positions[id] = { path, offset: to, size: st.size, head, headLen };
     r.files.push({ path, from, to, gzip });
   }
+  // Decoding every key is the dearest step here: only done when there is a URL to apply.
+  let byPath: Map<string, number[]> | undefined;
   for (const url in use) {
+    byPath ??= rowsByPath(table);
     // httpd's keys end in `?query` (an empty one too); an entry cached without it matches by path.
-    const rows = byPath().get(url) ?? byPath().get(url.slice(0, url.indexOf('?')));
+    const rows = byPath.get(url) ?? byPath.get(url.slice(0, url.indexOf('?')));
     if (!rows) continue;
     for (const i of rows) {
       r.matched++;

@@ -13,7 +13,7 @@ import { recordsOf } from './records.js';
  * fills its requests from them without a string or getter per directory (reuseNative.ts).
  */
 export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
-export type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
+type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
 
 /**
  * The whole file: a private mapping when the native addon is built (no page faults on
@@ -32,7 +32,7 @@ export async function readIndexFile(path: string): Promise<DecodeResult> {
 }
 
 /** Decodes (and checks) an index held in `file`; the table's columns are views into it. */
-export function decodeIndex(file: Uint8Array): DecodeResult {
+function decodeIndex(file: Uint8Array): DecodeResult {
   const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (b.length < 6 || !b.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
   if (b[5] !== INDEX_VERSION) return { ok: false, reason: `index version ${b[5]}, expected ${INDEX_VERSION}` };
@@ -53,25 +53,26 @@ export function decodeIndex(file: Uint8Array): DecodeResult {
   const lens = new Float64Array(file.buffer, file.byteOffset + at, count);
   at += count * 8;
   let next = 0;
-  const take = <T>(make: (buf: ArrayBuffer, off: number, len: number) => T, per: number): T => {
+  type View = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+  const take = <T extends View>(Type: { new (buf: ArrayBuffer, off: number, len: number): T; BYTES_PER_ELEMENT: number }): T => {
     const len = lens[next++];
-    const v = make(file.buffer as ArrayBuffer, file.byteOffset + at, len / per);
+    const v = new Type(file.buffer as ArrayBuffer, file.byteOffset + at, len / Type.BYTES_PER_ELEMENT);
     at += pad8(len);
     return v;
   };
-  const f64 = (): Float64Array => take((a, o, n) => new Float64Array(a, o, n), 8);
-  const u32 = (): Uint32Array => take((a, o, n) => new Uint32Array(a, o, n), 4);
-  const u8 = (): Uint8Array => take((a, o, n) => new Uint8Array(a, o, n), 1);
-  const bytes = (): Buffer => take((a, o, n) => Buffer.from(a, o, n), 1);
+  const bytes = (): Buffer => {
+    const u = take(Uint8Array);
+    return Buffer.from(u.buffer, u.byteOffset, u.length);
+  };
   const n = meta.rows;
   const cols = {
-    f64: Object.fromEntries(F64_COLUMNS.map((c) => [c, f64()])) as Record<F64Column, Float64Array>,
-    dir: u32(), status: take((a, o, k) => new Uint16Array(a, o, k), 2), kind: u8(), reason: u8(), flags: u8(),
+    f64: Object.fromEntries(F64_COLUMNS.map((c) => [c, take(Float64Array)])) as Record<F64Column, Float64Array>,
+    dir: take(Uint32Array), status: take(Uint16Array), kind: take(Uint8Array), reason: take(Uint8Array), flags: take(Uint8Array),
   };
   // Row sections hold `capacity` rows (spare room after the rows), byte sections spare bytes.
-  const name = StringColumn.fromParts('utf8', false, { bytes: bytes(), start: u32(), len: u32(), prefixes: [], rows: n, used: meta.nameBytes });
-  const key = StringColumn.fromParts('latin1', true, { bytes: bytes(), start: u32(), len: u32(), pre: u32(), prefixes: meta.keyPrefixes, rows: n, used: meta.keyBytes });
-  const recCols = DIR_COLUMNS.map(() => f64());
+  const name = StringColumn.fromParts('utf8', false, { bytes: bytes(), start: take(Uint32Array), len: take(Uint32Array), prefixes: [], rows: n, used: meta.nameBytes });
+  const key = StringColumn.fromParts('latin1', true, { bytes: bytes(), start: take(Uint32Array), len: take(Uint32Array), pre: take(Uint32Array), prefixes: meta.keyPrefixes, rows: n, used: meta.keyBytes });
+  const recCols = DIR_COLUMNS.map(() => take(Float64Array));
   const cap = meta.capacity;
   if (next !== count || !(cap >= n) || cols.dir.length !== cap || cols.kind.length !== cap || name.length !== n || key.length !== n ||
       recCols[0].length !== meta.records) return { ok: false, reason: 'index layout mismatch' };

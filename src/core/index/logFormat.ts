@@ -21,13 +21,10 @@ export function parseClfTime(s: string): number {
 }
 
 /**
- * The pattern of a LogFormat: one capture group per directive, in order. `names` gives
- * each group the field recency reads (`t`, `r`, `s`, `U`, `q`, else `-`); `directives`
- * gives the directive itself (`>s`, `b`, `O`, `{cache-status}e`, …) for parsers that
- * read more fields (core/sizing/logRecord.ts).
+ * The pattern of a LogFormat: one capture group per directive, in order; `directives`
+ * gives each group's directive (`>s`, `b`, `O`, `{cache-status}e`, …).
  */
-export function compileLogPattern(format: string): { rx: RegExp; names: string[]; directives: string[] } {
-  const names: string[] = [];
+export function compileLogPattern(format: string): { rx: RegExp; directives: string[] } {
   const directives: string[] = [];
   let re = '^';
   // Directives: %%, %{...}X, %>s / %<s, %X. A directive between quotes may hold spaces.
@@ -44,11 +41,9 @@ export function compileLogPattern(format: string): { rx: RegExp; names: string[]
     directives.push(tok.slice(1));
     // %U stops at '?', so "%U%q" splits path and query.
     const field = d === 'U' ? '([^?\\s"]*)' : inQuote ? '((?:[^"\\\\]|\\\\.)*)' : '(\\S*)';
-    if (d === 't' && !tok.includes('{')) { re += '\\[([^\\]]+)\\]'; names.push('t'); continue; }
-    re += field;
-    names.push(d === 's' ? 's' : d === 'r' ? 'r' : d === 'U' ? 'U' : d === 'q' ? 'q' : '-');
+    re += d === 't' && !tok.includes('{') ? '\\[([^\\]]+)\\]' : field;
   }
-  return { rx: new RegExp(re + '\\s*$'), names, directives };
+  return { rx: new RegExp(re + '\\s*$'), directives };
 }
 
 /** A request target (`/p?q`, or absolute-form `http://host/p?q`) -> path and query. */
@@ -59,8 +54,9 @@ export function splitTarget(target: string): { path: string; query: string } {
 }
 
 export function compileLogFormat(format: string): LineParser {
-  const { rx, names } = compileLogPattern(format);
-  const at = (n: string) => names.indexOf(n) + 1;
+  const { rx, directives } = compileLogPattern(format);
+  // The group of a field recency reads (`%>s` is `s`); a `%{...}t` has a time format of its own: not read.
+  const at = (f: string) => 1 + directives.findIndex((x) => x.replace(/^[<>]?(\{[^}]*\})?/, '') === f && !(f === 't' && x.includes('{')));
   const [iT, iR, iS, iU, iQ] = [at('t'), at('r'), at('s'), at('U'), at('q')];
   if (!iT || !(iR || iU)) throw new RangeError(`log format '${format}' needs %t and %r (or %U)`);
   return (line) => {

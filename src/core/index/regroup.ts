@@ -13,22 +13,18 @@ export function regroup(table: UnitTable, records: DirRecord[]): void {
     for (const d of records) if (d.rowCount === 0) d.rowStart = 0;
     return;
   }
-  const order = records.map((d, k) => ({ d, k, first: d.rowStart }));
-  order.sort((a, b) => a.first - b.first || a.k - b.k);
-  let total = 0;
-  for (const { d } of order) total += d.rowCount;
-  const perm = new Int32Array(total);
+  // Not in place, so the order changes: every claimed row once, directory after directory.
+  const perm = new Int32Array(records.reduce((n, d) => n + d.rowCount, 0));
   let w = 0;
-  let identity = total === table.length;
-  for (const { d } of order) {
+  for (const d of records.slice().sort((a, b) => a.rowStart - b.rowStart)) {
     const start = w;
-    for (let r = d.rowStart; r < d.rowStart + d.rowCount; r++) { identity &&= r === w; perm[w++] = r; }
+    for (let r = d.rowStart; r < d.rowStart + d.rowCount; r++) perm[w++] = r;
     const count = w - start;
     // Only what changed is written (a loaded record's setters write to its columns).
     if (d.rowStart !== (count > 0 ? start : 0)) d.rowStart = count > 0 ? start : 0;
     if (d.rowCount !== count) d.rowCount = count;
   }
-  if (!identity) table.permute(perm);
+  table.permute(perm);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { lstat, type Stats } from 'node:fs';
+import { lstat } from 'node:fs';
 import { join } from 'node:path';
 import { walkPortable, type TryReuse } from '../scan/walkPortable.js';
 import type { Walk, WalkOptions } from '../scan/walkTypes.js';
 import { childrenOf } from './format.js';
 import type { LoadedIndex } from './store.js';
-import { checkRowFile, rowFilesOf, setAtime } from './rowCheck.js';
+import { rowFiles } from '../table/table.js';
+import { rowFileUnchanged } from './rowCheck.js';
 
 /** A walk that starts from the index, and what it took from it. */
 export interface Reuse {
@@ -30,27 +31,27 @@ export function reusePortable(prev: LoadedIndex): Reuse {
   const tryReuse = (o: WalkOptions): TryReuse => (rel, stat, cb) => {
     const d = byRel.get(rel);
     if (!d || d.mtimeMs !== stat.mtimeMs || d.ctimeMs !== stat.ctimeMs || d.ino !== stat.ino) return cb(null);
-    const accept = (): void => {
+    const files: { row: number; header: boolean; name: string }[] = [];
+    for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) {
+      for (const f of rowFiles(t.flags[i])) files.push({ row: i, header: f.header, name: t.name.get(i) + f.suffix });
+    }
+    const atimes = new Float64Array(files.length);
+    let stale = false;
+    let waiting = files.length + 1;
+    const settle = (): void => {
+      if (--waiting > 0) return;
+      if (stale) return cb(null);
+      files.forEach((f, k) => { (f.header ? t.f64.hdrAtime : t.f64.dataAtime)[f.row] = atimes[k]; });
       r.reusedDirs++;
       o.onReused([d]);
       cb(children.get(d.rel) ?? []);
     };
-    const files: { row: number; header: boolean; name: string }[] = [];
-    for (let i = d.rowStart; i < d.rowStart + d.rowCount; i++) for (const f of rowFilesOf(t, i)) files.push({ row: i, ...f });
-    if (files.length === 0) return accept();
-    let waiting = files.length;
-    let stale = false;
-    const atimes = new Float64Array(files.length);
-    files.forEach((f, k) => {
-      lstat(join(o.root, rel, f.name), (e, st: Stats) => {
-        if (e || !checkRowFile(t, f.row, f.header, st)) stale = true;
-        else atimes[k] = st.atimeMs;
-        if (--waiting > 0) return;
-        if (stale) return cb(null);
-        files.forEach((g, j) => setAtime(t, g.row, g.header, atimes[j]));
-        accept();
-      });
-    });
+    files.forEach((f, k) => lstat(join(o.root, rel, f.name), (e, st) => {
+      if (e || !rowFileUnchanged(t, f.row, f.header, st)) stale = true;
+      else atimes[k] = st.atimeMs;
+      settle();
+    }));
+    settle();
   };
   return r;
 }

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { NativeBinding, PathBlock, VerifyRows } from '../native/load.js';
 import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } from '../native/abi.js';
 import { codeOf } from '../native/decode.js';
-import { readDirs, readTree, type DirToRead } from '../scan/walkNative.js';
+import { readDirs, readTree } from '../scan/walkNative.js';
 import { drain } from '../scan/drain.js';
 import type { UnitTable } from '../table/table.js';
-import type { DirRecord, WalkError } from '../scan/walkTypes.js';
+import type { DirRecord, DirToRead, WalkError } from '../scan/walkTypes.js';
 import { DIR_COLUMNS } from './format.js';
 import type { LoadedIndex } from './store.js';
 import type { Reuse } from './reuse.js';
@@ -20,31 +20,21 @@ const UNCHECKED = 255;
 
 /** The index's directory paths as one block, by id (verify names directories so: no string per directory). */
 function pathBlock(paths: readonly string[]): PathBlock {
-  const joined = paths.join('\0');
-  const bytes = Buffer.from(joined);
   const start = new Uint32Array(paths.length);
   const len = new Uint32Array(paths.length);
-  // ASCII paths (hash names: the usual case) are as long in bytes as in characters.
-  const ascii = bytes.length === joined.length;
   for (let id = 0, at = 0; id < paths.length; id++) {
-    const l = ascii ? paths[id].length : Buffer.byteLength(paths[id]);
     start[id] = at;
-    len[id] = l;
-    at += l + 1;
+    len[id] = Buffer.byteLength(paths[id]);
+    at += len[id] + 1;
   }
-  return { bytes, start, len };
+  return { bytes: Buffer.from(paths.join('\0')), start, len };
 }
 
-/** The table's row columns verify reads, and writes access times into. */
+/** The table's row columns verify reads (by name: the other columns are passed and ignored), and writes access times into. */
 function verifyRows(t: UnitTable): VerifyRows {
-  const n = t.length;
   const names = t.name.parts();
-  const f = t.f64;
-  return {
-    nameBytes: names.bytes, nameStart: names.start, nameLen: names.len, flags: t.flags.subarray(0, n),
-    dataSize: f.dataSize.subarray(0, n), hdrSize: f.hdrSize.subarray(0, n), changed: f.changed.subarray(0, n),
-    dataAtime: f.dataAtime.subarray(0, n), hdrAtime: f.hdrAtime.subarray(0, n), dataMtime: f.dataMtime.subarray(0, n), hdrMtime: f.hdrMtime.subarray(0, n),
-  };
+  const { f64, flags } = t.rowColumns();
+  return { nameBytes: names.bytes, nameStart: names.start, nameLen: names.len, flags, ...f64 };
 }
 
 /**
@@ -81,7 +71,7 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
         const r = verifyResult(v, k - from);
         state[k] = r.state;
         // Reported once here; a changed parent's re-read then leaves it alone.
-        if (r.state === VerifyState.Error) errors.push({ path: recs[k].rel === '' ? root : join(root, recs[k].rel), code: codeOf(r.err) });
+        if (r.state === VerifyState.Error) errors.push({ path: join(root, recs[k].rel), code: codeOf(r.err) });
         if (r.state === VerifyState.Changed) changed.push({ rel: recs[k].rel, stat: { dev: r.dev, ino: r.ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 } });
       }
       done();

@@ -15,7 +15,6 @@ export interface ClassifyTotals {
   vanished: number;
 }
 
-const reasonCode = (r: Reason): number => REASONS.indexOf(r);
 const disk = (st: Stats): number => st.blocks * 512;
 /**
  * Latest ctime of up to two files (no rest arguments or arrays: called per row). The
@@ -46,14 +45,14 @@ function addForeign(t: ClassifyTotals, rel: string, f: WalkedFile): void {
  */
 export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: ClassifyTotals): void {
   const dirId = table.internDir(dir.rel);
-  const inVary = dir.rel.includes('.header.vary');
+  const variant = dir.rel.includes('.header.vary') ? Flag.Variant : 0;
   const pairs = new Map<string, { header?: WalkedFile; data?: WalkedFile }>();
   const varyDirs = new Set(dir.subdirs.filter((d) => d.toLowerCase().endsWith('.header.vary')));
 
   for (const f of dir.files) {
     const [stem, ext] = splitExt(f.name);
     if (ext === '' && dir.rel === '' && APACHE_TEMP.test(f.name)) {
-      addFileRow(table, Kind.Temp, dirId, f.name, f.stat);
+      addRow(table, dirId, f.name, Kind.Temp, '', Flag.RawName, undefined, f);
     } else if (stem !== '' && (ext === '.header' || ext === '.data')) {
       const p = pairs.get(stem) ?? {};
       if (ext === '.header') p.header = f; else p.data = f;
@@ -64,14 +63,14 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
   }
 
   for (const [stem, { header, data }] of pairs) {
-    const variant = inVary ? Flag.Variant : 0;
-    if (!header) {
-      addRow(table, dirId, stem, Kind.Orphan, 'data-without-header', variant, undefined, data);
+    const r = header?.header;
+    if (!header || !r || (!r.ok && r.code === 'ENOENT')) {
+      // No header, or it vanished after the walk saw it.
+      if (header) totals.vanished++;
+      if (data) addRow(table, dirId, stem, Kind.Orphan, 'data-without-header', variant, undefined, data);
       continue;
     }
-    const r = header.header!;
     if (!r.ok) {
-      if (r.code === 'ENOENT') { totals.vanished++; if (data) addRow(table, dirId, stem, Kind.Orphan, 'data-without-header', variant, undefined, data); continue; }
       // Unreadable: we cannot know what it is, so it is reported and never touched.
       totals.headerErrors.push({ path: `${dir.rel}/${header.name}`, code: r.code });
       addForeign(totals, dir.rel, header);
@@ -83,7 +82,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
       const hasVariants = varyDirs.has(`${header.name}.vary`) || varyDirs.has(`${stem}.header.vary`);
       const row = addRow(table, dirId, stem, hasVariants ? Kind.VaryIndex : Kind.Orphan, hasVariants ? '' : 'vary-without-variants', variant, header, undefined);
       table.f64.expire[row] = h.expire;
-      if (data) addRow(table, dirId, stem, Kind.Orphan, 'stray-data', variant | Flag.HasData, undefined, data, true);
+      if (data) addRow(table, dirId, stem, Kind.Orphan, 'stray-data', variant, undefined, data);
       continue;
     }
     if (h.kind === 'bad') {
@@ -98,7 +97,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
       kind = Kind.Unusable; reason = 'inode-mismatch';
     } else if (!h.hasBody && data) {
       // A body next to a body-less header is never served: its own unit, so it can go alone.
-      addRow(table, dirId, stem, Kind.Orphan, 'stray-data', variant, undefined, data, true);
+      addRow(table, dirId, stem, Kind.Orphan, 'stray-data', variant, undefined, data);
       body = undefined;
     }
     const row = addRow(table, dirId, stem, kind, reason, variant | (h.hasBody ? Flag.HasBody : 0) | (h.headerOnly ? Flag.HeaderOnly : 0), header, body);
@@ -112,15 +111,16 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
   }
 }
 
+/** A row for a header and/or body (either may be absent); flags HasHeader/HasData are set from them. */
 function addRow(
-  table: UnitTable, dir: number, stem: string, kind: Kind, reason: Reason, flags: number,
-  header: WalkedFile | undefined, data: WalkedFile | undefined, dataOnly = false,
+  table: UnitTable, dir: number, name: string, kind: Kind, reason: Reason, flags: number,
+  header: WalkedFile | undefined, data: WalkedFile | undefined,
 ): number {
-  const h = header && !dataOnly ? header.stat : undefined;
+  const h = header?.stat;
   const d = data?.stat;
   const i = table.add({
-    kind, reason: reasonCode(reason), dir, name: stem,
-    flags: (flags & ~(Flag.HasHeader | Flag.HasData)) | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0),
+    kind, reason: REASONS.indexOf(reason), dir, name,
+    flags: flags | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0),
     values: NO_VALUES,
   });
   const v = table.f64;
@@ -130,21 +130,11 @@ function addRow(
   return i;
 }
 
-/** A single-file row (temp file, files-mode entry): data columns only. */
-function addFileRow(table: UnitTable, kind: Kind, dir: number, name: string, st: Stats): number {
-  const i = table.add({ kind, flags: Flag.RawName | Flag.HasData, dir, name, values: NO_VALUES });
-  const v = table.f64;
-  v.dataSize[i] = st.size; v.dataDisk[i] = disk(st); v.dataMtime[i] = st.mtimeMs; v.dataAtime[i] = st.atimeMs;
-  v.changed[i] = changedAt(st);
-  return i;
-}
-
 /** Files mode (a distfiles directory): every regular file is an entry keyed by its path. */
 export function classifyFilesDir(dir: WalkedDir, table: UnitTable): void {
   const dirId = table.internDir(dir.rel);
   for (const f of dir.files) {
-    const temp = FILES_TEMP.test(f.name);
-    const row = addFileRow(table, temp ? Kind.Temp : Kind.Entry, dirId, f.name, f.stat);
+    const row = addRow(table, dirId, f.name, FILES_TEMP.test(f.name) ? Kind.Temp : Kind.Entry, '', Flag.RawName, undefined, f);
     table.key.set(row, dir.rel === '' ? f.name : `${dir.rel}/${f.name}`);
   }
 }

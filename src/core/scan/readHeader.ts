@@ -67,13 +67,3 @@ function readFrom(fd: number, buf: Buffer, done: (r: HeaderReadResult) => void):
     done({ ok: true, header });
   });
 }
-
-/** The native reader met EPERM for O_NOATIME too: keep the report honest. */
-export function markNoAtimeDenied(): void {
-  noAtimeAllowed = false;
-}
-
-/** Whether the last header read could use O_NOATIME (for the report and tests). */
-export function noAtimeInUse(): boolean {
-  return noAtimeAllowed;
-}

@@ -3,14 +3,9 @@ import { join } from 'node:path';
 import type { NativeBinding } from '../native/load.js';
 import { encodeReadDirs, forEachSegment } from '../native/abi.js';
 import { codeOf, decodeDir, type DecodedDir } from '../native/decode.js';
-import { markNoAtimeDenied, readHeader } from './readHeader.js';
+import { readHeader } from './readHeader.js';
 import { drain } from './drain.js';
-import type { FileStat, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
-
-/** A directory to read: where it is below the root, and the stat its parent saw (it is pinned to that dev/inode). */
-export interface DirToRead { rel: string; stat: FileStat }
-
-const absOf = (o: WalkOptions, rel: string): string => (rel === '' ? o.root : join(o.root, rel));
+import type { DirToRead, FileStat, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
 
 /**
  * The native walker: the root alone, then a whole subtree per thread-pool job below it
@@ -29,38 +24,36 @@ export function nativeWalk(native: NativeBinding): Walk {
 
 /** A directory and its whole subtree, in one job. */
 export function readTree(native: NativeBinding, o: WalkOptions, top: DirToRead, done: () => void): void {
-  native.readTree(absOf(o, top.rel), top.stat.dev, top.stat.ino, o.readHeaders, (segments) => {
-    let waiting = 1;
-    const settle = (): void => { if (--waiting === 0) done(); };
-    forEachSegment(segments, (sub, pack) => {
-      waiting++;
-      const rel = sub === '' ? top.rel : top.rel === '' ? sub : `${top.rel}/${sub}`;
-      emit(o, decodeDir(pack), rel, sub === '' ? top.stat : null, undefined, settle);
-    });
-    settle();
-  });
+  // Segments below the top come without a stat of their own (decodeDir has it).
+  const where = (sub: string) => (sub === '' ? top : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null });
+  native.readTree(join(o.root, top.rel), top.stat.dev, top.stat.ino, o.readHeaders, (segments) => emitAll(o, segments, done, where));
 }
 
 /** Several directories in one job, each alone: their subdirectories go to `onSubdir`. */
 export function readDirs(native: NativeBinding, o: WalkOptions, dirs: readonly DirToRead[], onSubdir: (d: DirToRead) => void, done: () => void): void {
-  const request = encodeReadDirs(dirs.map((d) => ({ abs: absOf(o, d.rel), dev: d.stat.dev, ino: d.stat.ino })));
-  native.readDirs(request, o.readHeaders, (segments) => {
-    let waiting = 1;
-    const settle = (): void => { if (--waiting === 0) done(); };
-    let k = 0;
-    forEachSegment(segments, (_rel, pack) => {
-      const d = dirs[k++];
-      waiting++;
-      emit(o, decodeDir(pack), d.rel, d.stat, onSubdir, settle);
-    });
-    settle();
+  const request = encodeReadDirs(dirs.map((d) => ({ abs: join(o.root, d.rel), dev: d.stat.dev, ino: d.stat.ino })));
+  let k = 0;
+  native.readDirs(request, o.readHeaders, (segments) => emitAll(o, segments, done, () => dirs[k++], onSubdir));
+}
+
+/**
+ * Hands on every directory of a reply (one segment each; `where` names it from the
+ * segment's path below the job's directory), then calls `done`.
+ */
+function emitAll(o: WalkOptions, segments: Buffer, done: () => void, where: (sub: string) => { rel: string; stat: FileStat | null }, onSubdir?: (d: DirToRead) => void): void {
+  let waiting = 1;
+  const settle = (): void => { if (--waiting === 0) done(); };
+  forEachSegment(segments, (sub, pack) => {
+    waiting++;
+    const { rel, stat } = where(sub);
+    emit(o, decodeDir(pack), rel, stat, onSubdir, settle);
   });
+  settle();
 }
 
 /** Hands one decoded directory on in the walker's shapes. */
 function emit(o: WalkOptions, d: DecodedDir, rel: string, dirStat: FileStat | null, onSubdir: ((d: DirToRead) => void) | undefined, done: () => void): void {
-  const abs = absOf(o, rel);
-  if (d.noatimeDenied) markNoAtimeDenied();
+  const abs = join(o.root, rel);
   if (d.status !== 0) {
     if (d.status === constants.errno.ENOENT) o.onVanished();
     else o.onError({ path: abs, code: codeOf(d.status) });

@@ -2,7 +2,7 @@ import { readdir, lstat, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { readHeader } from './readHeader.js';
 import { drain } from './drain.js';
-import type { FileStat, WalkedFile, WalkError, WalkOptions } from './walkTypes.js';
+import type { DirToRead, FileStat, WalkedFile, WalkError, WalkOptions } from './walkTypes.js';
 import { escapeBytes, notUtf8 } from '../native/decode.js';
 
 /**
@@ -23,9 +23,6 @@ function withoutBadNames(abs: string, dirents: Dirent[], onError: (e: WalkError)
     cb(dirents.filter((d) => !d.name.includes('\ufffd') || valid.has(d.name)));
   });
 }
-
-/** mod_cache_disk's header files (htcacheclean matches the suffix case-insensitively too). */
-export const isHeaderName = (name: string): boolean => name.toLowerCase().endsWith('.header');
 
 /**
  * Whether `abs` is still the very directory `st` describes (same dev/inode, reached
@@ -53,14 +50,13 @@ export type TryReuse = (rel: string, stat: FileStat, cb: (subdirs: string[] | nu
  * on (htcacheclean aborts the whole run on one unreadable directory).
  */
 export function walkPortable(o: WalkOptions, tryReuse?: TryReuse): Promise<boolean> {
-  const pending: { rel: string; stat: FileStat }[] = [{ rel: '', stat: o.rootStat }];
+  const pending: DirToRead[] = [{ rel: '', stat: o.rootStat }];
+  /** A path that could not be read: gone is counted, anything else reported. */
+  const lost = (path: string, code = 'EIO'): void => (code === 'ENOENT' ? o.onVanished() : o.onError({ path, code }));
 
-  const readDir = ({ rel, stat }: { rel: string; stat: FileStat }, done: () => void): void => {
+  const readDir = ({ rel, stat }: DirToRead, done: () => void): void => {
     if (!tryReuse) return listDir(rel, stat, done);
-    tryReuse(rel, stat, (subdirs) => {
-      if (subdirs) queueKnownSubdirs(rel, subdirs, done);
-      else listDir(rel, stat, done);
-    });
+    tryReuse(rel, stat, (subdirs) => (subdirs ? queueKnownSubdirs(rel, subdirs, done) : listDir(rel, stat, done)));
   };
 
   const queueKnownSubdirs = (rel: string, subdirs: string[], done: () => void): void => {
@@ -70,10 +66,8 @@ export function walkPortable(o: WalkOptions, tryReuse?: TryReuse): Promise<boole
       const childRel = rel === '' ? name : `${rel}/${name}`;
       const childAbs = join(o.root, childRel);
       lstat(childAbs, (e, st) => {
-        if (e) {
-          if (e.code === 'ENOENT') o.onVanished();
-          else o.onError({ path: childAbs, code: e.code ?? 'EIO' });
-        } else if (st.isDirectory()) pending.push({ rel: childRel, stat: st });
+        if (e) lost(childAbs, e.code);
+        else if (st.isDirectory()) pending.push({ rel: childRel, stat: st });
         settle();
       });
     }
@@ -81,27 +75,17 @@ export function walkPortable(o: WalkOptions, tryReuse?: TryReuse): Promise<boole
   };
 
   const listDir = (rel: string, dirStat: FileStat, done: () => void): void => {
-    const abs = rel === '' ? o.root : join(o.root, rel);
+    const abs = join(o.root, rel);
     // The tree's writer may swap this directory for a symlink after the parent's lstat.
     // Pin it: what we list must be the directory we lstat-ed, before and after (below).
     stillSame(abs, dirStat, (ok, code) => {
-      if (ok) return readDirAt(rel, abs, dirStat, done);
-      if (code === 'ENOENT') o.onVanished();
-      else o.onError({ path: abs, code });
-      done();
-    });
-  };
-
-  const readDirAt = (rel: string, abs: string, dirStat: FileStat, done: () => void): void => {
-    readdir(abs, { withFileTypes: true }, (err, all: Dirent[]) => {
-      if (err) {
-        if (err.code === 'ENOENT') o.onVanished();
-        else o.onError({ path: abs, code: err.code ?? 'EIO' });
-        return done();
-      }
-      if (all.some((d) => d.name.includes('\ufffd'))) {
-        withoutBadNames(abs, all, o.onError, (dirents) => listed(rel, abs, dirStat, dirents, done));
-      } else listed(rel, abs, dirStat, all, done);
+      if (!ok) { lost(abs, code); return done(); }
+      readdir(abs, { withFileTypes: true }, (err, all: Dirent[]) => {
+        if (err) { lost(abs, err.code); return done(); }
+        const next = (dirents: Dirent[]): void => listed(rel, abs, dirStat, dirents, done);
+        if (all.some((d) => d.name.includes('\ufffd'))) withoutBadNames(abs, all, o.onError, next);
+        else next(all);
+      });
     });
   };
 
@@ -122,31 +106,23 @@ export function walkPortable(o: WalkOptions, tryReuse?: TryReuse): Promise<boole
       });
     };
     for (const d of dirents) {
-      const childRel = rel === '' ? d.name : `${rel}/${d.name}`;
-      const childAbs = prefix + d.name;
       if (!d.isFile() && !d.isDirectory()) { others++; continue; }
+      const childAbs = prefix + d.name;
       waiting++;
       lstat(childAbs, (e, st) => {
-        if (e) {
-          if (e.code === 'ENOENT') o.onVanished();
-          else o.onError({ path: childAbs, code: e.code ?? 'EIO' });
-          return settle();
-        }
-        if (st.isDirectory()) {
+        if (e) lost(childAbs, e.code);
+        else if (st.isDirectory()) {
           subdirs.push(d.name);
-          pending.push({ rel: childRel, stat: st });
-          return settle();
-        }
-        // Re-checked with lstat: a file swapped for a symlink after readdir is skipped.
-        if (!st.isFile()) { others++; return settle(); }
-        if (!o.readHeaders || !isHeaderName(d.name)) {
-          files.push({ name: d.name, stat: st });
-          return settle();
-        }
-        readHeader(childAbs, (header) => {
-          files.push({ name: d.name, stat: st, header });
-          settle();
-        });
+          pending.push({ rel: rel === '' ? d.name : `${rel}/${d.name}`, stat: st });
+        } else if (!st.isFile()) others++; // a file swapped for a symlink after readdir: skipped
+        else if (o.readHeaders && d.name.toLowerCase().endsWith('.header')) {
+          // mod_cache_disk's header files (htcacheclean matches the suffix case-insensitively too).
+          return readHeader(childAbs, (header) => {
+            files.push({ name: d.name, stat: st, header });
+            settle();
+          });
+        } else files.push({ name: d.name, stat: st });
+        settle();
       });
     }
     settle();

@@ -31,6 +31,9 @@ export interface WalkedDir {
   readonly others: number;
 }
 
+/** A directory to read: where it is below the root, and the stat its parent saw (it is pinned to that dev/inode). */
+export interface DirToRead { readonly rel: string; readonly stat: FileStat }
+
 export interface WalkError {
   readonly path: string;
   readonly code: string;

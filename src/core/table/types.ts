@@ -13,7 +13,6 @@ export const enum Kind {
 }
 
 export const KIND_NAMES = ['entry', 'vary-index', 'orphan', 'unusable', 'temp'] as const;
-export type KindName = (typeof KIND_NAMES)[number];
 
 export const enum Flag {
   HasHeader = 1,
