@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { ageArg, parser } from './options.js';
-import { UsageError } from '../core/errors.js';
-import { DEFAULT_DISTFILES_MATCH, DEFAULT_RETIRED_GRACE, type GentooOptions } from '../core/gentoo/types.js';
+import { UsageError, DEFAULT_DISTFILES_MATCH, DEFAULT_RETIRED_GRACE, type GentooOptions } from '../api/common.js';
 
 /** `--repo` and what tunes it (report, prune, schedule). */
 export interface RepoCliOptions { repo?: string[]; distfilesMatch?: string; retiredGrace?: number }
@@ -37,7 +36,10 @@ export function gentooOptionsFrom(o: RepoCliOptions & { evictRetired?: boolean }
 
 /** Before any work: options that need --repo, and repositories that do not exist. */
 export async function checkRepoOptions(o: RepoCliOptions & { evictRetired?: boolean }): Promise<void> {
-  if (o.evictRetired && !o.repo?.length) throw new UsageError('--evict-retired needs --repo DIR (the Manifests say what is retired)');
-  const { repoRoot } = await import('../core/gentoo/loadManifests.js');
-  for (const r of o.repo ?? []) await repoRoot(r);
+  if (!o.repo?.length) {
+    if (o.evictRetired) throw new UsageError('--evict-retired needs --repo DIR (the Manifests say what is retired)');
+    return;
+  }
+  const { repoRoot } = await import('../api/gentoo.js');
+  for (const r of o.repo) await repoRoot(r);
 }

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { IndexOptions } from '../core/index/indexedScan.js';
-import { DEFAULT_STATE_DIR } from '../core/index/stateDir.js';
+import type { IndexOptions } from '../api/report.js';
+import { DEFAULT_STATE_DIR } from '../api/common.js';
 
 export interface IndexCliOptions { stateDir?: string; index?: boolean; full?: boolean; accessLog?: string[]; accessLogFormat?: string }
 

@@ -1,4 +1,4 @@
-import type { LockOwner } from '../core/lock.js';
+import type { LockOwner } from '../api/common.js';
 
 /** This process, and a liveness probe by signal 0 (EPERM still means "alive"). */
 export const processLockOwner: LockOwner = {

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { parseAge, parseSize, parseSizeOrPercent } from '../core/units.js';
-import { OVERRIDE_ENV, OVERRIDE_FLAG } from '../core/safety/override.js';
+import { parseAge, parseSize, parseSizeOrPercent, OVERRIDE_ENV, OVERRIDE_FLAG } from '../api/common.js';
 
 /** Wraps a core parser so commander reports a bad value as a usage error with an example. */
 export function parser<T>(fn: (s: string) => T): (s: string) => T {

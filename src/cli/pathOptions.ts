@@ -2,7 +2,7 @@ import { constants, lstatSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Stats } from 'node:fs';
-import { UsageError } from '../core/errors.js';
+import { UsageError } from '../api/common.js';
 import type { CliContext } from './context.js';
 import { escapeControlChars } from './output/style.js';
 import { prepareRoot, type PreparedRoot, type RootUse } from './rootGuard.js';

@@ -1,4 +1,4 @@
-import type { RootOwner } from '../core/safety/rootPolicy.js';
+import type { RootOwner } from '../api/safety.js';
 
 export interface DropOutcome {
   /** What happened, for the log: 'dropped', 'kept' (--no-drop-privileges), 'none' (nothing to drop). */

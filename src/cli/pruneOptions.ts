@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { ageArg, countArg, formatOption, notACacheOverrideOption, parser, sizeArg, sizeOrPercentArg, vouchesForTree } from './options.js';
-import type { PruneOptions } from '../core/prune/types.js';
-import type { SizeOrPercent } from '../core/units.js';
+import type { PruneOptions } from '../api/prune.js';
+import type { SizeOrPercent } from '../api/common.js';
 import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from './indexOptions.js';
 import { interruptedExitCode } from './exitCode.js';
 import { addGentooPruneOptions, gentooOptionsFrom, type GentooPruneCliOptions } from './gentooOptions.js';

@@ -2,8 +2,6 @@ import { Option } from 'commander';
 import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliContext } from './context.js';
-import { resolveRoot } from '../core/scan/root.js';
-import { checkCacheRoot } from '../core/safety/rootPolicy.js';
 import { dropPrivileges } from './privileges.js';
 import { defaultStateDir, type IndexCliOptions } from './indexOptions.js';
 
@@ -71,10 +69,10 @@ export interface RootUse {
  */
 export async function prepareRoot<T extends object>(ctx: CliContext, dir: string, opts: T, use: RootUse, say?: (line: string) => void): Promise<PreparedRoot<T>> {
   const o = opts as RootGuardOptions;
+  // Loaded here, not at start-up: the shape check reads headers (the scanner's modules).
+  const { resolveRoot, checkCacheRoot, checkCacheShape } = await import('../api/safety.js');
   const root = await resolveRoot(dir);
   const owner = await checkCacheRoot(root);
-  // Loaded here, not at start-up: the check reads headers (the scanner's modules).
-  const { checkCacheShape } = await import('../core/safety/cacheShape.js');
   await checkCacheShape(root, use);
   const place = await prepareStateDir(ctx, opts as IndexCliOptions, owner, o.dropPrivileges === false);
   const r = dropPrivileges(owner, o.dropPrivileges === false);

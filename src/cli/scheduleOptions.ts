@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { ageArg, sizeOrPercentArg } from './options.js';
 import { addPruneOptions, htmlFileOption, type PruneCliOptions } from './pruneOptions.js';
-import type { LogFormat } from '../core/schedule/lineLog.js';
-import type { SizeOrPercent } from '../core/units.js';
+import type { LogFormat } from '../api/schedule.js';
+import type { SizeOrPercent } from '../api/common.js';
 import { dropPrivilegesOption } from './rootGuard.js';
 
 /** The schedule command's options: shared by its registration (commands/schedule.ts) and its run (commands/scheduleRun.ts). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../core/package/root.js';
+import { packageRoot } from '../api/common.js';
 
 let version: string | undefined;
 

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import type { CliContext } from '../context.js';
-import { COMPAT_NAME, findOnPath, installCompatLink, uninstallCompatLink, type OnPath } from '../../core/package/compatLink.js';
-import { packageRoot } from '../../core/package/root.js';
+import { COMPAT_NAME, findOnPath, installCompatLink, uninstallCompatLink, packageRoot, type OnPath } from '../../api/common.js';
 
 /**
  * Ahead of /usr/bin and /usr/sbin (Apache's htcacheclean on Debian and Gentoo) in the

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../api/common.js';
 import { ageArg, notACacheOverrideOption, vouchesForTree } from '../options.js';
 import { processLockOwner } from '../lockOwner.js';
 import { MATCH_HELP } from './list.js';
@@ -42,7 +42,7 @@ export function registerDelete(program: Command, ctx: CliContext): void {
 
 export async function runDelete(ctx: CliContext, dir: string, urls: string[], o: DeleteCliOptions): Promise<void> {
   if (urls.length === 0 && o.match === undefined) throw new UsageError('delete needs at least one URL or --match PATTERN');
-  const { deleteUrls } = await import('../../core/delete/delete.js');
+  const { deleteUrls } = await import('../../api/list.js');
   const r = await deleteUrls({
     root: dir, urls, match: o.match, dryRun: o.dryRun, removeEmptyDirs: o.removeEmptyDirs,
     lockOwner: processLockOwner, waitLock: o.waitLock, signal: ctx.signal, iKnowThisIsACache: vouchesForTree(o, ctx.env),

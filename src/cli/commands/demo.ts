@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliContext } from '../context.js';
-import { formatSize } from '../../core/units.js';
+import { formatSize } from '../../api/common.js';
 import { runReport } from './report.js';
 import { runPrune, type PruneCommandOptions } from './prune.js';
 
@@ -15,7 +15,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .action(async (o: { keep?: boolean }) => {
       const root = await mkdtemp(join(tmpdir(), 'cachectl-demo-'));
       try {
-        const { writeSampleCache } = await import('../../core/sample/sampleCache.js');
+        const { writeSampleCache } = await import('../../api/sample.js');
         const sample = await writeSampleCache(root, { now: Date.now() });
         ctx.out(`A sample Gentoo distfiles mirror cache: ${sample.entries} entries, written byte for byte as httpd's\nmod_cache_disk writes them (the same writer the tests check against the real htcacheclean).\n\n`);
         ctx.out(`$ cachectl report ${root}\n`);

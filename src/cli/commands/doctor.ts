@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import type { CliContext } from '../context.js';
 import { jsonOption, sizeArg } from '../options.js';
-import { UsageError } from '../../core/errors.js';
+import { UsageError } from '../../api/common.js';
 
 export interface DoctorCliOptions {
   httpdConfig?: string; define?: string[]; rootFs?: string; limit?: number; stateDir?: string; largestFile?: number; json?: boolean;
@@ -49,7 +49,7 @@ export async function runDoctor(ctx: CliContext, dir: string | undefined, o: Doc
     const st = await stat(o.rootFs).catch(() => null);
     if (!st?.isDirectory()) throw new UsageError(`--root-fs ${o.rootFs} is not a directory`);
   }
-  const [{ doctor }, { doctorText }] = await Promise.all([import('../../core/doctor/doctor.js'), import('../output/doctorText.js')]);
+  const [{ doctor }, { doctorText }] = await Promise.all([import('../../api/doctor.js'), import('../output/doctorText.js')]);
   const r = await doctor({
     dir, httpdConfig: o.httpdConfig, defines: o.define, rootFs: o.rootFs, limit: o.limit, stateDir: o.stateDir, largestFile: o.largestFile,
     user: { uid: process.getuid?.() ?? 0, gids: process.getgroups?.() ?? [] },

@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { addIndexOptions, indexOptionsFrom, type IndexCliOptions } from '../indexOptions.js';
-import { urlMatcher } from '../../core/match.js';
 import { formatOption } from '../options.js';
 import { scanProgress } from '../output/progress.js';
 import { escapeControl } from '../output/style.js';
@@ -39,8 +38,8 @@ export function registerList(program: Command, ctx: CliContext): void {
 }
 
 export async function runList(ctx: CliContext, dir: string, o: ListCliOptions): Promise<void> {
-  const [{ indexedScan }, { listEntries }, { formatJson, formatLong }] = await Promise.all([
-    import('../../core/index/indexedScan.js'), import('../../core/list/list.js'), import('../../core/list/format.js'),
+  const [{ indexedScan }, { listEntries, formatJson, formatLong, urlMatcher }] = await Promise.all([
+    import('../../api/report.js'), import('../../api/list.js'),
   ]);
   const progress = scanProgress(ctx);
   const snap = await indexedScan({ root: dir, format: o.format, signal: ctx.signal, onProgress: progress.update, ...indexOptionsFrom(o, ctx.env), log: warnLog(ctx) });

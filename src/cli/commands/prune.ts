@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import type { PruneResult } from '../../core/prune/types.js';
+import type { PruneResult } from '../../api/prune.js';
 import { addPruneOptions, htmlFileOption, pruneExitCode, pruneOptionsFrom, type PruneCliOptions } from '../pruneOptions.js';
 import { packageVersion } from '../version.js';
 import { jsonOption, vouchesForTree } from '../options.js';
@@ -9,9 +9,8 @@ import { scanProgress } from '../output/progress.js';
 import { colors } from '../output/style.js';
 import { renderPathErrors } from '../output/pathErrors.js';
 import { EXIT_STATUS_HELP } from '../exitStatus.js';
-import { CachectlError } from '../../core/errors.js';
+import { CachectlError, requireTarget } from '../../api/common.js';
 import { dropPrivilegesOption } from '../rootGuard.js';
-import { requireTarget } from '../../core/prune/target.js';
 import { missingDirError, prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { writeChunked } from '../output/chunked.js';
@@ -61,8 +60,8 @@ ${EXIT_STATUS_HELP}`)
 
 export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOptions): Promise<PruneResult> {
   // Loaded when the command runs, not at start-up (see report.ts).
-  const [{ prune }, { readLastSuccess, renderPromText, writePromFile }, text] = await Promise.all([
-    import('../../core/prune/prune.js'), import('../../core/metrics/promFile.js'), import('../output/pruneText.js'),
+  const [{ prune, readLastSuccess, renderPromText, writePromFile }, text] = await Promise.all([
+    import('../../api/prune.js'), import('../output/pruneText.js'),
   ]);
   const progress = scanProgress(ctx);
   const result = await prune({ ...pruneOptionsFrom(root, o, ctx.env), dryRun: o.dryRun, signal: ctx.signal, onProgress: progress.update, lockOwner: processLockOwner, log: warnLog(ctx) });
@@ -79,7 +78,7 @@ export async function runPrune(ctx: CliContext, root: string, o: PruneCommandOpt
     }
   }
   if (o.html && !o.dryRun && !result.interrupted) {
-    const { writePageAfterRun } = await import('../../core/html/htmlReport.js');
+    const { writePageAfterRun } = await import('../../api/html.js');
     const po = pruneOptionsFrom(root, o, ctx.env);
     try {
       await writePageAfterRun({

@@ -9,8 +9,8 @@ import { dropPrivilegesOption } from '../rootGuard.js';
 import { missingDirError, prepareRootAndPaths } from '../pathOptions.js';
 import { warnLog } from '../output/warnLog.js';
 import { interruptedExitCode } from '../exitCode.js';
-import { CachectlError, UsageError } from '../../core/errors.js';
-import type { Report } from '../../core/report.js';
+import { CachectlError, UsageError } from '../../api/common.js';
+import type { Report } from '../../api/report.js';
 import { addRepoOptions, checkRepoOptions, gentooOptionsFrom, type RepoCliOptions } from '../gentooOptions.js';
 
 export interface ReportCliOptions extends IndexCliOptions, RepoCliOptions { format: 'auto' | 'apache' | 'files'; json?: boolean; top: number; html?: string; limit?: number }
@@ -45,11 +45,11 @@ export function registerReport(program: Command, ctx: CliContext): void {
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {
   // Loaded here, not at start-up: only the command that runs pays for its modules (~60 ms of 140).
-  const [{ streamReport }, { renderReport }] = await Promise.all([import('../../core/report.js'), import('../output/reportText.js')]);
+  const [{ streamReport }, { renderReport }] = await Promise.all([import('../../api/report.js'), import('../output/reportText.js')]);
   const index = indexOptionsFrom(o, ctx.env);
   const repos = gentooOptionsFrom(o);
   // Before the scan: a repository that is not one is a usage error, not a late surprise.
-  const gentoo = repos ? await import('../../core/gentoo/report.js') : undefined;
+  const gentoo = repos ? await import('../../api/gentoo.js') : undefined;
   const manifests = gentoo && repos ? await gentoo.loadManifests({ repos: repos.repos, stateDir: index.stateDir, log: warnLog(ctx) }) : undefined;
   const progress = scanProgress(ctx);
   const now = Date.now();
@@ -72,7 +72,7 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
 /** The HTML page (core/html): to stdout for `-`, else replaced atomically. */
 async function writeHtml(ctx: CliContext, report: Report, now: number, o: ReportCliOptions): Promise<void> {
   const [{ htmlReport }, { writePageFile }, { packageVersion }] = await Promise.all([
-    import('../../core/html/htmlReport.js'), import('../../core/html/pageFile.js'), import('../version.js'),
+    import('../../api/html.js'), import('../../api/html.js'), import('../version.js'),
   ]);
   // The run log is read even with --no-index: it is not the index, and reading changes nothing.
   const stateDir = indexOptionsFrom(o, ctx.env).stateDir ?? o.stateDir ?? defaultStateDir(ctx.env);

@@ -3,23 +3,14 @@ import type { CliContext } from '../context.js';
 import { pruneOptionsFrom } from '../pruneOptions.js';
 import { parseFromEnv } from '../envOptions.js';
 import { processLockOwner } from '../lockOwner.js';
-import { UsageError } from '../../core/errors.js';
-import { requireTarget } from '../../core/prune/target.js';
-import { readLastSuccess, renderPromText, runSucceeded, writePromFile } from '../../core/metrics/promFile.js';
-import { prune } from '../../core/prune/prune.js';
-import { resolveRoot } from '../../core/scan/root.js';
-import { parseCron } from '../../core/schedule/cron.js';
-import { readEnvFile, withoutOffFlags } from '../../core/schedule/envFile.js';
-import { lineLog, type LineLog } from '../../core/schedule/lineLog.js';
-import { Scheduler } from '../../core/schedule/scheduler.js';
-import type { SchedulerOptions } from '../../core/schedule/types.js';
-import { formatAge, formatSize } from '../../core/units.js';
+import { UsageError, requireTarget, formatAge, formatSize } from '../../api/common.js';
+import { prune, readLastSuccess, renderPromText, runSucceeded, writePromFile } from '../../api/prune.js';
+import { checkCacheRoot, checkCacheShape, resolveRoot } from '../../api/safety.js';
+import { Scheduler, lineLog, parseCron, readEnvFile, withoutOffFlags, type LineLog, type SchedulerOptions } from '../../api/schedule.js';
 import { prepareRoot, type IndexPlace } from '../rootGuard.js';
 import { packageVersion } from '../version.js';
 import { checkPathOptions, missingDirError } from '../pathOptions.js';
 import { vouchesForTree } from '../options.js';
-import { checkCacheShape } from '../../core/safety/cacheShape.js';
-import { checkCacheRoot } from '../../core/safety/rootPolicy.js';
 import { addScheduleOptions, type ScheduleCliOptions, type Settings } from '../scheduleOptions.js';
 import { checkRepoOptions } from '../gentooOptions.js';
 
@@ -79,7 +70,7 @@ function schedulerOptions(ctx: CliContext, s: Settings, log: LineLog, metrics: M
         if (runSucceeded(r)) metrics.lastSuccess = info.endedAt;
       }
       if (html && !r.interrupted) {
-        const { writePageAfterRun } = await import('../../core/html/htmlReport.js');
+        const { writePageAfterRun } = await import('../../api/html.js');
         await writePageAfterRun({
           file: html, root: r.root, format: r.format, stateDir: index.stateDir, accessLogs: index.accessLogs, logFormat: index.logFormat,
           limit: o.limit, signal: ctx.signal, log, generator: `cachectl ${packageVersion()}`,

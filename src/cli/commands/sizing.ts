@@ -3,9 +3,7 @@ import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, parser, sizeArg } from '../options.js';
 import { colors, escapeControl } from '../output/style.js';
 import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
-import { formatCount, parseSize } from '../../core/units.js';
-import { MAX_EXACT_OBJECTS, MAX_EXACT_REQUESTS } from '../../core/sizing/reuseProfiler.js';
-import { UsageError } from '../../core/errors.js';
+import { formatCount, parseSize, MAX_EXACT_OBJECTS, MAX_EXACT_REQUESTS, UsageError } from '../../api/common.js';
 import { defaultStateDir } from '../indexOptions.js';
 import { join } from 'node:path';
 
@@ -76,13 +74,13 @@ export function registerSizing(program: Command, ctx: CliContext): void {
 async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliOptions): Promise<void> {
   // An empty CACHECTL_ACCESS_LOG satisfies commander's mandatory option with no file in it.
   if (!o.accessLog?.length) throw new UsageError('no access log given: pass --access-log FILE... (or set CACHECTL_ACCESS_LOG)');
-  const [{ replayLogs, summarise }, { renderSizing }] = await Promise.all([import('../../core/sizing/sizing.js'), import('../output/sizingText.js')]);
+  const [{ replayLogs, summarise }, { renderSizing }] = await Promise.all([import('../../api/sizing.js'), import('../output/sizingText.js')]);
   // Logs first: as root they may be readable only before privileges are dropped for the scan.
   const ghosts = dir !== undefined && o.index !== false ? await journal(ctx, dir, o) : undefined;
   const replay = await replayLogs({ accessLogs: o.accessLog, logFormat: o.accessLogFormat, exact: o.exact, ghosts, signal: ctx.signal });
   let current: number | undefined;
   if (dir !== undefined && !replay.interrupted) {
-    const { streamReport } = await import('../../core/report.js');
+    const { streamReport } = await import('../../api/report.js');
     const { root } = await prepareRoot(ctx, dir, o, { format: o.format, changes: false });
     const report = await streamReport({ root, format: o.format, signal: ctx.signal });
     current = o.usage === 'disk' ? report.diskBytes : report.bytes;
@@ -101,7 +99,7 @@ async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliO
  * where a prune started as root and run as the cache's owner N keeps its files.
  */
 async function journal(ctx: CliContext, dir: string, o: SizingCliOptions) {
-  const [{ resolveRoot, statRoot }, { readGhosts }] = await Promise.all([import('../../core/scan/root.js'), import('../../core/sizing/ghosts.js')]);
+  const [{ resolveRoot, statRoot }, { readGhosts }] = await Promise.all([import('../../api/safety.js'), import('../../api/sizing.js')]);
   const root = await resolveRoot(dir);
   const stateDir = o.stateDir ?? defaultStateDir(ctx.env);
   const owner = (await statRoot(root)).uid;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { nativeState } from '../../core/native/load.js';
-import { packageRoot } from '../../core/package/root.js';
+import { nativeState, packageRoot } from '../../api/common.js';
 import { packageVersion } from '../version.js';
 import { versionDetails, versionLine } from '../output/versionText.js';
 

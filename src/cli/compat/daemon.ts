@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { CliContext } from '../context.js';
 import type { HtcOptions } from './parse.js';
-import { cleanOnce } from '../../core/htcacheclean/clean.js';
+import { cleanOnce } from '../../api/htcacheclean.js';
 import { processLockOwner } from '../lockOwner.js';
-import { Scheduler } from '../../core/schedule/scheduler.js';
-import type { Log } from '../../core/log.js';
+import { Scheduler } from '../../api/schedule.js';
+import type { Log } from '../../api/common.js';
 import { DETACHED_ENV } from './env.js';
 
 

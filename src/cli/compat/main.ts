@@ -2,18 +2,18 @@ import { constants } from 'node:fs';
 import { unlink, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { processContext, type CliContext } from '../context.js';
-import { CachectlError, LockHeldError } from '../../core/errors.js';
+import { CachectlError, LockHeldError } from '../../api/common.js';
 import { parseHtcArgs, type HtcOptions } from './parse.js';
 import { strerror } from './numbers.js';
 import { listMode, urlMode } from './modes.js';
-import { cleanOnce } from '../../core/htcacheclean/clean.js';
+import { cleanOnce } from '../../api/htcacheclean.js';
 import { renderHtcStats } from './stats.js';
 import { processLockOwner } from '../lockOwner.js';
 import { DETACHED_ENV, FOREGROUND_ENV } from './env.js';
 import { prepareRoot } from '../rootGuard.js';
 import { internalErrorLine } from '../output/internalError.js';
 import { envFlagOn } from '../options.js';
-import { OVERRIDE_ENV } from '../../core/safety/override.js';
+import { OVERRIDE_ENV } from '../../api/common.js';
 
 const PROG = 'htcacheclean';
 

@@ -1,9 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { HtcOptions } from './parse.js';
-import { scan } from '../../core/scan/scan.js';
-import { listEntries } from '../../core/list/list.js';
-import { formatLong } from '../../core/list/format.js';
-import { deleteUrls } from '../../core/delete/delete.js';
+import { scan } from '../../api/report.js';
+import { listEntries, formatLong, deleteUrls } from '../../api/list.js';
 import { processLockOwner } from '../lockOwner.js';
 import { strerror } from './numbers.js';
 import { writeChunked } from '../output/chunked.js';

@@ -1,4 +1,4 @@
-import type { HtcStats } from '../../core/htcacheclean/clean.js';
+import type { HtcStats } from '../../api/htcacheclean.js';
 
 /** The size as htcacheclean prints it: K, or M from 1024K up; one truncated decimal. */
 export function htcSize(bytes: number): string {

@@ -1,4 +1,4 @@
-import type { DoctorResult, Check } from '../../core/doctor/doctor.js';
+import type { DoctorResult, Check } from '../../api/doctor.js';
 import type { CliContext } from '../context.js';
 import { colors, escapeControlChars } from './style.js';
 

@@ -1,7 +1,7 @@
-import type { Report } from '../../core/report.js';
-import type { PruneResult } from '../../core/prune/types.js';
-import type { RepoInfo } from '../../core/gentoo/types.js';
-import { formatAge, formatCount, formatSize } from '../../core/units.js';
+import type { Report } from '../../api/report.js';
+import type { PruneResult } from '../../api/prune.js';
+import type { RepoInfo } from '../../api/gentoo.js';
+import { formatAge, formatCount, formatSize } from '../../api/common.js';
 import { columns, escapeControl } from './style.js';
 
 type Style = { bold(s: string): string; dim(s: string): string; yellow(s: string): string };

@@ -1,5 +1,5 @@
 import type { CliContext } from '../context.js';
-import { formatCount, formatSize } from '../../core/units.js';
+import { formatCount, formatSize } from '../../api/common.js';
 
 /**
  * A throttled one-line status on stderr (≤ 10 updates/s), only when stderr is a TTY:

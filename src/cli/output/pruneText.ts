@@ -1,5 +1,5 @@
-import type { PruneResult, Victim } from '../../core/prune/types.js';
-import { formatAge, formatCount, formatSize } from '../../core/units.js';
+import type { PruneResult, Victim } from '../../api/prune.js';
+import { formatAge, formatCount, formatSize } from '../../api/common.js';
 import { columns, escapeControl } from './style.js';
 import { gentooPruneRows } from './gentooText.js';
 

@@ -1,5 +1,5 @@
-import type { Report } from '../../core/report.js';
-import { formatAge, formatCount, formatSize } from '../../core/units.js';
+import type { Report } from '../../api/report.js';
+import { formatAge, formatCount, formatSize } from '../../api/common.js';
 import { bar, columns } from './style.js';
 import { renderGentooReport } from './gentooText.js';
 

@@ -1,6 +1,5 @@
-import type { CurvePoint, SizingResult } from '../../core/sizing/sizing.js';
-import { TARGET_SHARE } from '../../core/sizing/sizing.js';
-import { formatCount, formatSize } from '../../core/units.js';
+import { TARGET_SHARE, type CurvePoint, type SizingResult } from '../../api/sizing.js';
+import { formatCount, formatSize } from '../../api/common.js';
 import { bar, columns, escapeControl, type colors } from './style.js';
 
 type Colors = ReturnType<typeof colors>;

@@ -1,5 +1,5 @@
 import { arch, platform } from 'node:os';
-import type { NativeState } from '../../core/native/load.js';
+import type { NativeState } from '../../api/common.js';
 
 /** "native reader, prebuilt" / "native reader, local build" / "portable reader (why)". */
 export function readerSummary(s: NativeState): string {

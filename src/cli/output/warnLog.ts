@@ -1,4 +1,4 @@
-import type { Log } from '../../core/log.js';
+import type { Log } from '../../api/common.js';
 import type { CliContext } from '../context.js';
 
 /**
