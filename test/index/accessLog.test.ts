@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { compileLogFormat, COMBINED, COMMON, parseClfTime } from '../../src/core/index/logFormat.js';
+import { compileLogFormat, COMBINED, COMMON, parseClfTime } from '../../src/core/accessLog/logFormat.js';
 import { applyAccessLogs } from '../../src/core/index/accessLog.js';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';

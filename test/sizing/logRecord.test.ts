@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { compileRecordParser, defaultRecordParser } from '../../src/core/sizing/logRecord.js';
-import { parseClfTime } from '../../src/core/index/logFormat.js';
+import { parseClfTime } from '../../src/core/accessLog/logFormat.js';
 import { cacheVerdict } from '../../src/core/sizing/cacheStatus.js';
 import { UsageError } from '../../src/core/errors.js';
 import { CACHE_FORMAT } from './logFiles.js';

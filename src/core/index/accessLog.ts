@@ -1,10 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
+import { logLines } from '../accessLog/logLines.js';
+import { COMBINED, COMMON, compileLogFormat, type LineParser } from '../accessLog/logFormat.js';
 import { Kind, type UnitTable } from '../table/table.js';
 import type { LogPositions } from './format.js';
 
@@ -109,20 +106,21 @@ export async function applyAccessLogs(
       r.files.push({ path, from, to: from, gzip });
       continue;
     }
-    const stream: Readable = gzip ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { start: from, end: st.size - 1 });
     let consumed = 0;
     let lastLen = 0;
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    for await (const line of lines) {
-      lastLen = Buffer.byteLength(line) + 1;
-      consumed += lastLen;
-      r.lines++;
-      const hit = parse(line);
-      if (!hit) { r.garbage++; continue; }
-      if (hit.status >= 400) continue;
-      r.hits++;
-      const url = `${hit.path}?${hit.query}`;
-      if (!(use[url] >= hit.time)) use[url] = hit.time;
+    for await (const batch of logLines(path, { gzip, start: from, end: st.size - 1 })) {
+      for (const line of batch) {
+        lastLen = Buffer.byteLength(line) + 1;
+        consumed += lastLen;
+        r.lines++;
+        // A CRLF line ends in \r here (its bytes count): not part of the fields.
+        const hit = parse(line.endsWith('\r') ? line.slice(0, -1) : line);
+        if (!hit) { r.garbage++; continue; }
+        if (hit.status >= 400) continue;
+        r.hits++;
+        const url = `${hit.path}?${hit.query}`;
+        if (!(use[url] >= hit.time)) use[url] = hit.time;
+      }
     }
     // A last line without its newline may still be being written: read it next time.
     const complete = gzip || st.size === 0 || (await readAt(path, st.size - 1, 1))[0] === 0x0a;

@@ -1,4 +1,4 @@
-import { COMBINED, COMMON, compileLogPattern, parseClfTime, splitTarget } from '../index/logFormat.js';
+import { COMBINED, COMMON, compileLogPattern, parseClfTime, splitTarget } from '../accessLog/logFormat.js';
 import { UsageError } from '../errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { CachectlError, UsageError } from '../errors.js';
-import { logLines } from './logLines.js';
+import { logLines } from '../accessLog/logLines.js';
 import type { RecordParser } from './logRecord.js';
 
 /** Lines read to find a file's first timestamp before giving up on it. */

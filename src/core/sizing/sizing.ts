@@ -1,5 +1,5 @@
 import { defaultRecordParser, compileRecordParser } from './logRecord.js';
-import { logLines } from './logLines.js';
+import { logLines } from '../accessLog/logLines.js';
 import { orderLogs } from './logSet.js';
 import { LogTally, type DayTally } from './logTally.js';
 import { ReuseProfiler, type ProfilerOptions } from './reuseProfiler.js';

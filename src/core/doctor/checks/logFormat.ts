@@ -3,7 +3,7 @@ import { ok, warn, type Check } from '../types.js';
 import type { DoctorContext, Target } from './context.js';
 import { effectiveAll, serverLabel, at } from '../httpd/servers.js';
 import type { Directive, HttpdConfig } from '../httpd/parse.js';
-import { COMBINED, COMMON, compileLogFormat } from '../../index/logFormat.js';
+import { COMBINED, COMMON, compileLogFormat } from '../../accessLog/logFormat.js';
 
 const ID = 'log-format';
 const FIELD = '%{cache-status}e';

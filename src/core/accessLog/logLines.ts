@@ -15,14 +15,15 @@ async function startsWithGzipMagic(path: string): Promise<boolean> {
 }
 
 /**
- * The lines of a plain or gzip log (told apart by content, not name), in batches: one
- * array per chunk read, because an await per line (readline) costs more than parsing
- * the line. A last line without its newline is yielded too. A damaged gzip file throws
- * after the lines before the damage have been yielded.
+ * The lines of a plain or gzip log (told apart by content, not name, unless `gzip` says),
+ * in batches: one array per chunk read, because an await per line (readline) costs more
+ * than parsing the line. A last line without its newline is yielded too. A damaged gzip
+ * file throws after the lines before the damage have been yielded. A plain log can be
+ * read from byte `start` to byte `end` (inclusive), as the index's incremental reading does.
  */
-export async function* logLines(path: string): AsyncGenerator<string[]> {
-  const gzip = await startsWithGzipMagic(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+export async function* logLines(path: string, o: { gzip?: boolean; start?: number; end?: number } = {}): AsyncGenerator<string[]> {
+  const gzip = o.gzip ?? await startsWithGzipMagic(path);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, ...(gzip ? {} : { start: o.start, end: o.end }) });
   const stream: Readable = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   // The gunzip stream does not see the file stream's errors through pipe().
   if (gzip) raw.on('error', (e) => stream.destroy(e));
