@@ -5,17 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void dir_cache_init(dir_cache *c, int root) {
-  c->root = root;
-  c->depth = 0;
-  c->rel[0] = 0;
-}
-
 static void pop_to(dir_cache *c, int depth) {
   while (c->depth > depth) close(c->fd[--c->depth]);
 }
-
-void dir_cache_close(dir_cache *c) { pop_to(c, 0); }
 
 int dir_cache_open_root(dir_cache *c, const char *root, double root_ino) {
   int rfd = open(root, CACHECTL_DIR_FLAGS);
@@ -25,7 +17,8 @@ int dir_cache_open_root(dir_cache *c, const char *root, double root_ino) {
     close(rfd);
     return ENOENT; // replaced since the scan: nothing below it may be touched
   }
-  dir_cache_init(c, rfd);
+  c->root = rfd;
+  c->depth = 0;
   return 0;
 }
 

@@ -64,10 +64,8 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
   if (err) return err;
-  abi_request head;
-  memcpy(&head, req, sizeof head);
-  size_t at = sizeof head;
-  for (uint32_t u = 0; u < head.count && at + sizeof(abi_evict_item) <= req_len; u++) {
+  size_t at = sizeof(abi_request);
+  for (uint32_t u = 0, n = abi_count(req); u < n && at + sizeof(abi_evict_item) <= req_len; u++) {
     abi_evict_item item;
     memcpy(&item, req + at, sizeof item);
     const char *dir = req + at + sizeof item;

@@ -220,15 +220,3 @@ void list_fd(pack *p, int dfd, int read_headers) {
   free(names);
   free(todo);
 }
-
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers) {
-  struct stat dst;
-  int dfd = open_pinned(AT_FDCWD, path, expect_dev, expect_ino, &dst);
-  if (dfd < 0) {
-    pack_head(p)->status = errno;
-    return;
-  }
-  pack_set_dir(p, &dst);
-  list_fd(p, dfd, read_headers);
-  close(dfd);
-}

@@ -10,10 +10,9 @@ extern int cachectl_noatime_denied;
 int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st);
 /** Lists the open directory into `p`, reading every `*.header` file's start when asked. */
 void list_fd(pack *p, int dfd, int read_headers);
-/** The directory at `path`, pinned to dev/inode, into `p` (its status says why not). */
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers);
-/** The directory and everything below it, depth first, one segment per directory. */
-void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers);
+/** The directory at `path`, pinned to dev/inode, and with `subtree` everything below it,
+ *  depth first, one segment per directory (a segment's status says why it was not read). */
+void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers, int subtree);
 
 #ifdef CACHECTL_TEST_HOOKS
 struct cachectl_fault { int op; int err; char name[4096]; };

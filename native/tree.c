@@ -1,5 +1,5 @@
-// A directory and everything below it in one job (readTree): one segment per directory,
-// depth first, each named by its path below the top (abi.h).
+// A directory, and everything below it when asked (readTree; readDirs reads one): one
+// segment per directory, depth first, each named by its path below the top (abi.h).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +37,7 @@ static subdir *subdirs_of(pack *p, size_t *count) {
   return out;
 }
 
-static void tree_at(blob *out, int at, const char *name, const char *rel, double dev, double ino, int read_headers, int depth) {
+static void tree_at(blob *out, int at, const char *name, const char *rel, double dev, double ino, int read_headers, int subtree, int depth) {
   pack p;
   pack_init(&p);
   struct stat dst;
@@ -49,7 +49,7 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
   } else {
     pack_set_dir(&p, &dst);
     list_fd(&p, dfd, read_headers);
-    subs = subdirs_of(&p, &nsub);
+    if (subtree) subs = subdirs_of(&p, &nsub);
   }
   pack_segment(&p, rel, __atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED), out);
   size_t rl = strlen(rel);
@@ -59,7 +59,7 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
     if (!child) abort();
     if (rl) memcpy(child, rel, rl), child[rl] = '/';
     memcpy(child + (rl ? rl + 1 : 0), subs[i].name, nl + 1);
-    tree_at(out, dfd, subs[i].name, child, subs[i].dev, subs[i].ino, read_headers, depth + 1);
+    tree_at(out, dfd, subs[i].name, child, subs[i].dev, subs[i].ino, read_headers, 1, depth + 1);
     free(child);
     free(subs[i].name);
   }
@@ -67,6 +67,6 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
   if (dfd >= 0) close(dfd);
 }
 
-void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers) {
-  tree_at(out, AT_FDCWD, path, "", expect_dev, expect_ino, read_headers, 0);
+void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers, int subtree) {
+  tree_at(out, AT_FDCWD, path, "", expect_dev, expect_ino, read_headers, subtree, 0);
 }

@@ -109,9 +109,7 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
   size_t path_bytes = cols->c[V_PATH_BYTES].len;
   double *scratch = NULL;
   size_t scratch_cap = 0;
-  abi_request head;
-  memcpy(&head, req, sizeof head);
-  for (size_t d = 0, at = sizeof head; d < head.count && at + sizeof(abi_verify_item) <= req_len; d++, at += sizeof(abi_verify_item)) {
+  for (size_t d = 0, n = abi_count(req), at = sizeof(abi_request); d < n && at + sizeof(abi_verify_item) <= req_len; d++, at += sizeof(abi_verify_item)) {
     abi_verify_item v;
     memcpy(&v, req + at, sizeof v);
     if (v.path_id >= cols->paths || path_start[v.path_id] > path_bytes || path_len[v.path_id] > path_bytes - path_start[v.path_id]) {
