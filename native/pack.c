@@ -83,7 +83,7 @@ void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_
   blob_append(&p->headers, bytes, n);
 }
 
-void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
+size_t pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
   abi_dir_head *head = pack_head(p);
   head->noatime_denied = noatime_denied ? 1 : 0;
   head->entry_bytes = (uint32_t)(p->entries.len - sizeof *head);
@@ -92,6 +92,7 @@ void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
   blob_append(out, &seg, sizeof seg);
   blob_append(out, rel, seg.rel_len);
   blob_pad(out);
+  size_t pack_at = out->len;
   blob_append(out, p->entries.buf, p->entries.len);
   blob_append(out, p->headers.buf, p->headers.len);
   blob_pad(out);
@@ -100,4 +101,5 @@ void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
   free(p->entries.buf);
   free(p->headers.buf);
   memset(p, 0, sizeof *p);
+  return pack_at;
 }

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,13 @@ static int ends_with_header(const char *name, size_t len) {
   return len > 7 && strcasecmp(name + len - 7, ".header") == 0;
 }
 
-static int open_header(int dfd, const char *name) {
+// Opens the *.header file of the pack's entry at `rec`.
+static int open_header(int dfd, const pack *p, size_t rec) {
+  const abi_entry *e = (const abi_entry *)(p->entries.buf + rec);
+  char name[NAME_MAX + 1];
+  if (e->name_len > NAME_MAX) { errno = ENAMETOOLONG; return -1; }
+  memcpy(name, e + 1, e->name_len);
+  name[e->name_len] = 0;
   if (faulted(FAULT_OPEN, name, dfd)) return -1;
   int base = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
   if (!__atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED)) {
@@ -73,11 +80,6 @@ static int open_header(int dfd, const char *name) {
   }
   return openat(dfd, name, base);
 }
-
-typedef struct {
-  size_t rec;  // offset of the file's record in the pack
-  size_t name; // offset of its name (NUL-terminated copy kept in `names`)
-} pending_header;
 
 // RWF_NOWAIT reads only what is already in the page cache (else EAGAIN): on a warm
 // cache one pread-sized call per header, no read-ahead hint needed. Cleared at the
@@ -93,14 +95,14 @@ static void take(pack *p, size_t rec, int fd, const char *buf, ssize_t got) {
 // Reads the headers of one batch. Pass 1 opens each and takes it if it is cached; the
 // rest get a read-ahead hint, so on a cold cache the kernel has up to BATCH reads queued
 // at once (htcacheclean waits for each). Pass 2 reads those.
-static void read_batch(pack *p, int dfd, pending_header *batch, int n, const char *names) {
+static void read_batch(pack *p, int dfd, const size_t *rec, int n) {
   int fds[BATCH];
   char buf[HEADER_BYTES];
   for (int i = 0; i < n; i++) {
-    int fd = open_header(dfd, names + batch[i].name);
+    int fd = open_header(dfd, p, rec[i]);
     fds[i] = -1;
     if (fd < 0) {
-      pack_header_result(p, batch[i].rec, errno, NULL, 0);
+      pack_header_result(p, rec[i], errno, NULL, 0);
       continue;
     }
     if (__atomic_load_n(&nowait_supported, __ATOMIC_RELAXED)) {
@@ -109,13 +111,13 @@ static void read_batch(pack *p, int dfd, pending_header *batch, int n, const cha
       // A short read that stops before the end of the file means "only part of it is
       // cached" (possible with pages smaller than the read): read it the normal way below,
       // or a cut-off header would pass for a corrupt one.
-      double size = ((abi_entry *)(p->entries.buf + batch[i].rec))->stat.size;
+      double size = ((abi_entry *)(p->entries.buf + rec[i]))->stat.size;
       if (got >= 0 && (size_t)got < sizeof buf && (double)got < size) got = -1, errno = EAGAIN;
       if (got >= 0 || errno != EAGAIN) {
         if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
           __atomic_store_n(&nowait_supported, 0, __ATOMIC_RELAXED);
         } else {
-          take(p, batch[i].rec, fd, buf, got);
+          take(p, rec[i], fd, buf, got);
           continue;
         }
       }
@@ -124,7 +126,7 @@ static void read_batch(pack *p, int dfd, pending_header *batch, int n, const cha
     fds[i] = fd;
   }
   for (int i = 0; i < n; i++) {
-    if (fds[i] >= 0) take(p, batch[i].rec, fds[i], buf, pread(fds[i], buf, sizeof buf, 0));
+    if (fds[i] >= 0) take(p, rec[i], fds[i], buf, pread(fds[i], buf, sizeof buf, 0));
   }
 }
 
@@ -162,11 +164,7 @@ int open_pinned(int at, const char *name, double expect_dev, double expect_ino, 
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
 // fdopendir: no dup/fcntl per directory, and vary groups make many small directories).
 void list_fd(pack *p, int dfd, int read_headers) {
-  // Names of headers still to read, NUL-terminated, in one growing buffer.
-  char *names = NULL;
-  size_t names_len = 0, names_cap = 0;
-  pending_header *todo = NULL;
-  size_t todo_n = 0, todo_cap = 0;
+  blob todo = { 0 }; // the offsets (size_t) of the *.header entries to read
   static __thread char dents[32768] __attribute__((aligned(8)));
   for (;;) {
     long got = syscall(SYS_getdents64, dfd, dents, sizeof dents);
@@ -196,27 +194,10 @@ void list_fd(pack *p, int dfd, int read_headers) {
       }
       size_t len = strlen(n);
       size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st);
-      if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
-      if (names_len + len + 1 > names_cap) {
-        names_cap = (names_cap + len + 1) * 2;
-        names = realloc(names, names_cap);
-      }
-      if (todo_n == todo_cap) {
-        todo_cap = todo_cap ? todo_cap * 2 : 64;
-        todo = realloc(todo, todo_cap * sizeof *todo);
-      }
-      if (!names || !todo) abort();
-      memcpy(names + names_len, n, len + 1);
-      todo[todo_n].rec = rec;
-      todo[todo_n].name = names_len;
-      todo_n++;
-      names_len += len + 1;
+      if (read_headers && S_ISREG(st.st_mode) && ends_with_header(n, len)) blob_append(&todo, &rec, sizeof rec);
     }
   }
-  for (size_t i = 0; i < todo_n; i += BATCH) {
-    int n = todo_n - i < BATCH ? (int)(todo_n - i) : BATCH;
-    read_batch(p, dfd, todo + i, n, names);
-  }
-  free(names);
-  free(todo);
+  size_t count = todo.len / sizeof(size_t);
+  for (size_t i = 0; i < count; i += BATCH) read_batch(p, dfd, (const size_t *)todo.buf + i, count - i < BATCH ? (int)(count - i) : BATCH);
+  free(todo.buf);
 }
