@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "jobs.h"
-#include "readdir.h"
 
 napi_value cachectl_map_file(napi_env env, napi_callback_info info);
 

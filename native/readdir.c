@@ -1,4 +1,5 @@
-// One directory of a cache, read in one native call on libuv's thread pool.
+// Directories of a cache read into packs (abi.h) on libuv's thread pool: a batch of single
+// directories (readDirs), or one and everything below it (readTree).
 //
 // Why native: a full scan needs five syscalls per entry (lstat of both files, open/read/
 // close of the header); through node's async fs each also costs a request object, a
@@ -24,13 +25,14 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include "readdir.h"
+#include "jobs.h"
 
 // Header files opened (and read-ahead started) at once: on a cold cache the kernel then
 // has this many reads queued instead of one, which is what makes cold scans fast.
 #define BATCH 64
 
-int cachectl_noatime_denied = 0;
+// Set once O_NOATIME was refused (EPERM): headers are then opened without it.
+static int noatime_denied = 0;
 
 #ifdef CACHECTL_TEST_HOOKS
 // Fault injection (addon.c's _fault, used by test/scan/faults.test.ts): makes one kind of
@@ -73,10 +75,10 @@ static int open_header(int dfd, const pack *p, size_t rec) {
   name[e->name_len] = 0;
   if (faulted(FAULT_OPEN, name, dfd)) return -1;
   int base = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-  if (!__atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED)) {
+  if (!__atomic_load_n(&noatime_denied, __ATOMIC_RELAXED)) {
     int fd = openat(dfd, name, base | O_NOATIME);
     if (fd >= 0 || errno != EPERM) return fd;
-    __atomic_store_n(&cachectl_noatime_denied, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&noatime_denied, 1, __ATOMIC_RELAXED);
   }
   return openat(dfd, name, base);
 }
@@ -140,7 +142,7 @@ struct linux_dirent64 {
 
 // Opens the directory `name` (relative to `at`) without following a symlink and checks it
 // is the one the parent listed (dev/inode; expect_ino < 0: no check). -1 with errno on error.
-int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
+static int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
   int dfd = faulted(FAULT_DIR, name, -1) ? -1 : openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd < 0) {
     // A symlink where a directory was: ELOOP (O_NOFOLLOW) or ENOTDIR; both mean "swapped".
@@ -163,7 +165,7 @@ int open_pinned(int at, const char *name, double expect_dev, double expect_ino, 
 
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
 // fdopendir: no dup/fcntl per directory, and vary groups make many small directories).
-void list_fd(pack *p, int dfd, int read_headers) {
+static void list_fd(pack *p, int dfd, int read_headers) {
   blob todo = { 0 }; // the offsets (size_t) of the *.header entries to read
   static __thread char dents[32768] __attribute__((aligned(8)));
   for (;;) {
@@ -200,4 +202,46 @@ void list_fd(pack *p, int dfd, int read_headers) {
   size_t count = todo.len / sizeof(size_t);
   for (size_t i = 0; i < count; i += BATCH) read_batch(p, dfd, (const size_t *)todo.buf + i, count - i < BATCH ? (int)(count - i) : BATCH);
   free(todo.buf);
+}
+
+// Deeper than any real layout (CacheDirLevels <= 20, plus a vary subtree of the same).
+#define MAX_TREE_DEPTH 128
+
+static void tree_at(blob *out, int at, const char *name, const char *rel, double dev, double ino, int read_headers, int subtree, int depth) {
+  pack p;
+  pack_init(&p);
+  struct stat dst;
+  int dfd = depth > MAX_TREE_DEPTH ? (errno = ELOOP, -1) : open_pinned(at, name, dev, ino, &dst);
+  if (dfd < 0) {
+    pack_head(&p)->status = errno;
+  } else {
+    pack_set_dir(&p, &dst);
+    list_fd(&p, dfd, read_headers);
+  }
+  size_t pos = pack_segment(&p, rel, __atomic_load_n(&noatime_denied, __ATOMIC_RELAXED), out);
+  if (dfd < 0) return;
+  // The subdirectories, from the pack's copy in `out`, by offset: reading them grows (and
+  // moves) `out`.
+  uint32_t entries = subtree ? ((const abi_dir_head *)(out->buf + pos))->entries : 0;
+  size_t rl = strlen(rel), at_entry = pos + sizeof(abi_dir_head);
+  for (uint32_t r = 0; r < entries; r++) {
+    abi_entry e;
+    memcpy(&e, out->buf + at_entry, sizeof e);
+    if (e.type == ENTRY_DIR) {
+      // Its path below the top; its name is the last component.
+      char *child = malloc(rl + e.name_len + 2), *child_name = child + (rl ? rl + 1 : 0);
+      if (!child) abort();
+      if (rl) memcpy(child, rel, rl), child[rl] = '/';
+      memcpy(child_name, out->buf + at_entry + sizeof e, e.name_len);
+      child_name[e.name_len] = 0;
+      tree_at(out, dfd, child_name, child, e.stat.dev, e.stat.ino, read_headers, 1, depth + 1);
+      free(child);
+    }
+    at_entry += ABI_ALIGN(sizeof e + e.name_len);
+  }
+  close(dfd);
+}
+
+void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers, int subtree) {
+  tree_at(out, AT_FDCWD, path, "", expect_dev, expect_ino, read_headers, subtree, 0);
 }
