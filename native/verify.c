@@ -76,30 +76,6 @@ static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows,
   return 1;
 }
 
-// The directory `rel` stat-ed from its open parent (AT_SYMLINK_NOFOLLOW), without opening
-// it: for a directory none of whose files is checked (it has no rows): one syscall instead
-// of three. A symlink or a non-directory fails as opening it with O_NOFOLLOW | O_DIRECTORY
-// would. Returns 0 or -1 + errno.
-static int stat_rel(dir_cache *c, const char *rel, size_t len, struct stat *st) {
-  size_t cut = len;
-  while (cut > 0 && rel[cut - 1] != '/') cut--;
-  if (len == 0 || cut == len) {
-    int fd = open_rel(c, rel, len);
-    return fd < 0 || fstat(fd, st) != 0 ? -1 : 0;
-  }
-  int parent = open_rel(c, rel, cut ? cut - 1 : 0);
-  char name[256];
-  size_t nl = len - cut;
-  if (parent < 0) return -1;
-  if (nl >= sizeof name) { errno = ENAMETOOLONG; return -1; }
-  memcpy(name, rel + cut, nl);
-  name[nl] = 0;
-  if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0) { errno = EINVAL; return -1; }
-  if (fstatat(parent, name, st, AT_SYMLINK_NOFOLLOW) != 0) return -1;
-  if (!S_ISDIR(st->st_mode)) { errno = S_ISLNK(st->st_mode) ? ELOOP : ENOTDIR; return -1; }
-  return 0;
-}
-
 int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, verify_cols *cols, blob *out) {
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
@@ -119,8 +95,8 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     const char *rel = paths + path_start[v.path_id];
     size_t rl = path_len[v.path_id];
     struct stat st;
-    int dfd = v.rows == 0 ? stat_rel(&c, rel, rl, &st) : open_rel(&c, rel, rl);
-    if (dfd < 0 || (v.rows > 0 && fstat(dfd, &st) != 0)) {
+    int dfd = open_rel(&c, rel, rl);
+    if (dfd < 0 || fstat(dfd, &st) != 0) {
       // Not a directory any more (a file or a symlink in its place, which the full walk
       // counts without following): gone as a directory, as when it was removed. Its
       // parent changed too, and is read again.
