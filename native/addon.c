@@ -14,7 +14,8 @@
 napi_value cachectl_map_file(napi_env env, napi_callback_info info);
 
 // How a job answers: cb(segments), the buffer detached once cb returns (readTree,
-// readDirs); cb(status, results) (verify, evict); or returned, run on this thread (test hooks).
+// readDirs); cb(status, results) (verify, evict); or run on this thread, its result (if
+// any) returned (the test hooks).
 enum { ANSWER_SEGMENTS, ANSWER_STATUS, ANSWER_RETURN };
 
 typedef struct {
@@ -183,7 +184,7 @@ static napi_value call(napi_env env, napi_callback_info info) {
   } else if (e->answer == ANSWER_RETURN) {
     void *copy;
     e->exec(env, j);
-    napi_create_buffer_copy(env, j->out.len, j->out.buf, &copy, &out);
+    if (j->out.buf) napi_create_buffer_copy(env, j->out.len, j->out.buf, &copy, &out);
   } else if (napi_create_reference(env, cb, 1, &j->cb) == napi_ok && napi_create_string_utf8(env, e->name, NAPI_AUTO_LENGTH, &label) == napi_ok &&
              napi_create_async_work(env, NULL, label, e->exec, done, j, &j->work) == napi_ok && napi_queue_async_work(env, j->work) == napi_ok) {
     return NULL;
@@ -226,19 +227,11 @@ static void exec_read_dir(napi_env env, void *data) {
 }
 
 // _fault(op, name, errno): see readdir.c. op 0 clears.
-static napi_value set_fault(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  size_t argc = 3, len = 0;
-  int32_t op = 0, err = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || napi_get_value_int32(env, argv[0], &op) != napi_ok ||
-      napi_get_value_int32(env, argv[2], &err) != napi_ok ||
-      napi_get_value_string_utf8(env, argv[1], cachectl_fault.name, sizeof cachectl_fault.name, &len) != napi_ok) {
-    napi_throw_type_error(env, NULL, "_fault(op, name, errno)");
-    return NULL;
-  }
-  cachectl_fault.err = err;
-  __atomic_store_n(&cachectl_fault.op, op, __ATOMIC_RELEASE);
-  return NULL;
+static void exec_set_fault(napi_env env, void *data) {
+  job *j = data;
+  snprintf(cachectl_fault.name, sizeof cachectl_fault.name, "%s", j->path);
+  cachectl_fault.err = (int)j->num[1];
+  __atomic_store_n(&cachectl_fault.op, (int)j->num[0], __ATOMIC_RELEASE);
 }
 #endif
 
@@ -249,20 +242,18 @@ static const entry ENTRIES[] = {
   { "evict", "evict(root, rootIno, request, dryRun, cb)", "sdrbf", exec_evict, ANSWER_STATUS },
 #ifdef CACHECTL_TEST_HOOKS
   { "readDirSync", "readDirSync(path, dev, ino, readHeaders)", "sddb", exec_read_dir, ANSWER_RETURN },
+  { "_fault", "_fault(op, name, errno)", "dsd", exec_set_fault, ANSWER_RETURN },
 #endif
 };
 #define ENTRY_COUNT (sizeof ENTRIES / sizeof *ENTRIES)
 
 #define FN(name, f, data) ((napi_property_descriptor){ name, NULL, f, NULL, NULL, NULL, napi_enumerable, (void *)(data) })
 NAPI_MODULE_INIT() {
-  napi_property_descriptor props[ENTRY_COUNT + 3];
+  napi_property_descriptor props[ENTRY_COUNT + 2];
   size_t n = 0;
   for (size_t i = 0; i < ENTRY_COUNT; i++) props[n++] = FN(ENTRIES[i].name, call, &ENTRIES[i]);
   props[n++] = FN("mapFile", cachectl_map_file, NULL);
   props[n++] = FN("layout", layout, NULL);
-#ifdef CACHECTL_TEST_HOOKS
-  props[n++] = FN("_fault", set_fault, NULL);
-#endif
   napi_define_properties(env, exports, n, props);
   return exports;
 }

@@ -39,25 +39,15 @@ static abi_stat stat_of(const struct stat *st) {
 
 void pack_set_dir(pack *p, const struct stat *st) { pack_head(p)->dir = stat_of(st); }
 
-static size_t add_entry(pack *p, abi_entry *e, const char *name, size_t len) {
-  if (len > 0xffff) len = 0xffff;
+size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st, int err) {
+  abi_entry e = { .type = (uint8_t)type, .name_len = (uint16_t)(len > 0xffff ? 0xffff : len), .err = err };
+  if (st) e.stat = stat_of(st);
   size_t at = p->entries.len;
-  e->name_len = (uint16_t)len;
-  blob_append(&p->entries, e, sizeof *e);
-  blob_append(&p->entries, name, len);
+  blob_append(&p->entries, &e, sizeof e);
+  blob_append(&p->entries, name, e.name_len);
   blob_pad(&p->entries);
   pack_head(p)->entries++;
   return at;
-}
-
-size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st) {
-  abi_entry e = { .type = (uint8_t)type, .stat = stat_of(st) };
-  return add_entry(p, &e, name, len);
-}
-
-void pack_error(pack *p, const char *name, int err) {
-  abi_entry e = { .type = ENTRY_ERROR, .err = err };
-  add_entry(p, &e, name, strlen(name));
 }
 
 void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_t n) {

@@ -115,13 +115,11 @@ static void read_batch(pack *p, int dfd, const size_t *rec, int n) {
       // or a cut-off header would pass for a corrupt one.
       double size = ((abi_entry *)(p->entries.buf + rec[i]))->stat.size;
       if (got >= 0 && (size_t)got < sizeof buf && (double)got < size) got = -1, errno = EAGAIN;
-      if (got >= 0 || errno != EAGAIN) {
-        if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
-          __atomic_store_n(&nowait_supported, 0, __ATOMIC_RELAXED);
-        } else {
-          take(p, rec[i], fd, buf, got);
-          continue;
-        }
+      if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+        __atomic_store_n(&nowait_supported, 0, __ATOMIC_RELAXED);
+      } else if (got >= 0 || errno != EAGAIN) {
+        take(p, rec[i], fd, buf, got);
+        continue;
       }
     }
     posix_fadvise(fd, 0, HEADER_BYTES, POSIX_FADV_WILLNEED);
@@ -187,7 +185,7 @@ static void list_fd(pack *p, int dfd, int read_headers) {
       struct stat st;
       if (faulted(FAULT_STAT, n, dfd) || fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) pack_head(p)->vanished++;
-        else pack_error(p, n, errno);
+        else pack_entry(p, ENTRY_ERROR, n, strlen(n), NULL, errno);
         continue;
       }
       if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
@@ -195,7 +193,7 @@ static void list_fd(pack *p, int dfd, int read_headers) {
         continue;
       }
       size_t len = strlen(n);
-      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st);
+      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st, 0);
       if (read_headers && S_ISREG(st.st_mode) && ends_with_header(n, len)) blob_append(&todo, &rec, sizeof rec);
     }
   }
