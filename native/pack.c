@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void reserve(blob *b, size_t need) {
+void blob_reserve(blob *b, size_t need) {
   if (need <= b->cap) return;
   size_t c = b->cap ? b->cap : 4096;
   while (c < need) c *= 2;
@@ -14,7 +14,7 @@ static void reserve(blob *b, size_t need) {
 }
 
 void blob_append(blob *b, const void *data, size_t len) {
-  reserve(b, b->len + len);
+  blob_reserve(b, b->len + len);
   if (len) memcpy(b->buf + b->len, data, len);
   b->len += len;
 }

@@ -16,6 +16,8 @@ typedef struct {
   blob headers; // the header bytes area
 } pack;
 
+/** Room for `need` bytes in all. */
+void blob_reserve(blob *b, size_t need);
 void blob_append(blob *b, const void *data, size_t len);
 
 void pack_init(pack *p);

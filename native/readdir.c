@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "dirwalk.h"
 #include "jobs.h"
 
 // Header files opened (and read-ahead started) at once: on a cold cache the kernel then
@@ -141,19 +142,10 @@ struct linux_dirent64 {
 // Opens the directory `name` (relative to `at`) without following a symlink and checks it
 // is the one the parent listed (dev/inode; expect_ino < 0: no check). -1 with errno on error.
 static int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
-  int dfd = faulted(FAULT_DIR, name, -1) ? -1 : openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dfd < 0) {
-    // A symlink where a directory was: ELOOP (O_NOFOLLOW) or ENOTDIR; both mean "swapped".
-    if (errno == ENOTDIR) errno = ELOOP;
-    return -1;
-  }
-  if (fstat(dfd, st) != 0) {
-    int e = errno;
-    close(dfd);
-    errno = e;
-    return -1;
-  }
-  if (expect_ino >= 0 && ((double)st->st_ino != expect_ino || (double)st->st_dev != expect_dev)) {
+  int dfd = faulted(FAULT_DIR, name, -1) ? -1 : open_dir(at, name, st);
+  // A symlink where a directory was: ELOOP (O_NOFOLLOW) or ENOTDIR; both mean "swapped".
+  if (dfd < 0 && errno == ENOTDIR) errno = ELOOP;
+  if (dfd >= 0 && expect_ino >= 0 && ((double)st->st_ino != expect_ino || (double)st->st_dev != expect_dev)) {
     close(dfd);
     errno = ELOOP;
     return -1;

@@ -39,7 +39,7 @@ static int file_unchanged(int dfd, const char *name, double size, double mtime, 
 // their access times go into the table's columns and 1 is returned; else nothing is
 // written and the directory is read again. A time equal to the stored one is not written:
 // on a mapped index that page then stays shared.
-static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows, double **scratch, size_t *cap) {
+static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows, blob *scratch) {
   const char *bytes = COL(cols, V_NAME_BYTES, const char);
   const uint32_t *start = COL(cols, V_NAME_START, const uint32_t), *len = COL(cols, V_NAME_LEN, const uint32_t);
   const uint8_t *flags = COL(cols, V_FLAGS, const uint8_t);
@@ -47,13 +47,8 @@ static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows,
   const double *size[2] = { COL(cols, V_DATA_SIZE, const double), COL(cols, V_HDR_SIZE, const double) };
   const double *mtime[2] = { COL(cols, V_DATA_MTIME, const double), COL(cols, V_HDR_MTIME, const double) };
   const double *changed = COL(cols, V_CHANGED, const double);
-  if (2 * (size_t)rows > *cap) {
-    double *s = realloc(*scratch, 2 * (size_t)rows * sizeof **scratch);
-    if (!s) abort();
-    *scratch = s;
-    *cap = 2 * (size_t)rows;
-  }
-  double *at = *scratch; // per row: data atime, header atime
+  blob_reserve(scratch, 2 * (size_t)rows * sizeof(double));
+  double *at = (double *)scratch->buf; // per row: data atime, header atime
   for (uint32_t k = 0; k < rows; k++) {
     uint32_t r = first + k;
     if (r >= cols->rows || start[r] > cols->c[V_NAME_BYTES].len || len[r] > cols->c[V_NAME_BYTES].len - start[r]) return 0;
@@ -83,8 +78,7 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
   const char *paths = COL(cols, V_PATH_BYTES, const char);
   const uint32_t *path_start = COL(cols, V_PATH_START, const uint32_t), *path_len = COL(cols, V_PATH_LEN, const uint32_t);
   size_t path_bytes = cols->c[V_PATH_BYTES].len;
-  double *scratch = NULL;
-  size_t scratch_cap = 0;
+  blob scratch = { 0 };
   for (size_t d = 0, n = abi_count(req), at = sizeof(abi_request); d < n && at + sizeof(abi_verify_item) <= req_len; d++, at += sizeof(abi_verify_item)) {
     abi_verify_item v;
     memcpy(&v, req + at, sizeof v);
@@ -107,9 +101,9 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
       put_dir(out, VERIFY_CHANGED, 0, &st);
       continue;
     }
-    put_dir(out, check_rows(cols, dfd, v.first_row, v.rows, &scratch, &scratch_cap) ? VERIFY_SAME : VERIFY_CHANGED, 0, &st);
+    put_dir(out, check_rows(cols, dfd, v.first_row, v.rows, &scratch) ? VERIFY_SAME : VERIFY_CHANGED, 0, &st);
   }
   dir_cache_release(&c);
-  free(scratch);
+  free(scratch.buf);
   return 0;
 }
