@@ -24,20 +24,19 @@ static void blob_pad(blob *b) {
   blob_append(b, zeros, ABI_ALIGN(b->len) - b->len);
 }
 
-void pack_init(pack *p) {
-  memset(p, 0, sizeof *p);
-  abi_dir_head head = { 0 };
-  blob_append(&p->entries, &head, sizeof head);
-}
-
-abi_dir_head *pack_head(pack *p) { return (abi_dir_head *)p->entries.buf; }
-
 static abi_stat stat_of(const struct stat *st) {
   return (abi_stat){ (double)st->st_size, (double)st->st_blocks, abi_ms(st->st_atim), abi_ms(st->st_mtim), abi_ms(st->st_ctim),
                      (double)st->st_ino, (double)st->st_dev };
 }
 
-void pack_set_dir(pack *p, const struct stat *st) { pack_head(p)->dir = stat_of(st); }
+void pack_init(pack *p, int status, const struct stat *dir) {
+  memset(p, 0, sizeof *p);
+  abi_dir_head head = { .status = status };
+  if (!status) head.dir = stat_of(dir);
+  blob_append(&p->entries, &head, sizeof head);
+}
+
+abi_dir_head *pack_head(pack *p) { return (abi_dir_head *)p->entries.buf; }
 
 size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st, int err) {
   abi_entry e = { .type = (uint8_t)type, .name_len = (uint16_t)(len > 0xffff ? 0xffff : len), .err = err };

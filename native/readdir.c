@@ -63,10 +63,6 @@ static int faulted(int op, const char *name, int dfd) {
 #define faulted(op, name, dfd) 0
 #endif
 
-static int ends_with_header(const char *name, size_t len) {
-  return len > 7 && strcasecmp(name + len - 7, ".header") == 0;
-}
-
 // Opens the *.header file of the pack's entry at `rec`.
 static int open_header(int dfd, const pack *p, size_t rec) {
   const abi_entry *e = (const abi_entry *)(p->entries.buf + rec);
@@ -90,8 +86,7 @@ static int open_header(int dfd, const pack *p, size_t rec) {
 static int nowait_supported = 1;
 
 static void take(pack *p, size_t rec, int fd, const char *buf, ssize_t got) {
-  if (got < 0) pack_header_result(p, rec, errno, NULL, 0);
-  else pack_header_result(p, rec, 0, buf, (size_t)got);
+  pack_header_result(p, rec, got < 0 ? errno : 0, buf, got < 0 ? 0 : (size_t)got);
   close(fd);
 }
 
@@ -186,7 +181,7 @@ static void list_fd(pack *p, int dfd, int read_headers) {
       }
       size_t len = strlen(n);
       size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st, 0);
-      if (read_headers && S_ISREG(st.st_mode) && ends_with_header(n, len)) blob_append(&todo, &rec, sizeof rec);
+      if (read_headers && S_ISREG(st.st_mode) && len > 7 && !strcasecmp(n + len - 7, ".header")) blob_append(&todo, &rec, sizeof rec);
     }
   }
   size_t count = todo.len / sizeof(size_t);
@@ -198,16 +193,11 @@ static void list_fd(pack *p, int dfd, int read_headers) {
 #define MAX_TREE_DEPTH 128
 
 static void tree_at(blob *out, int at, const char *name, const char *rel, double dev, double ino, int read_headers, int subtree, int depth) {
-  pack p;
-  pack_init(&p);
   struct stat dst;
   int dfd = depth > MAX_TREE_DEPTH ? (errno = ELOOP, -1) : open_pinned(at, name, dev, ino, &dst);
-  if (dfd < 0) {
-    pack_head(&p)->status = errno;
-  } else {
-    pack_set_dir(&p, &dst);
-    list_fd(&p, dfd, read_headers);
-  }
+  pack p;
+  pack_init(&p, dfd < 0 ? errno : 0, &dst);
+  if (dfd >= 0) list_fd(&p, dfd, read_headers);
   size_t pos = pack_segment(&p, rel, __atomic_load_n(&noatime_denied, __ATOMIC_RELAXED), out);
   if (dfd < 0) return;
   // The subdirectories, from the pack's copy in `out`, by offset: reading them grows (and

@@ -53,10 +53,8 @@ export interface NativeState {
  * is: prebuilt, else a local build, else none.
  * Without it everything still works through the portable walker, only slower; the
  * caller decides whether that is acceptable (CI requires the native build).
- * `disabled` comes from the caller (the CLI maps CACHECTL_NATIVE=0 to it): core never reads the environment.
  */
-export function loadNative(disabled = false, root = packageRoot()): NativeState {
-  if (disabled) return { binding: null, reason: 'turned off' };
+function loadNative(root = packageRoot()): NativeState {
   let path: string;
   try {
     path = nodeGypBuild.path(root);
@@ -79,16 +77,14 @@ export function loadNative(disabled = false, root = packageRoot()): NativeState 
 }
 
 let current: NativeState | undefined;
-let off = false;
 
-/** The process-wide reader choice: the CLI turns it off for CACHECTL_NATIVE=0. */
+/** The process-wide reader choice: the CLI turns it off for CACHECTL_NATIVE=0 (core never reads the environment). */
 export function disableNative(): void {
-  off = true;
-  current = undefined;
+  current = { binding: null, reason: 'turned off' };
 }
 
 /** Loaded once per process. */
 export function nativeState(): NativeState {
-  current ??= loadNative(off);
+  current ??= loadNative();
   return current;
 }
