@@ -31,16 +31,13 @@ export interface NativeBinding {
   layout(): Layout;
 }
 
-/** Where the loaded addon came from: shipped in the package, or compiled on this machine. */
-export type NativeSource = 'prebuilt' | 'local build';
-
 export interface NativeState {
   /** null when the addon is not built, failed to load, or was turned off. */
   readonly binding: NativeBinding | null;
   /** Why it is null (for `report --json` and the CI check), or 'loaded'. */
   readonly reason: string;
-  /** Which binary was loaded (or failed to): for `cachectl version --verbose`. */
-  readonly source?: NativeSource;
+  /** Which binary was loaded (or failed to), shipped in the package or compiled on this machine: for `cachectl version --verbose`. */
+  readonly source?: 'prebuilt' | 'local build';
   readonly path?: string;
 }
 
@@ -61,7 +58,7 @@ function loadNative(root = packageRoot()): NativeState {
   } catch {
     return { binding: null, reason: `not built (no local build, and no prebuilt binary for ${platform()}-${arch()})` };
   }
-  const source: NativeSource = relative(root, path).startsWith('prebuilds') ? 'prebuilt' : 'local build';
+  const source = relative(root, path).startsWith('prebuilds') ? 'prebuilt' : 'local build';
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
     // A build of another native/abi.h (an old build/ after a pull) would misread every buffer.
