@@ -116,12 +116,11 @@ static int hold_columns(napi_env env, napi_value obj, int rows, job *j) {
   *n = (size_t)-1;
   for (int i = rows ? 0 : V_PATH_BYTES; i < (rows ? V_PATH_BYTES : V_COLUMNS); i++) {
     column *c = &j->cols.c[i];
-    napi_value v, ab;
+    napi_value v;
     napi_typedarray_type got;
-    size_t off;
-    bool is = false;
-    if (napi_get_named_property(env, obj, want[i].name, &v) != napi_ok || napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-        napi_get_typedarray_info(env, v, &got, &c->len, &c->data, &ab, &off) != napi_ok || got != want[i].type ||
+    // A value that is not a typed array fails napi_get_typedarray_info (napi_invalid_arg).
+    if (napi_get_named_property(env, obj, want[i].name, &v) != napi_ok ||
+        napi_get_typedarray_info(env, v, &got, &c->len, &c->data, NULL, NULL) != napi_ok || got != want[i].type ||
         napi_create_reference(env, v, 1, &j->refs[i]) != napi_ok) return 0;
     // The byte columns are indexed through the others: every other column bounds the count.
     if (i != V_NAME_BYTES && i != V_PATH_BYTES && c->len < *n) *n = c->len;
