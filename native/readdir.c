@@ -209,8 +209,9 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
     memcpy(&e, out->buf + at_entry, sizeof e);
     if (e.type == ENTRY_DIR) {
       // Its path below the top; its name is the last component.
-      char *child = malloc(rl + e.name_len + 2), *child_name = child + (rl ? rl + 1 : 0);
+      char *child = malloc(rl + e.name_len + 2);
       if (!child) abort();
+      char *child_name = child + (rl ? rl + 1 : 0);
       if (rl) memcpy(child, rel, rl), child[rl] = '/';
       memcpy(child_name, out->buf + at_entry + sizeof e, e.name_len);
       child_name[e.name_len] = 0;
