@@ -9,6 +9,7 @@
 #define CACHECTL_ABI_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #define ABI_ALIGN(n) (((n) + 7) & ~(size_t)7)
@@ -49,6 +50,7 @@ typedef struct { uint32_t size, rel_len; } abi_segment; // size: the whole segme
 
 // Every request (readDirs, verify, evict): this head, then `count` items.
 typedef struct { uint32_t count, pad; } abi_request;
+static inline uint32_t abi_count(const char *req) { abi_request h; memcpy(&h, req, sizeof h); return h.count; }
 
 // readDirs: a directory, pinned to the dev/inode its parent saw; its absolute path
 // follows, padded to 8.

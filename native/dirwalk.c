@@ -5,27 +5,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void dir_cache_init(dir_cache *c, int root) {
-  c->root = root;
-  c->depth = 0;
-  c->rel[0] = 0;
-}
-
 static void pop_to(dir_cache *c, int depth) {
   while (c->depth > depth) close(c->fd[--c->depth]);
 }
 
-void dir_cache_close(dir_cache *c) { pop_to(c, 0); }
+int open_dir(int at, const char *name, struct stat *st) {
+  int fd = openat(at, name, CACHECTL_DIR_FLAGS);
+  if (fd >= 0 && fstat(fd, st) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
 
 int dir_cache_open_root(dir_cache *c, const char *root, double root_ino) {
-  int rfd = open(root, CACHECTL_DIR_FLAGS);
-  if (rfd < 0) return errno;
   struct stat st;
-  if (fstat(rfd, &st) != 0 || (double)st.st_ino != root_ino) {
+  int rfd = open_dir(AT_FDCWD, root, &st);
+  if (rfd < 0) return errno;
+  if ((double)st.st_ino != root_ino) {
     close(rfd);
     return ENOENT; // replaced since the scan: nothing below it may be touched
   }
-  dir_cache_init(c, rfd);
+  c->root = rfd;
+  c->depth = 0;
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #define CACHECTL_DIRWALK_H
 #include <fcntl.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include "abi.h"
 
 #define CACHECTL_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -21,12 +22,12 @@ typedef struct {
   char rel[MAX_PATH];
 } dir_cache;
 
-void dir_cache_init(dir_cache *c, int root);
+/** Opens the directory `name` below `at` (no symlink) and fstat-s it: -1 + errno on error. */
+int open_dir(int at, const char *name, struct stat *st);
 /** Opens the cache root (no symlink) and checks it is still the scanned inode: 0 or an errno. */
 int dir_cache_open_root(dir_cache *c, const char *root, double root_ino);
 /** Closes the chain and the root. */
 void dir_cache_release(dir_cache *c);
 /** The directory `rel` (len bytes, '' = the root). -1 + errno on error. */
 int open_rel(dir_cache *c, const char *rel, size_t len);
-void dir_cache_close(dir_cache *c);
 #endif

@@ -21,11 +21,6 @@ static abi_evict_result result(int outcome, int removed, int gone, int failed, i
   return (abi_evict_result){ (uint8_t)outcome, (uint8_t)removed, (uint8_t)gone, (uint8_t)failed, err };
 }
 
-static int ends_with(const char *s, size_t n, const char *suffix) {
-  size_t k = strlen(suffix);
-  return n > k && memcmp(s + n - k, suffix, k) == 0;
-}
-
 // Re-checks and unlinks one unit's files in the open directory `dfd`.
 static abi_evict_result evict_unit(int dfd, const abi_evict_item *u, const char *stem, int dry_run) {
   row_file files[2];
@@ -44,7 +39,7 @@ static abi_evict_result evict_unit(int dfd, const abi_evict_item *u, const char 
     // A body read since the scan was used: spared (src/core/prune/evict.ts, by name too).
     // ctime, not mtime: mtime may lie in the future (a restore, a clock set back) and
     // would then spare the entry forever; any change moves ctime.
-    int body = ends_with(name[f], len, ".data");
+    int body = len > 5 && memcmp(name[f] + len - 5, ".data", 5) == 0;
     if (!S_ISREG(st.st_mode) || (body && abi_ms(st.st_atim) > u->atime) || abi_ms(st.st_ctim) > u->changed) {
       return result(EVICT_CHANGED, 0, 0, 0, 0);
     }
@@ -64,10 +59,8 @@ int cachectl_evict(const char *root, double root_ino, const char *req, size_t re
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
   if (err) return err;
-  abi_request head;
-  memcpy(&head, req, sizeof head);
-  size_t at = sizeof head;
-  for (uint32_t u = 0; u < head.count && at + sizeof(abi_evict_item) <= req_len; u++) {
+  size_t at = sizeof(abi_request);
+  for (uint32_t u = 0, n = abi_count(req); u < n && at + sizeof(abi_evict_item) <= req_len; u++) {
     abi_evict_item item;
     memcpy(&item, req + at, sizeof item);
     const char *dir = req + at + sizeof item;

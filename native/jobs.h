@@ -1,4 +1,5 @@
-// The thread-pool jobs below a cache root (addon.c queues them): verify.c and evict.c.
+// The work addon.c queues on the thread pool: reading directories (readdir.c), and the
+// jobs below a cache root (verify.c, evict.c).
 #ifndef CACHECTL_JOBS_H
 #define CACHECTL_JOBS_H
 #include <stddef.h>
@@ -19,8 +20,16 @@ typedef struct {
   size_t paths; // paths the start and len columns both have
 } verify_cols;
 
+/** The directory at `path`, pinned to dev/inode (< 0: unchecked), and with `subtree` everything
+ *  below it, depth first, one segment per directory (a segment's status says why it was not read). */
+void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers, int subtree);
 /** Returns 0, or the root's errno (then nothing was checked). */
 int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, verify_cols *cols, blob *out);
 /** Returns 0, or the root's errno (then nothing was touched). `out` holds one result per item. */
 int cachectl_evict(const char *root, double root_ino, const char *req, size_t req_len, int dry_run, abi_evict_result *out);
+
+#ifdef CACHECTL_TEST_HOOKS
+struct cachectl_fault { int op; int err; char name[4096]; };
+extern struct cachectl_fault cachectl_fault;
+#endif
 #endif

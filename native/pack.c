@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void reserve(blob *b, size_t need) {
+void blob_reserve(blob *b, size_t need) {
   if (need <= b->cap) return;
   size_t c = b->cap ? b->cap : 4096;
   while (c < need) c *= 2;
@@ -14,7 +14,7 @@ static void reserve(blob *b, size_t need) {
 }
 
 void blob_append(blob *b, const void *data, size_t len) {
-  reserve(b, b->len + len);
+  blob_reserve(b, b->len + len);
   if (len) memcpy(b->buf + b->len, data, len);
   b->len += len;
 }
@@ -24,40 +24,29 @@ static void blob_pad(blob *b) {
   blob_append(b, zeros, ABI_ALIGN(b->len) - b->len);
 }
 
-void pack_init(pack *p) {
-  memset(p, 0, sizeof *p);
-  abi_dir_head head = { 0 };
-  blob_append(&p->entries, &head, sizeof head);
-}
-
-abi_dir_head *pack_head(pack *p) { return (abi_dir_head *)p->entries.buf; }
-
 static abi_stat stat_of(const struct stat *st) {
   return (abi_stat){ (double)st->st_size, (double)st->st_blocks, abi_ms(st->st_atim), abi_ms(st->st_mtim), abi_ms(st->st_ctim),
                      (double)st->st_ino, (double)st->st_dev };
 }
 
-void pack_set_dir(pack *p, const struct stat *st) { pack_head(p)->dir = stat_of(st); }
+void pack_init(pack *p, int status, const struct stat *dir) {
+  memset(p, 0, sizeof *p);
+  abi_dir_head head = { .status = status };
+  if (!status) head.dir = stat_of(dir);
+  blob_append(&p->entries, &head, sizeof head);
+}
 
-static size_t add_entry(pack *p, abi_entry *e, const char *name, size_t len) {
-  if (len > 0xffff) len = 0xffff;
+abi_dir_head *pack_head(pack *p) { return (abi_dir_head *)p->entries.buf; }
+
+size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st, int err) {
+  abi_entry e = { .type = (uint8_t)type, .name_len = (uint16_t)(len > 0xffff ? 0xffff : len), .err = err };
+  if (st) e.stat = stat_of(st);
   size_t at = p->entries.len;
-  e->name_len = (uint16_t)len;
-  blob_append(&p->entries, e, sizeof *e);
-  blob_append(&p->entries, name, len);
+  blob_append(&p->entries, &e, sizeof e);
+  blob_append(&p->entries, name, e.name_len);
   blob_pad(&p->entries);
   pack_head(p)->entries++;
   return at;
-}
-
-size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st) {
-  abi_entry e = { .type = (uint8_t)type, .stat = stat_of(st) };
-  return add_entry(p, &e, name, len);
-}
-
-void pack_error(pack *p, const char *name, int err) {
-  abi_entry e = { .type = ENTRY_ERROR, .err = err };
-  add_entry(p, &e, name, strlen(name));
 }
 
 void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_t n) {
@@ -83,7 +72,7 @@ void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_
   blob_append(&p->headers, bytes, n);
 }
 
-void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
+size_t pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
   abi_dir_head *head = pack_head(p);
   head->noatime_denied = noatime_denied ? 1 : 0;
   head->entry_bytes = (uint32_t)(p->entries.len - sizeof *head);
@@ -92,6 +81,7 @@ void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
   blob_append(out, &seg, sizeof seg);
   blob_append(out, rel, seg.rel_len);
   blob_pad(out);
+  size_t pack_at = out->len;
   blob_append(out, p->entries.buf, p->entries.len);
   blob_append(out, p->headers.buf, p->headers.len);
   blob_pad(out);
@@ -100,4 +90,5 @@ void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
   free(p->entries.buf);
   free(p->headers.buf);
   memset(p, 0, sizeof *p);
+  return pack_at;
 }

@@ -16,15 +16,17 @@ typedef struct {
   blob headers; // the header bytes area
 } pack;
 
+/** Room for `need` bytes in all. */
+void blob_reserve(blob *b, size_t need);
 void blob_append(blob *b, const void *data, size_t len);
 
-void pack_init(pack *p);
+/** A directory's pack: listed (status 0, its stat `dir`), or not (status: the errno). */
+void pack_init(pack *p, int status, const struct stat *dir);
 abi_dir_head *pack_head(pack *p);
-void pack_set_dir(pack *p, const struct stat *st);
-/** Appends an entry; returns its offset (for pack_header_result). */
-size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st);
-void pack_error(pack *p, const char *name, int err);
+/** Appends an entry (ENTRY_ERROR: with its errno, no stat); returns its offset (for pack_header_result). */
+size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct stat *st, int err);
 void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_t n);
-/** Appends the finished pack to `out` as one segment (see abi.h) and frees it. */
-void pack_segment(pack *p, const char *rel, int noatime_denied, blob *out);
+/** Appends the finished pack to `out` as one segment (see abi.h) and frees it; returns
+ *  where the pack is in `out`. */
+size_t pack_segment(pack *p, const char *rel, int noatime_denied, blob *out);
 #endif

@@ -1,4 +1,5 @@
-// One directory of a cache, read in one native call on libuv's thread pool.
+// Directories of a cache read into packs (abi.h) on libuv's thread pool: a batch of single
+// directories (readDirs), or one and everything below it (readTree).
 //
 // Why native: a full scan needs five syscalls per entry (lstat of both files, open/read/
 // close of the header); through node's async fs each also costs a request object, a
@@ -15,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +25,15 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include "readdir.h"
+#include "dirwalk.h"
+#include "jobs.h"
 
 // Header files opened (and read-ahead started) at once: on a cold cache the kernel then
 // has this many reads queued instead of one, which is what makes cold scans fast.
 #define BATCH 64
 
-int cachectl_noatime_denied = 0;
+// Set once O_NOATIME was refused (EPERM): headers are then opened without it.
+static int noatime_denied = 0;
 
 #ifdef CACHECTL_TEST_HOOKS
 // Fault injection (addon.c's _fault, used by test/scan/faults.test.ts): makes one kind of
@@ -59,25 +63,22 @@ static int faulted(int op, const char *name, int dfd) {
 #define faulted(op, name, dfd) 0
 #endif
 
-static int ends_with_header(const char *name, size_t len) {
-  return len > 7 && strcasecmp(name + len - 7, ".header") == 0;
-}
-
-static int open_header(int dfd, const char *name) {
+// Opens the *.header file of the pack's entry at `rec`.
+static int open_header(int dfd, const pack *p, size_t rec) {
+  const abi_entry *e = (const abi_entry *)(p->entries.buf + rec);
+  char name[NAME_MAX + 1];
+  if (e->name_len > NAME_MAX) { errno = ENAMETOOLONG; return -1; }
+  memcpy(name, e + 1, e->name_len);
+  name[e->name_len] = 0;
   if (faulted(FAULT_OPEN, name, dfd)) return -1;
   int base = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-  if (!__atomic_load_n(&cachectl_noatime_denied, __ATOMIC_RELAXED)) {
+  if (!__atomic_load_n(&noatime_denied, __ATOMIC_RELAXED)) {
     int fd = openat(dfd, name, base | O_NOATIME);
     if (fd >= 0 || errno != EPERM) return fd;
-    __atomic_store_n(&cachectl_noatime_denied, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&noatime_denied, 1, __ATOMIC_RELAXED);
   }
   return openat(dfd, name, base);
 }
-
-typedef struct {
-  size_t rec;  // offset of the file's record in the pack
-  size_t name; // offset of its name (NUL-terminated copy kept in `names`)
-} pending_header;
 
 // RWF_NOWAIT reads only what is already in the page cache (else EAGAIN): on a warm
 // cache one pread-sized call per header, no read-ahead hint needed. Cleared at the
@@ -85,22 +86,21 @@ typedef struct {
 static int nowait_supported = 1;
 
 static void take(pack *p, size_t rec, int fd, const char *buf, ssize_t got) {
-  if (got < 0) pack_header_result(p, rec, errno, NULL, 0);
-  else pack_header_result(p, rec, 0, buf, (size_t)got);
+  pack_header_result(p, rec, got < 0 ? errno : 0, buf, got < 0 ? 0 : (size_t)got);
   close(fd);
 }
 
 // Reads the headers of one batch. Pass 1 opens each and takes it if it is cached; the
 // rest get a read-ahead hint, so on a cold cache the kernel has up to BATCH reads queued
 // at once (htcacheclean waits for each). Pass 2 reads those.
-static void read_batch(pack *p, int dfd, pending_header *batch, int n, const char *names) {
+static void read_batch(pack *p, int dfd, const size_t *rec, int n) {
   int fds[BATCH];
   char buf[HEADER_BYTES];
   for (int i = 0; i < n; i++) {
-    int fd = open_header(dfd, names + batch[i].name);
+    int fd = open_header(dfd, p, rec[i]);
     fds[i] = -1;
     if (fd < 0) {
-      pack_header_result(p, batch[i].rec, errno, NULL, 0);
+      pack_header_result(p, rec[i], errno, NULL, 0);
       continue;
     }
     if (__atomic_load_n(&nowait_supported, __ATOMIC_RELAXED)) {
@@ -109,22 +109,20 @@ static void read_batch(pack *p, int dfd, pending_header *batch, int n, const cha
       // A short read that stops before the end of the file means "only part of it is
       // cached" (possible with pages smaller than the read): read it the normal way below,
       // or a cut-off header would pass for a corrupt one.
-      double size = ((abi_entry *)(p->entries.buf + batch[i].rec))->stat.size;
+      double size = ((abi_entry *)(p->entries.buf + rec[i]))->stat.size;
       if (got >= 0 && (size_t)got < sizeof buf && (double)got < size) got = -1, errno = EAGAIN;
-      if (got >= 0 || errno != EAGAIN) {
-        if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
-          __atomic_store_n(&nowait_supported, 0, __ATOMIC_RELAXED);
-        } else {
-          take(p, batch[i].rec, fd, buf, got);
-          continue;
-        }
+      if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+        __atomic_store_n(&nowait_supported, 0, __ATOMIC_RELAXED);
+      } else if (got >= 0 || errno != EAGAIN) {
+        take(p, rec[i], fd, buf, got);
+        continue;
       }
     }
     posix_fadvise(fd, 0, HEADER_BYTES, POSIX_FADV_WILLNEED);
     fds[i] = fd;
   }
   for (int i = 0; i < n; i++) {
-    if (fds[i] >= 0) take(p, batch[i].rec, fds[i], buf, pread(fds[i], buf, sizeof buf, 0));
+    if (fds[i] >= 0) take(p, rec[i], fds[i], buf, pread(fds[i], buf, sizeof buf, 0));
   }
 }
 
@@ -138,20 +136,11 @@ struct linux_dirent64 {
 
 // Opens the directory `name` (relative to `at`) without following a symlink and checks it
 // is the one the parent listed (dev/inode; expect_ino < 0: no check). -1 with errno on error.
-int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
-  int dfd = faulted(FAULT_DIR, name, -1) ? -1 : openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dfd < 0) {
-    // A symlink where a directory was: ELOOP (O_NOFOLLOW) or ENOTDIR; both mean "swapped".
-    if (errno == ENOTDIR) errno = ELOOP;
-    return -1;
-  }
-  if (fstat(dfd, st) != 0) {
-    int e = errno;
-    close(dfd);
-    errno = e;
-    return -1;
-  }
-  if (expect_ino >= 0 && ((double)st->st_ino != expect_ino || (double)st->st_dev != expect_dev)) {
+static int open_pinned(int at, const char *name, double expect_dev, double expect_ino, struct stat *st) {
+  int dfd = faulted(FAULT_DIR, name, -1) ? -1 : open_dir(at, name, st);
+  // A symlink where a directory was: ELOOP (O_NOFOLLOW) or ENOTDIR; both mean "swapped".
+  if (dfd < 0 && errno == ENOTDIR) errno = ELOOP;
+  if (dfd >= 0 && expect_ino >= 0 && ((double)st->st_ino != expect_ino || (double)st->st_dev != expect_dev)) {
     close(dfd);
     errno = ELOOP;
     return -1;
@@ -161,12 +150,8 @@ int open_pinned(int at, const char *name, double expect_dev, double expect_ino, 
 
 // Lists the open directory `dfd` into `p` (getdents64 on the pinned descriptor instead of
 // fdopendir: no dup/fcntl per directory, and vary groups make many small directories).
-void list_fd(pack *p, int dfd, int read_headers) {
-  // Names of headers still to read, NUL-terminated, in one growing buffer.
-  char *names = NULL;
-  size_t names_len = 0, names_cap = 0;
-  pending_header *todo = NULL;
-  size_t todo_n = 0, todo_cap = 0;
+static void list_fd(pack *p, int dfd, int read_headers) {
+  blob todo = { 0 }; // the offsets (size_t) of the *.header entries to read
   static __thread char dents[32768] __attribute__((aligned(8)));
   for (;;) {
     long got = syscall(SYS_getdents64, dfd, dents, sizeof dents);
@@ -187,7 +172,7 @@ void list_fd(pack *p, int dfd, int read_headers) {
       struct stat st;
       if (faulted(FAULT_STAT, n, dfd) || fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) pack_head(p)->vanished++;
-        else pack_error(p, n, errno);
+        else pack_entry(p, ENTRY_ERROR, n, strlen(n), NULL, errno);
         continue;
       }
       if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
@@ -195,40 +180,49 @@ void list_fd(pack *p, int dfd, int read_headers) {
         continue;
       }
       size_t len = strlen(n);
-      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st);
-      if (!read_headers || !S_ISREG(st.st_mode) || !ends_with_header(n, len)) continue;
-      if (names_len + len + 1 > names_cap) {
-        names_cap = (names_cap + len + 1) * 2;
-        names = realloc(names, names_cap);
-      }
-      if (todo_n == todo_cap) {
-        todo_cap = todo_cap ? todo_cap * 2 : 64;
-        todo = realloc(todo, todo_cap * sizeof *todo);
-      }
-      if (!names || !todo) abort();
-      memcpy(names + names_len, n, len + 1);
-      todo[todo_n].rec = rec;
-      todo[todo_n].name = names_len;
-      todo_n++;
-      names_len += len + 1;
+      size_t rec = pack_entry(p, S_ISDIR(st.st_mode) ? ENTRY_DIR : ENTRY_FILE, n, len, &st, 0);
+      if (read_headers && S_ISREG(st.st_mode) && len > 7 && !strcasecmp(n + len - 7, ".header")) blob_append(&todo, &rec, sizeof rec);
     }
   }
-  for (size_t i = 0; i < todo_n; i += BATCH) {
-    int n = todo_n - i < BATCH ? (int)(todo_n - i) : BATCH;
-    read_batch(p, dfd, todo + i, n, names);
-  }
-  free(names);
-  free(todo);
+  size_t count = todo.len / sizeof(size_t);
+  for (size_t i = 0; i < count; i += BATCH) read_batch(p, dfd, (const size_t *)todo.buf + i, count - i < BATCH ? (int)(count - i) : BATCH);
+  free(todo.buf);
 }
 
-void cachectl_read_dir(pack *p, const char *path, double expect_dev, double expect_ino, int read_headers) {
+// Deeper than any real layout (CacheDirLevels <= 20, plus a vary subtree of the same).
+#define MAX_TREE_DEPTH 128
+
+static void tree_at(blob *out, int at, const char *name, const char *rel, double dev, double ino, int read_headers, int subtree, int depth) {
   struct stat dst;
-  int dfd = open_pinned(AT_FDCWD, path, expect_dev, expect_ino, &dst);
-  if (dfd < 0) {
-    pack_head(p)->status = errno;
-    return;
+  int dfd = depth > MAX_TREE_DEPTH ? (errno = ELOOP, -1) : open_pinned(at, name, dev, ino, &dst);
+  pack p;
+  pack_init(&p, dfd < 0 ? errno : 0, &dst);
+  if (dfd >= 0) list_fd(&p, dfd, read_headers);
+  size_t pos = pack_segment(&p, rel, __atomic_load_n(&noatime_denied, __ATOMIC_RELAXED), out);
+  if (dfd < 0) return;
+  // The subdirectories, from the pack's copy in `out`, by offset: reading them grows (and
+  // moves) `out`.
+  uint32_t entries = subtree ? ((const abi_dir_head *)(out->buf + pos))->entries : 0;
+  size_t rl = strlen(rel), at_entry = pos + sizeof(abi_dir_head);
+  for (uint32_t r = 0; r < entries; r++) {
+    abi_entry e;
+    memcpy(&e, out->buf + at_entry, sizeof e);
+    if (e.type == ENTRY_DIR) {
+      // Its path below the top; its name is the last component.
+      char *child = malloc(rl + e.name_len + 2);
+      if (!child) abort();
+      char *child_name = child + (rl ? rl + 1 : 0);
+      if (rl) memcpy(child, rel, rl), child[rl] = '/';
+      memcpy(child_name, out->buf + at_entry + sizeof e, e.name_len);
+      child_name[e.name_len] = 0;
+      tree_at(out, dfd, child_name, child, e.stat.dev, e.stat.ino, read_headers, 1, depth + 1);
+      free(child);
+    }
+    at_entry += ABI_ALIGN(sizeof e + e.name_len);
   }
-  pack_set_dir(p, &dst);
-  list_fd(p, dfd, read_headers);
   close(dfd);
+}
+
+void cachectl_read_tree(blob *out, const char *path, double expect_dev, double expect_ino, int read_headers, int subtree) {
+  tree_at(out, AT_FDCWD, path, "", expect_dev, expect_ino, read_headers, subtree, 0);
 }

@@ -39,7 +39,7 @@ static int file_unchanged(int dfd, const char *name, double size, double mtime, 
 // their access times go into the table's columns and 1 is returned; else nothing is
 // written and the directory is read again. A time equal to the stored one is not written:
 // on a mapped index that page then stays shared.
-static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows, double **scratch, size_t *cap) {
+static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows, blob *scratch) {
   const char *bytes = COL(cols, V_NAME_BYTES, const char);
   const uint32_t *start = COL(cols, V_NAME_START, const uint32_t), *len = COL(cols, V_NAME_LEN, const uint32_t);
   const uint8_t *flags = COL(cols, V_FLAGS, const uint8_t);
@@ -47,13 +47,8 @@ static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows,
   const double *size[2] = { COL(cols, V_DATA_SIZE, const double), COL(cols, V_HDR_SIZE, const double) };
   const double *mtime[2] = { COL(cols, V_DATA_MTIME, const double), COL(cols, V_HDR_MTIME, const double) };
   const double *changed = COL(cols, V_CHANGED, const double);
-  if (2 * (size_t)rows > *cap) {
-    double *s = realloc(*scratch, 2 * (size_t)rows * sizeof **scratch);
-    if (!s) abort();
-    *scratch = s;
-    *cap = 2 * (size_t)rows;
-  }
-  double *at = *scratch; // per row: data atime, header atime
+  blob_reserve(scratch, 2 * (size_t)rows * sizeof(double));
+  double *at = (double *)scratch->buf; // per row: data atime, header atime
   for (uint32_t k = 0; k < rows; k++) {
     uint32_t r = first + k;
     if (r >= cols->rows || start[r] > cols->c[V_NAME_BYTES].len || len[r] > cols->c[V_NAME_BYTES].len - start[r]) return 0;
@@ -76,30 +71,6 @@ static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows,
   return 1;
 }
 
-// The directory `rel` stat-ed from its open parent (AT_SYMLINK_NOFOLLOW), without opening
-// it: for a directory none of whose files is checked (it has no rows): one syscall instead
-// of three. A symlink or a non-directory fails as opening it with O_NOFOLLOW | O_DIRECTORY
-// would. Returns 0 or -1 + errno.
-static int stat_rel(dir_cache *c, const char *rel, size_t len, struct stat *st) {
-  size_t cut = len;
-  while (cut > 0 && rel[cut - 1] != '/') cut--;
-  if (len == 0 || cut == len) {
-    int fd = open_rel(c, rel, len);
-    return fd < 0 || fstat(fd, st) != 0 ? -1 : 0;
-  }
-  int parent = open_rel(c, rel, cut ? cut - 1 : 0);
-  char name[256];
-  size_t nl = len - cut;
-  if (parent < 0) return -1;
-  if (nl >= sizeof name) { errno = ENAMETOOLONG; return -1; }
-  memcpy(name, rel + cut, nl);
-  name[nl] = 0;
-  if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0) { errno = EINVAL; return -1; }
-  if (fstatat(parent, name, st, AT_SYMLINK_NOFOLLOW) != 0) return -1;
-  if (!S_ISDIR(st->st_mode)) { errno = S_ISLNK(st->st_mode) ? ELOOP : ENOTDIR; return -1; }
-  return 0;
-}
-
 int cachectl_verify(const char *root, double root_ino, const char *req, size_t req_len, verify_cols *cols, blob *out) {
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
@@ -107,11 +78,8 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
   const char *paths = COL(cols, V_PATH_BYTES, const char);
   const uint32_t *path_start = COL(cols, V_PATH_START, const uint32_t), *path_len = COL(cols, V_PATH_LEN, const uint32_t);
   size_t path_bytes = cols->c[V_PATH_BYTES].len;
-  double *scratch = NULL;
-  size_t scratch_cap = 0;
-  abi_request head;
-  memcpy(&head, req, sizeof head);
-  for (size_t d = 0, at = sizeof head; d < head.count && at + sizeof(abi_verify_item) <= req_len; d++, at += sizeof(abi_verify_item)) {
+  blob scratch = { 0 };
+  for (size_t d = 0, n = abi_count(req), at = sizeof(abi_request); d < n && at + sizeof(abi_verify_item) <= req_len; d++, at += sizeof(abi_verify_item)) {
     abi_verify_item v;
     memcpy(&v, req + at, sizeof v);
     if (v.path_id >= cols->paths || path_start[v.path_id] > path_bytes || path_len[v.path_id] > path_bytes - path_start[v.path_id]) {
@@ -121,8 +89,8 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
     const char *rel = paths + path_start[v.path_id];
     size_t rl = path_len[v.path_id];
     struct stat st;
-    int dfd = v.rows == 0 ? stat_rel(&c, rel, rl, &st) : open_rel(&c, rel, rl);
-    if (dfd < 0 || (v.rows > 0 && fstat(dfd, &st) != 0)) {
+    int dfd = open_rel(&c, rel, rl);
+    if (dfd < 0 || fstat(dfd, &st) != 0) {
       // Not a directory any more (a file or a symlink in its place, which the full walk
       // counts without following): gone as a directory, as when it was removed. Its
       // parent changed too, and is read again.
@@ -133,9 +101,9 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
       put_dir(out, VERIFY_CHANGED, 0, &st);
       continue;
     }
-    put_dir(out, check_rows(cols, dfd, v.first_row, v.rows, &scratch, &scratch_cap) ? VERIFY_SAME : VERIFY_CHANGED, 0, &st);
+    put_dir(out, check_rows(cols, dfd, v.first_row, v.rows, &scratch) ? VERIFY_SAME : VERIFY_CHANGED, 0, &st);
   }
   dir_cache_release(&c);
-  free(scratch);
+  free(scratch.buf);
   return 0;
 }

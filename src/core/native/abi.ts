@@ -43,16 +43,14 @@ export const LAYOUT = {
 
 export type Layout = Record<string, Record<string, number>>;
 
+const keys = (a: object, b: object): Set<string> => new Set([...Object.keys(a), ...Object.keys(b)]);
+
 /** The groups, names and values on which `got` (an addon's layout()) differs from LAYOUT. */
 export function layoutDiff(got: Layout): string[] {
   const out: string[] = [];
-  const groups = new Set([...Object.keys(LAYOUT), ...Object.keys(got)]);
-  for (const g of groups) {
-    const want: Record<string, number> = (LAYOUT as Layout)[g] ?? {};
-    const have = got[g] ?? {};
-    for (const k of new Set([...Object.keys(want), ...Object.keys(have)])) {
-      if (want[k] !== have[k]) out.push(`${g}.${k}: ${have[k]} (expected ${want[k]})`);
-    }
+  for (const g of keys(LAYOUT, got)) {
+    const want: Record<string, number> = (LAYOUT as Layout)[g] ?? {}, have = got[g] ?? {};
+    for (const k of keys(want, have)) if (want[k] !== have[k]) out.push(`${g}.${k}: ${have[k]} (expected ${want[k]})`);
   }
   return out;
 }

@@ -31,16 +31,13 @@ export interface NativeBinding {
   layout(): Layout;
 }
 
-/** Where the loaded addon came from: shipped in the package, or compiled on this machine. */
-export type NativeSource = 'prebuilt' | 'local build';
-
 export interface NativeState {
   /** null when the addon is not built, failed to load, or was turned off. */
   readonly binding: NativeBinding | null;
   /** Why it is null (for `report --json` and the CI check), or 'loaded'. */
   readonly reason: string;
-  /** Which binary was loaded (or failed to): for `cachectl version --verbose`. */
-  readonly source?: NativeSource;
+  /** Which binary was loaded (or failed to), shipped in the package or compiled on this machine: for `cachectl version --verbose`. */
+  readonly source?: 'prebuilt' | 'local build';
   readonly path?: string;
 }
 
@@ -53,17 +50,15 @@ export interface NativeState {
  * is: prebuilt, else a local build, else none.
  * Without it everything still works through the portable walker, only slower; the
  * caller decides whether that is acceptable (CI requires the native build).
- * `disabled` comes from the caller (the CLI maps CACHECTL_NATIVE=0 to it): core never reads the environment.
  */
-export function loadNative(disabled = false, root = packageRoot()): NativeState {
-  if (disabled) return { binding: null, reason: 'turned off' };
+function loadNative(root = packageRoot()): NativeState {
   let path: string;
   try {
     path = nodeGypBuild.path(root);
   } catch {
     return { binding: null, reason: `not built (no local build, and no prebuilt binary for ${platform()}-${arch()})` };
   }
-  const source: NativeSource = relative(root, path).startsWith('prebuilds') ? 'prebuilt' : 'local build';
+  const source = relative(root, path).startsWith('prebuilds') ? 'prebuilt' : 'local build';
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
     // A build of another native/abi.h (an old build/ after a pull) would misread every buffer.
@@ -79,16 +74,14 @@ export function loadNative(disabled = false, root = packageRoot()): NativeState 
 }
 
 let current: NativeState | undefined;
-let off = false;
 
-/** The process-wide reader choice: the CLI turns it off for CACHECTL_NATIVE=0. */
+/** The process-wide reader choice: the CLI turns it off for CACHECTL_NATIVE=0 (core never reads the environment). */
 export function disableNative(): void {
-  off = true;
-  current = undefined;
+  current = { binding: null, reason: 'turned off' };
 }
 
 /** Loaded once per process. */
 export function nativeState(): NativeState {
-  current ??= loadNative(off);
+  current ??= loadNative();
   return current;
 }
