@@ -1,3 +1,4 @@
+import type { LogPositions } from '../accessLog/recency.js';
 import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
@@ -32,7 +33,6 @@ export const DIR_COLUMNS = [
   'foreignFiles', 'foreignBytes', 'foreignDisk', 'others',
 ] as const;
 
-export type LogPositions = Record<string, { path: string; offset: number; size: number; head?: string; headLen?: number }>;
 
 export interface IndexMeta {
   version: number;
@@ -44,7 +44,7 @@ export interface IndexMeta {
   dirs: DirRecord[];
   /** Read positions in access logs, by "dev:ino". */
   logs?: LogPositions;
-  /** Latest request time per requested URL from every log line read (accessLog.ts). */
+  /** Latest request time per requested URL from every log line read (accessLog/recency.ts). */
   logUse?: Record<string, number>;
 }
 

@@ -7,7 +7,7 @@ import type { DirRecord, WalkError } from '../scan/walkTypes.js';
 import { noopLog, type Log } from '../log.js';
 import type { IndexMeta } from './format.js';
 import { loadIndex, saveIndex, type LoadedIndex } from './store.js';
-import { applyAccessLogs, type AccessLogResult } from './accessLog.js';
+import { applyAccessLogs, type AccessLogResult } from '../accessLog/recency.js';
 import { reusePortable, type Reuse } from './reuse.js';
 import { reuseNative } from './reuseNative.js';
 import { regroup } from './regroup.js';

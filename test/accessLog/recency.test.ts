@@ -3,7 +3,7 @@ import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { compileLogFormat, COMBINED, COMMON, parseClfTime } from '../../src/core/accessLog/logFormat.js';
-import { applyAccessLogs } from '../../src/core/index/accessLog.js';
+import { applyAccessLogs } from '../../src/core/accessLog/recency.js';
 import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,9 +1,11 @@
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { logLines } from '../accessLog/logLines.js';
-import { COMBINED, COMMON, compileLogFormat, type LineParser } from '../accessLog/logFormat.js';
+import { logLines } from './logLines.js';
+import { COMBINED, COMMON, compileLogFormat, type LineParser } from './logFormat.js';
 import { Kind, type UnitTable } from '../table/table.js';
-import type { LogPositions } from './format.js';
+
+/** Where each log was left, by "dev:ino" (the index saves them): offset, size, and a hash of its head. */
+export type LogPositions = Record<string, { path: string; offset: number; size: number; head?: string; headLen?: number }>;
 
 /** Latest request time (ms) per requested `path?query`, from every log line read so far. */
 type LogUse = Record<string, number>;
