@@ -106,6 +106,7 @@ test('every entry module under src/api is re-exported by src/index.ts and is a p
   expect(reexported).toEqual(entries);
   const subpaths = Object.entries(pkg.exports).filter(([k]) => k !== '.' && k !== './package.json');
   expect(subpaths.map(([k]) => k.slice(2)).sort()).toEqual(entries);
-  for (const [k, v] of subpaths) expect(v, k).toEqual({ types: `./dist/api/${k.slice(2)}.d.ts`, default: `./dist/api/${k.slice(2)}.js` });
-  expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+  // The code is the library bundle (scripts/bundle.mjs), the types tsc's declarations.
+  for (const [k, v] of subpaths) expect(v, k).toEqual({ types: `./dist/api/${k.slice(2)}.d.ts`, default: `./dist/lib/${k.slice(2)}.js` });
+  expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/lib/index.js' });
 });

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/tmp.js';
 // By the package's name, as a user's code imports it: Node resolves it through
-// package.json "exports" (a package may import itself by name), i.e. the built dist/.
+// package.json "exports" (a package may import itself by name), i.e. the library bundle
+// the package ships (dist/lib/, scripts/bundle.mjs) with tsc's declarations.
 import * as cachectl from 'cachectl';
 import { buildReport, scan, writeSampleCache } from 'cachectl';
 import { prune } from 'cachectl/prune';
@@ -11,8 +12,8 @@ import { prune } from 'cachectl/prune';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { exports: Record<string, string | { types: string; default: string }> };
 
-test("'cachectl' resolves through package.json exports to the built, typed entry", () => {
-  expect(import.meta.resolve('cachectl')).toBe(new URL('dist/index.js', `file://${REPO}`).href);
+test("'cachectl' resolves through package.json exports to the bundled, typed entry", () => {
+  expect(import.meta.resolve('cachectl')).toBe(new URL('dist/lib/index.js', `file://${REPO}`).href);
   expect(existsSync(`${REPO}dist/index.d.ts`)).toBe(true);
 });
 

@@ -58,15 +58,18 @@ const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string):
   runProcess(cmd, args, { env: { HOME: env.HOME ?? tmpdir(), LANG: 'C.UTF-8', NO_COLOR: '1', ...env }, cwd, timeoutMs: 120_000 });
 
 describe('the packed tarball', () => {
-  test("carries the bundle, the prebuilt reader, man pages, completions, docs/ and LICENSE; no sources, tests or dependencies to fetch", async () => {
+  test("carries the bundles (CLI and library), the library's types, the prebuilt reader, man pages, completions, docs/ and LICENSE; no sources, tests or dependencies to fetch", async () => {
     const list = execFileSync('tar', ['-tzf', join(stage, TGZ)], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     for (const f of ['LICENSE', 'README.md', 'bin/cachectl.js', 'bin/htcacheclean.js', 'dist/cachectl.js', 'dist/THIRD-PARTY-LICENSES.txt',
+      'dist/lib/index.js', 'dist/lib/report.js', 'dist/index.d.ts', 'dist/api/report.d.ts', 'dist/core/report.d.ts',
       'prebuilds/linux-x64/cachectl.glibc.node', 'dist/completion/cachectl.bash', 'dist/completion/_cachectl', 'dist/completion/cachectl.fish',
       'docs/htcacheclean.md', 'docs/services.md', 'docs/security.md', 'scripts/build-native.mjs', 'binding.gyp', 'native/addon.c',
       'systemd/cachectl.service', 'openrc/cachectl.initd', 'contrib/cron.daily/cachectl', ...PKG.man.map((m) => m.replace('./', ''))]) {
       expect(list, f).toContain(f);
     }
-    expect(list.filter((f) => /^(src|test|bench|lab|node_modules|dist\/(cli|core)|contrib\/gentoo|prebuilds\/.*\.(o|d))\b/.test(f))).toEqual([]);
+    expect(list.filter((f) => /^(src|test|bench|lab|node_modules|dist\/cli|contrib\/gentoo|prebuilds\/.*\.(o|d))\b/.test(f))).toEqual([]);
+    // Of tsc's tree only the declarations: its JavaScript imports the dependencies the bundles carry.
+    expect(list.filter((f) => /^dist\/(index\.|api\/|core\/)/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     const packed = JSON.parse(execFileSync('tar', ['-xzOf', join(stage, TGZ), 'package/package.json'], { encoding: 'utf8' }));
     expect(packed.dependencies ?? {}).toEqual({});
     expect(packed.bin).toEqual({ cachectl: 'bin/cachectl.js' });
@@ -119,6 +122,47 @@ describe('the packed tarball', () => {
     const script = (await run('cachectl', ['completion', 'bash'], env)).stdout;
     const got = await bashComplete(script, BASH_CASES.map(([w]) => w), await completionCwd());
     expect(got).toEqual(BASH_CASES.map(([, want]) => [...want].sort()));
+  });
+
+  test("a project that installs it (offline, empty cache, no compiler) imports the library, 'cachectl' and its subpaths, and TypeScript finds its types", async () => {
+    const project = await tempDir('cachectl-project-');
+    const home = await tempDir('cachectl-home-');
+    const env = { HOME: home, PATH: await toolsDir(BASIC_TOOLS), CC: '/bin/false', CXX: '/bin/false' };
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'uses-cachectl', private: true, type: 'module' }));
+    const i = await run('npm', ['install', '--offline', '--cache', join(home, 'empty-npm-cache'), '--no-audit', '--no-fund', join(stage, TGZ)], env, project);
+    expect(i.code, i.stderr).toBe(0);
+
+    // The README's example, on a sample tree, from the installed files.
+    await writeFile(join(project, 'use.js'), `import * as cachectl from 'cachectl';
+import { scan, buildReport } from 'cachectl/report';
+import { writeSampleCache } from 'cachectl/sample';
+const root = process.argv[2];
+const { entries } = await writeSampleCache(root, { now: Date.now(), entries: 30 });
+const report = await buildReport(await scan({ root }), { now: Date.now() });
+const r = await cachectl.prune({ root, limit: report.diskBytes / 2, dryRun: true });
+console.log(JSON.stringify({ entries, reported: report.entries, same: cachectl.scan === scan, from: import.meta.resolve('cachectl'), planned: r.plan.length > 0 }));
+`);
+    const u = await run('node', ['use.js', await tempDir('cachectl-sample-')], env, project);
+    expect(u.code, u.stderr).toBe(0);
+    const out = JSON.parse(u.stdout) as { entries: number };
+    expect(out).toEqual({ entries: out.entries, reported: out.entries, same: true, from: `file://${project}/node_modules/cachectl/dist/lib/index.js`, planned: true });
+
+    // The declarations resolve and type the calls, both as Node resolves packages and as
+    // bundlers do. @types/node is the user's to have (here the checkout's). The first run
+    // also checks the declarations themselves (no import they cannot resolve); the second
+    // skips that, which costs seconds and would find the same.
+    await writeFile(join(project, 'use.ts'), `import { scan, buildReport } from 'cachectl';
+import { prune } from 'cachectl/prune';
+const report = await buildReport(await scan({ root: '/tmp' }), { now: Date.now() });
+export const bytes: number = report.bytes + (await prune({ root: report.root, limit: 1, dryRun: true })).plan.length;
+// @ts-expect-error: the options are typed, not any
+await scan({ root: 42 });
+`);
+    for (const [module, moduleResolution, skipLibCheck] of [['node16', 'node16', 'false'], ['esnext', 'bundler', 'true']]) {
+      const t = await run('node', [join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--target', 'es2022', '--module', module,
+        '--moduleResolution', moduleResolution, '--skipLibCheck', skipLibCheck, '--types', 'node', '--typeRoots', join(REPO, 'node_modules/@types'), 'use.ts'], env, project);
+      expect([moduleResolution, t.code, t.stdout + t.stderr]).toEqual([moduleResolution, 0, '']);
+    }
   });
 });
 
