@@ -8,6 +8,7 @@ import { indexedScan } from '../../src/core/index/indexedScan.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { tempDir } from '../helpers/tmp.js';
 import { url, DAY } from '../scan/fixtureTree.js';
+import { rowOf } from '../helpers/columns.js';
 
 const T = '25/Nov/2026:03:00:00 +0000';
 const T_MS = Date.UTC(2026, 10, 25, 3, 0, 0);
@@ -52,7 +53,7 @@ describe('access log recency', () => {
     const log = join(logs, 'access_log');
     await writeFile(log, line('/gentoo-distfiles/a.tar.xz', T) + 'junk line\n' + line('/gentoo-distfiles/b.tar.xz', T, 404));
     const s = await indexedScan({ root, stateDir: await tempDir('state-'), accessLogs: [log] });
-    const a = s.table.key.indexOf(url('a.tar.xz')), b = s.table.key.indexOf(url('b.tar.xz'));
+    const a = rowOf(s.table.key, url('a.tar.xz')), b = rowOf(s.table.key, url('b.tar.xz'));
     expect(s.table.f64.dataAtime[a]).toBe(T_MS);
     expect(s.table.f64.dataAtime[b]).toBeLessThan(T_MS);
     expect(s.index.accessLog).toMatchObject({ lines: 3, hits: 1, matched: 1, garbage: 1 });
@@ -75,13 +76,13 @@ describe('access log recency', () => {
     const r2 = await indexedScan({ root, stateDir: state, accessLogs: files });
     expect(r2.index.accessLog!.lines).toBe(3); // b from .1 (not a again), c, and the gz line
     expect(r2.index.accessLog!.files.map((f) => f.gzip)).toEqual([false, false, true]);
-    const c = r2.table.key.indexOf(url('c.tar.xz'));
+    const c = rowOf(r2.table.key, url('c.tar.xz'));
     expect(r2.table.f64.dataAtime[c]).toBe(Date.UTC(2026, 10, 25, 5));
     const r3 = await indexedScan({ root, stateDir: state, accessLogs: files });
     expect(r3.index.accessLog!.lines).toBe(0);
     expect(r3.index.accessLog!.files[2].skipped).toBe('already read');
     // Recency from the log survives in the index.
-    expect(r3.table.f64.dataAtime[r3.table.key.indexOf(url('b.tar.xz'))]).toBe(Date.UTC(2026, 10, 25, 4));
+    expect(r3.table.f64.dataAtime[rowOf(r3.table.key, url('b.tar.xz'))]).toBe(Date.UTC(2026, 10, 25, 4));
     expect(r3.index.readDirs).toBe(0);
   });
 
@@ -97,21 +98,21 @@ describe('access log recency', () => {
     await indexedScan({ root, stateDir: state, accessLogs: [log] });
     // a's directory changes (a new entry beside it): its row is read again from the files.
     const s0 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
-    const dirOfA = s0.table.dirs[s0.table.dir[s0.table.key.indexOf(url('a.tar.xz'))]];
+    const dirOfA = s0.table.dirs[s0.table.dir[rowOf(s0.table.key, url('a.tar.xz'))]];
     await writeFile(join(root, dirOfA, 'zzzzzzzzzzzzzzzzzzzzzz.header.tmp'), 'x');
     const s1 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
     expect(s1.index.readDirs).toBeGreaterThan(0);
-    expect(s1.table.f64.dataAtime[s1.table.key.indexOf(url('a.tar.xz'))]).toBe(T_MS);
+    expect(s1.table.f64.dataAtime[rowOf(s1.table.key, url('a.tar.xz'))]).toBe(T_MS);
     // copytruncate, then more lines than before: same inode, the old position inside new text.
     const later = '26/Nov/2026:03:00:00 +0000';
     await writeFile(log, line('/gentoo-distfiles/b.tar.xz', later) + line('/gentoo-distfiles/c.tar.xz', later));
     const s2 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
     expect(s2.index.accessLog!.lines).toBe(2);
-    expect(s2.table.f64.dataAtime[s2.table.key.indexOf(url('b.tar.xz'))]).toBe(Date.UTC(2026, 10, 26, 3));
+    expect(s2.table.f64.dataAtime[rowOf(s2.table.key, url('b.tar.xz'))]).toBe(Date.UTC(2026, 10, 26, 3));
     // And all of it equals a full run over the same log (which cannot know the first line: it is gone).
     const full = await indexedScan({ root, stateDir: await tempDir('state-'), full: true, accessLogs: [log] });
     for (const k of ['b.tar.xz', 'c.tar.xz']) {
-      expect(s2.table.f64.dataAtime[s2.table.key.indexOf(url(k))]).toBe(full.table.f64.dataAtime[full.table.key.indexOf(url(k))]);
+      expect(s2.table.f64.dataAtime[rowOf(s2.table.key, url(k))]).toBe(full.table.f64.dataAtime[rowOf(full.table.key, url(k))]);
     }
   });
 

@@ -9,6 +9,7 @@ import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { Kind } from '../../src/core/table/table.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeEveryKind, url, DAY } from '../scan/fixtureTree.js';
+import { rowOf, valuesOf } from '../helpers/columns.js';
 
 const L = { levels: 2, length: 1 };
 /** The root holds foreign files (writeEveryKind), which no row describes: it is read on every run. */
@@ -66,7 +67,7 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     await indexedScan({ walker, root, stateDir: state });
     await writeEntry(root, { key: url('brand-new'), body: 1234, fetchedAt: Date.now() }, L);
     const s = await indexedScan({ walker, root, stateDir: state });
-    expect(s.table.key.toArray()).toContain(url('brand-new'));
+    expect(valuesOf(s.table.key)).toContain(url('brand-new'));
     expect(s.index.readDirs).toBeGreaterThan(0);
     expect(s.index.readDirs).toBeLessThan(5);
     expect(view(s)).toEqual(view(await scan({ root, walker })));
@@ -75,17 +76,17 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
   test('an entry deleted by someone else disappears', async () => {
     const { root, state } = await setup();
     const s0 = await indexedScan({ walker, root, stateDir: state });
-    const i = s0.table.key.indexOf(url('more-3'));
+    const i = rowOf(s0.table.key, url('more-3'));
     for (const f of s0.table.files(i)) await unlink(join(root, f));
     const s = await indexedScan({ walker, root, stateDir: state });
-    expect(s.table.key.toArray()).not.toContain(url('more-3'));
+    expect(valuesOf(s.table.key)).not.toContain(url('more-3'));
     expect(view(s)).toEqual(view(await scan({ root, walker })));
   });
 
   test('a body replaced in place (no rename: directory unchanged) is detected by its lstat', async () => {
     const { root, state } = await setup();
     const s0 = await indexedScan({ walker, root, stateDir: state });
-    const i = s0.table.key.indexOf(url('more-5'));
+    const i = rowOf(s0.table.key, url('more-5'));
     const data = join(root, s0.table.files(i)[1]);
     await appendFile(data, Buffer.alloc(100)); // same inode, same directory mtime
     const s = await indexedScan({ walker, root, stateDir: state });
@@ -96,14 +97,14 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
   test('a hit (body atime moved) refreshes recency without re-reading the directory', async () => {
     const { root, state } = await setup();
     const s0 = await indexedScan({ walker, root, stateDir: state });
-    const i = s0.table.key.indexOf(url('more-9'));
+    const i = rowOf(s0.table.key, url('more-9'));
     const data = join(root, s0.table.files(i)[1]);
     // A real read, as httpd serving a hit does: moves atime (relatime: atime <= mtime), not ctime.
     const before = Date.now();
     await readFile(data);
     const s = await indexedScan({ walker, root, stateDir: state });
     expect(s.index.readDirs).toBe(UNVOUCHED_DIRS);
-    expect(s.table.f64.dataAtime[s.table.key.indexOf(url('more-9'))]).toBeGreaterThanOrEqual(before - 10);
+    expect(s.table.f64.dataAtime[rowOf(s.table.key, url('more-9'))]).toBeGreaterThanOrEqual(before - 10);
   });
 
   test.each([
@@ -131,7 +132,7 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     await writeEntry(other, { key: url('x'), body: 10, fetchedAt: Date.now() }, L);
     const s = await indexedScan({ walker, root: other, stateDir: state });
     expect(s.index.used).toBe(false);
-    expect(s.table.key.toArray().filter((k, i) => k && s.table.kind[i] === Kind.Entry)).toEqual([url('x')]);
+    expect(valuesOf(s.table.key).filter((k, i) => k && s.table.kind[i] === Kind.Entry)).toEqual([url('x')]);
   });
 
   // native/verify.c stats a directory none of whose files it checks from its parent
@@ -149,7 +150,7 @@ describe.each(walkers)('persisted index ($walker)', ({ walker }) => {
     await rename(leaf, outside);
     await symlink(outside, leaf);
     const s = await indexedScan({ walker, root, stateDir: state, accessLogs });
-    expect(s.table.key.toArray()).not.toContain(url('moved-away'));
+    expect(valuesOf(s.table.key)).not.toContain(url('moved-away'));
     expect(view(s).rows).toEqual(view(await scan({ root, walker })).rows);
   });
 });

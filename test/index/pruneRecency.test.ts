@@ -8,6 +8,7 @@ import { prune } from '../../src/core/prune/prune.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { tempDir } from '../helpers/tmp.js';
 import { url, DAY } from '../scan/fixtureTree.js';
+import { rowOf, valuesOf, type Column } from '../helpers/columns.js';
 
 const L = { levels: 2, length: 1 };
 const walkers = [{ walker: 'portable' as const }, ...(needNative().binding ? [{ walker: 'native' as const }] : [])];
@@ -29,7 +30,7 @@ describe.each(walkers)('prune with a warm index ($walker)', ({ walker }) => {
     const first = await indexedScan({ walker, root, stateDir: state });
     // A hit on the oldest entry: httpd reads its body (atime moves; nothing else changes).
     const t = first.table;
-    const oldest = t.key.indexOf(url('old-9'));
+    const oldest = rowOf(t.key, url('old-9'));
     await readFile(join(root, t.files(oldest)[1]));
     const opts = { walker, root, stateDir: state, maxEntries: 8, lock: false } as Parameters<typeof prune>[0];
     const dry = await prune({ ...opts, dryRun: true });
@@ -51,7 +52,7 @@ describe.each(walkers)('prune with a warm index ($walker)', ({ walker }) => {
     // The oldest entry is deleted by someone else, the next one rewritten as fresh (both
     // directories change), and a new entry arrives: the index holds stale rows for all three.
     const t = first.table;
-    for (const f of t.files(t.key.indexOf(url('old-9')))) await unlink(join(root, f));
+    for (const f of t.files(rowOf(t.key, url('old-9')))) await unlink(join(root, f));
     await writeEntry(root, { key: url('old-8'), body: 1000, fetchedAt: Date.now() }, L);
     await writeEntry(root, { key: url('new-0'), body: 1000, fetchedAt: Date.now() }, L);
     const opts = { walker, root, stateDir: state, maxEntries: 8, lock: false } as Parameters<typeof prune>[0];
@@ -64,7 +65,7 @@ describe.each(walkers)('prune with a warm index ($walker)', ({ walker }) => {
     expect(real.removed.entries).toBe(2);
     // The index saved after the deletions, read back, describes the tree as a full scan does.
     const again = await indexedScan({ walker, root, stateDir: state });
-    const keys = (s: { table: { key: { toArray(): string[] } } }) => s.table.key.toArray().filter(Boolean).sort();
+    const keys = (s: { table: { key: Column } }) => valuesOf(s.table.key).filter(Boolean).sort();
     expect(keys(again)).toEqual(keys(await scan({ root, walker })));
     expect(keys(again)).not.toContain(url('old-7'));
   });

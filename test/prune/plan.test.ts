@@ -7,6 +7,7 @@ import { evict } from '../../src/core/prune/evict.js';
 import { writeEntry, writeVaryGroup } from '../../src/core/sample/writeEntry.js';
 import { tempDir } from '../helpers/tmp.js';
 import { DAY, HOUR, url, writeEveryKind } from '../scan/fixtureTree.js';
+import { rowOf } from '../helpers/columns.js';
 
 const L = { levels: 2, length: 1 };
 const base = (over: Partial<PlanInput> = {}): PlanInput => ({
@@ -111,7 +112,7 @@ describe('the eviction plan', () => {
     const now = Date.now();
     await lruTree(root, now, [{ name: 'a', fetched: 30 }, { name: 'b', fetched: 20 }]);
     const s = await scan({ root });
-    const a = s.table.key.indexOf(url('a'));
+    const a = rowOf(s.table.key, url('a'));
     s.table.f64.changed[a] = s.startedAt + 5; // its files changed after the scan began
     expect(urlsOf(s, await buildPlan(s, base({ now, needBytes: 1 })))).toEqual([`lru:${url('b')}`]);
   });

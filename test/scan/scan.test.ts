@@ -7,6 +7,7 @@ import { Kind, REASONS } from '../../src/core/table/table.js';
 import { tempDir } from '../helpers/tmp.js';
 import { needTool } from '../helpers/tools.js';
 import { linkOutside, writeEveryKind } from './fixtureTree.js';
+import { valuesOf } from '../helpers/columns.js';
 
 const kinds = (s: Awaited<ReturnType<typeof scan>>) => {
   const out: Record<string, string[]> = {};
@@ -73,7 +74,7 @@ describe('scan classifies every file of a mod_cache_disk tree', () => {
     await writeEveryKind(root, Date.now());
     await linkOutside(root, outside);
     const s = await scan({ root });
-    expect(s.table.key.toArray()).not.toContain('http://mirror.local:80/gentoo-distfiles/outside?');
+    expect(valuesOf(s.table.key)).not.toContain('http://mirror.local:80/gentoo-distfiles/outside?');
     expect(s.others).toBe(2);
   });
 

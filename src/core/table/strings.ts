@@ -97,15 +97,6 @@ export class StringColumn {
     return id;
   }
 
-  indexOf(s: string): number {
-    for (let i = 0; i < this.length; i++) if (this.get(i) === s) return i;
-    return -1;
-  }
-
-  toArray(): string[] {
-    return Array.from({ length: this.length }, (_, i) => this.get(i));
-  }
-
   /** Copies row i's bytes (prefix included) into `to` at `at`; returns the count (for the index file). */
   copyTo(i: number, to: Buffer, at: number): number {
     const p = this.sharePrefixes ? this.pre[i] : 0;
