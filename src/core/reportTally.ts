@@ -34,7 +34,7 @@ function splitUrl(key: string): Place {
  * Host and first path segment of a key prefix (everything up to a key's last '/'), when
  * the prefix alone decides them: it goes past the segment (keys are `scheme://host/seg/...`).
  * Then every row sharing the prefix is counted once per prefix, without decoding its key
- * (a mirror's 500k keys share a handful of prefixes; decoding each cost ~0.6 s).
+ * (a mirror's keys share a handful of prefixes; decoding every key would be most of the work).
  */
 function placeOfPrefix(prefix: string): Place | null {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)(\/[^/?#]*)?/i.exec(prefix);
@@ -87,8 +87,8 @@ export class ReportTally {
   /**
    * Adds every row of `t` (prefix ids must stay those of one key column across calls);
    * `apache`: header-only entries are counted. One pass over the columns with the sums in
-   * locals: the per-row method calls and closures it replaced cost ~130 ms at 500k rows
-   * (plus their garbage), most of an indexed re-run's report.
+   * locals: per-row method calls and closures (and their garbage) would be most of an
+   * indexed re-run's report.
    */
   add(t: UnitTable, apache: boolean): void {
     for (let id = this.places.length; id <= t.key.prefixCount; id++) {

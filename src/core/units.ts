@@ -49,7 +49,7 @@ export function formatSize(n: number): string {
 
 /**
  * `1,234,567`: what toLocaleString('en-US') prints for a count, without it (its first
- * call loads ICU's number formats: ~30 ms of an indexed re-run that takes ~1.5 s).
+ * call loads ICU's number formats, a visible part of a quick indexed re-run).
  */
 export function formatCount(x: number): string {
   if (!Number.isSafeInteger(x)) return x.toLocaleString('en-US');

@@ -44,7 +44,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
 }
 
 export async function runReport(ctx: CliContext, dir: string, o: ReportCliOptions): Promise<void> {
-  // Loaded here, not at start-up: only the command that runs pays for its modules (~60 ms of 140).
+  // Loaded here, not at start-up: only the command that runs pays for its modules.
   const [{ streamReport }, { renderReport }] = await Promise.all([import('../../api/report.js'), import('../output/reportText.js')]);
   const index = indexOptionsFrom(o, ctx.env);
   const repos = gentooOptionsFrom(o);

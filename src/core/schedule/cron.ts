@@ -1,5 +1,5 @@
 // A static import, still loaded only by `schedule`: the cron package (and the luxon it
-// pulls in) takes ~50 ms to load, and this module is reached only through the schedule
+// pulls in) is slow to load, and this module is reached only through the schedule
 // command's dynamic import of scheduleRun.js, so report and prune, run daily from cron
 // themselves, do not pay for it. (Not createRequire: the bundle must see the import.)
 import cronLib, { type CronTime } from 'cron';
