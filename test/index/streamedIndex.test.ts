@@ -13,7 +13,7 @@ import { writeEveryKind, url, DAY } from '../scan/fixtureTree.js';
 
 // A first `report` writes the index as the rows come, one directory at a time, and never
 // holds the whole table (index/writer.ts, addStreamed). That index must be the one a run
-// holding the table writes (addTable), and the report summed as the rows came must be
+// holding the table writes (IndexWriter.whole), and the report summed as the rows came must be
 // the one summed from the table.
 
 const L = { levels: 2, length: 1 };
@@ -106,8 +106,7 @@ test('rows spilled in small pieces make the same file, byte for byte, as the who
       });
     }
   } });
-  const kept = new IndexWriter();
-  kept.addTable(whole);
+  const kept = IndexWriter.whole(whole, []);
   const meta = { root, rootIno: 1, format: 'apache' as const, savedAt: 0 };
   const write = async (w: InstanceType<typeof IndexWriter>, name: string) => {
     const fh = await open(join(state, name), 'w');

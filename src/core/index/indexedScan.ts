@@ -61,7 +61,7 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   // The scan starts now, with the index's checks.
   target = { ...target, startedAt: Date.now() };
-  const { snap, reuse, streamed } = await scanFrom(target, { ...opts, stateDir: opts.stateDir }, reader, loaded.index);
+  const { snap, reuse, streamed } = await scanFrom(target, opts, opts.stateDir, reader, loaded.index);
   try {
     let accessLog: AccessLogResult | undefined;
     if ((opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted) {
@@ -77,12 +77,7 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
     // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
     const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
     markUnvouched(snap.dirRecords, snap.errors, snap.root);
-    let rows = streamed;
-    if (!rows) {
-      rows = new IndexWriter();
-      rows.addTable(snap.table);
-      for (const d of snap.dirRecords) rows.addRecord(d);
-    }
+    const rows = streamed ?? IndexWriter.whole(snap.table, snap.dirRecords);
     return { ...snap, index: await write(opts.stateDir, snap, rows, info, logs, log) };
   } finally {
     streamed?.discard();
@@ -95,7 +90,7 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
  * regrouped. Without `reuse`, it was a plain full scan; `streamed`: its rows went to the
  * caller's rowSink and to this writer as they came.
  */
-async function scanFrom(target: ScanTarget, opts: ScanOptions & IndexOptions & { stateDir: string }, reader: Reader, index: LoadedIndex | null): Promise<{ snap: Snapshot; reuse?: Reuse; streamed?: IndexWriter }> {
+async function scanFrom(target: ScanTarget, opts: ScanOptions & IndexOptions, stateDir: string, reader: Reader, index: LoadedIndex | null): Promise<{ snap: Snapshot; reuse?: Reuse; streamed?: IndexWriter }> {
   const reuse = !index ? undefined : reader.native
     ? await reuseNative(reader.native, target.root, target.rootStat.ino, index, opts.signal)
     : reusePortable(index);
@@ -105,7 +100,7 @@ async function scanFrom(target: ScanTarget, opts: ScanOptions & IndexOptions & {
     // Access times from a log apply to the whole table: then it is kept whole.
     const sink = (opts.accessLogs?.length ?? 0) === 0 ? opts.rowSink : undefined;
     if (!sink) return { snap: await scanTree(target, { ...opts, rowSink: undefined }, reader), reuse: walked };
-    const rows = new IndexWriter(opts.stateDir);
+    const rows = new IndexWriter(stateDir);
     const streamTo = (t: UnitTable, format: CacheFormat) => { rows.addStreamed(t); sink(t, format); };
     const snap = await scanTree(target, { ...opts, rowSink: streamTo }, reader, undefined, (d) => rows.addRecord(d));
     return { snap: { ...snap, dirRecords: rows.records() }, reuse: walked, streamed: rows };

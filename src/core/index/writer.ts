@@ -20,7 +20,7 @@ type Piece = Uint8Array | { pos: number; len: number };
 
 /**
  * Collects a table's rows, section by section, for the index file (format.ts), and writes
- * the file. Rows come as one whole table (`addTable`, the columns referenced in place), or
+ * the file. Rows come as one whole table (`whole`, the columns referenced in place), or
  * directory by directory as a scan streams them (`addStreamed`, copied into a scratch file
  * in the state dir as they come): an index built that way never holds the whole table in
  * memory, which is what lets a first `report` build the index in the memory of one
@@ -28,15 +28,15 @@ type Piece = Uint8Array | { pos: number; len: number };
  */
 export class IndexWriter {
   private readonly pieces: Piece[][] = Array.from({ length: SECTIONS }, () => []);
-  private readonly lengths = new Float64Array(SECTIONS);
+  /** Bytes added to each section so far. */
+  private readonly lengths = new Array<number>(SECTIONS).fill(0);
   private readonly dirs: string[] = [];
   private readonly dirIds = new Map<string, number>();
   private rows = 0;
   private keyPrefixes: readonly string[] = [];
-  /** Streaming only: a buffer per section and the scratch file they are flushed to. */
+  /** Streaming only: a buffer per section, the scratch file they are flushed to, and why it could not be. */
   private buffers?: { buf: Buffer; used: number }[];
   private scratch?: { fd: number; end: number };
-
   private failed?: Error;
   /**
    * The directory records, as columns (an object per directory with its own fields and
@@ -53,9 +53,12 @@ export class IndexWriter {
    */
   constructor(private readonly stateDir = '.', private readonly spillBytes = 64 << 10) {}
 
-  /** The whole table, referenced (not copied): it must not change before `writeTo`. */
-  addTable(t: UnitTable): void {
-    this.add(t, (s, a) => this.keep(s, a));
+  /** A writer for a whole table and its records, referenced (not copied): they must not change before `writeTo`. */
+  static whole(t: UnitTable, records: readonly DirRecord[]): IndexWriter {
+    const w = new IndexWriter();
+    w.add(t, (s, a) => w.keep(s, a));
+    for (const d of records) w.addRecord(d);
+    return w;
   }
 
   /** One directory's rows (the table is then cleared): copied out, to the scratch file when a buffer fills. */
@@ -177,13 +180,12 @@ export class IndexWriter {
         capacity: rows + spareRows(rows), nameBytes: this.lengths[NAME], keyBytes: this.lengths[KEY],
       };
       if (this.lengths[KEY + 3] === 0) this.keep(KEY + 3, raw(new Uint32Array(rows)));
-      for (const c of cols) this.keep(this.pieces.push([]) - 1, raw(c));
-      // Each section's length: its bytes and the spare room after them (format.ts), rows or string bytes.
-      const table = new Float64Array(this.pieces.length);
-      table.forEach((_, s) => {
-        const room = s >= SECTIONS ? 0 : ELEMENT[s] === 0 ? spareBytes(this.lengths[s]) : spareRows(rows) * ELEMENT[s];
-        table[s] = this.sectionBytes(s) + room;
-      });
+      // Each section: its pieces, its bytes, and the spare room after them (format.ts): rows or string bytes. The records' have none.
+      const sections = [
+        ...this.pieces.map((pieces, s) => ({ pieces, bytes: this.lengths[s], room: ELEMENT[s] === 0 ? spareBytes(this.lengths[s]) : spareRows(rows) * ELEMENT[s] })),
+        ...cols.map((c) => ({ pieces: [raw(c)], bytes: c.byteLength, room: 0 })),
+      ];
+      const table = Float64Array.from(sections, (x) => x.bytes + x.room);
       const json = Buffer.from(JSON.stringify(meta));
       let pos = HEAD, sum = 0;
       const put = async (b: Uint8Array): Promise<void> => {
@@ -199,21 +201,17 @@ export class IndexWriter {
       await zeros(pad8(json.length) - json.length);
       await put(raw(table));
       const chunk = this.scratch ? Buffer.allocUnsafe(this.spillBytes) : null;
-      for (let s = 0; s < this.pieces.length; s++) {
-        for (const p of this.pieces[s]) {
+      for (const { pieces, bytes, room } of sections) {
+        for (const p of pieces) {
           if (p instanceof Uint8Array) await put(p);
           else await put(readAll(this.scratch!.fd, chunk!.subarray(0, p.len), p.pos));
         }
-        await zeros(pad8(table[s]) - this.sectionBytes(s));
+        await zeros(pad8(bytes + room) - bytes);
       }
-      await fh.write(head(json.length, this.pieces.length, pos - HEAD, sum), 0, HEAD, 0);
+      await fh.write(head(json.length, sections.length, pos - HEAD, sum), 0, HEAD, 0);
     } finally {
       this.discard();
     }
-  }
-
-  private sectionBytes(s: number): number {
-    return this.pieces[s].reduce((n, p) => n + (p instanceof Uint8Array ? p.length : p.len), 0);
   }
 
   /** Closes the scratch file (already unlinked), if any. */

@@ -49,22 +49,13 @@ export class UnitTable {
     this.f64 = Object.fromEntries(F64_COLUMNS.map((c) => [c, new Float64Array(capacity)])) as Record<F64Column, Float64Array>;
   }
 
+  /** A directory's id in `dirs`, given one if it has none. */
   internDir(rel: string): number {
-    let id = this.dirIdOf(rel);
-    if (id === undefined) {
-      id = this.dirs.length;
-      this.dirs.push(rel);
-      this.dirIds.set(rel, id);
-    }
-    return id;
-  }
-
-  /** A directory's id in `dirs`, if it has one. */
-  dirIdOf(rel: string): number | undefined {
-    // Built on first use (a table loaded from the index may never get a new row), then
-    // shared by internDir and the index writer.
+    // Built on first use: a table loaded from the index may never get a new row.
     if (this.dirIds.size < this.dirs.length) this.dirs.forEach((d, i) => this.dirIds.set(d, i));
-    return this.dirIds.get(rel);
+    let id = this.dirIds.get(rel);
+    if (id === undefined) this.dirIds.set(rel, (id = this.dirs.push(rel) - 1));
+    return id;
   }
 
   add(row: UnitRow): number {
