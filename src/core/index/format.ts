@@ -87,29 +87,44 @@ export interface RecordColumns {
  * The directory records as the file stores them: their numeric columns in path order
  * (the native reuser checks them in that order: neighbours share open ancestors), and
  * the paths they name by id: `tableDirs` (the rows' directories) first, then those of
- * records that hold no row.
+ * records that hold no row. `column(k)` makes column k when it is written, one at a time.
  */
 export function recordSections(recs: RecordColumns, tableDirs: readonly string[], tableDirIds: ReadonlyMap<string, number>) {
   const n = recs.paths.length;
-  const order = Int32Array.from({ length: n }, (_, r) => r).sort((a, b) => (recs.paths[a] < recs.paths[b] ? -1 : recs.paths[a] > recs.paths[b] ? 1 : 0));
+  const byPath = (a: number, b: number) => (recs.paths[a] < recs.paths[b] ? -1 : recs.paths[a] > recs.paths[b] ? 1 : 0);
+  const order = Int32Array.from({ length: n }, (_, r) => r).sort(byPath);
+  /** Whether a directory has a record: a binary search of the sorted paths. */
+  const hasRecord = (rel: string): boolean => {
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (recs.paths[order[mid]] < rel) lo = mid + 1; else hi = mid;
+    }
+    return lo < n && recs.paths[order[lo]] === rel;
+  };
   const paths = tableDirs.slice();
   const moreIds = new Map<string, number>();
-  const cols = recs.cols.map((c) => { const out = new Float64Array(n); for (let r = 0; r < n; r++) out[r] = c[order[r]]; return out; });
-  let hasRecord: Set<string> | undefined;
+  const ids = new Float64Array(n);
   const extraSubdirs: Record<number, string[]> = {};
   const foreignSamples: Record<number, string[]> = {};
   order.forEach((from, r) => {
     const rel = recs.paths[from];
     let id = tableDirIds.get(rel) ?? moreIds.get(rel);
     if (id === undefined) moreIds.set(rel, (id = paths.push(rel) - 1));
-    cols[0][r] = id;
+    ids[r] = id;
     // Records read in this run list their subdirs; loaded ones carry extraSubdirs.
     const read = recs.subdirs[from];
-    const extra = read ? read.filter((s) => !(hasRecord ??= new Set(recs.paths)).has(rel === '' ? s : `${rel}/${s}`)) : recs.extraSubdirs[from];
+    const extra = read ? read.filter((s) => !hasRecord(rel === '' ? s : `${rel}/${s}`)) : recs.extraSubdirs[from];
     if (extra?.length) extraSubdirs[r] = extra;
     if (recs.foreignSamples[from]) foreignSamples[r] = recs.foreignSamples[from];
   });
-  return { paths, cols, extraSubdirs, foreignSamples };
+  const column = (k: number): Float64Array => {
+    if (k === 0) return ids;
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) out[r] = recs.cols[k][order[r]];
+    return out;
+  };
+  return { paths, records: n, column, extraSubdirs, foreignSamples };
 }
 
 /** Each record's subdirectories: those with a record of their own, plus its extraSubdirs. */

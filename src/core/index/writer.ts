@@ -15,8 +15,8 @@ const SECTIONS = KEY + 4;
 /** Bytes per row of each section; 0 = string bytes (spare bytes after them, not spare rows). */
 const ELEMENT = [...F64_COLUMNS.map(() => 8), 4, 2, 1, 1, 1, 0, 4, 4, 0, 4, 4, 4];
 
-/** Where a piece of a section is: in memory (a table kept whole), or in the scratch file. */
-type Piece = Uint8Array | { pos: number; len: number };
+/** Where a piece of a section is: in memory (a table kept whole), in the scratch file, or made when written. */
+type Piece = Uint8Array | { pos: number; len: number } | (() => Uint8Array);
 
 /**
  * Collects a table's rows, section by section, for the index file (format.ts), and writes
@@ -173,7 +173,7 @@ export class IndexWriter {
       if (this.failed) throw this.failed;
       const rows = this.rows;
       const n = this.recs.paths.length;
-      const { paths, cols, extraSubdirs, foreignSamples } = recordSections({ ...this.recs, cols: this.recs.cols.map((c) => c.subarray(0, n)) }, this.dirs, this.dirIds);
+      const { paths, column, extraSubdirs, foreignSamples } = recordSections({ ...this.recs, cols: this.recs.cols.map((c) => c.subarray(0, n)) }, this.dirs, this.dirIds);
       const meta: StoredMeta = {
         ...input, version: INDEX_VERSION, rows, paths, tableDirs: this.dirs.length,
         keyPrefixes: [...this.keyPrefixes], records: n, extraSubdirs, foreignSamples,
@@ -183,7 +183,7 @@ export class IndexWriter {
       // Each section: its pieces, its bytes, and the spare room after them (format.ts): rows or string bytes. The records' have none.
       const sections = [
         ...this.pieces.map((pieces, s) => ({ pieces, bytes: this.lengths[s], room: ELEMENT[s] === 0 ? spareBytes(this.lengths[s]) : spareRows(rows) * ELEMENT[s] })),
-        ...cols.map((c) => ({ pieces: [raw(c)], bytes: c.byteLength, room: 0 })),
+        ...DIR_COLUMNS.map((_, k) => ({ pieces: [() => raw(column(k))], bytes: n * 8, room: 0 })),
       ];
       const table = Float64Array.from(sections, (x) => x.bytes + x.room);
       const json = Buffer.from(JSON.stringify(meta));
@@ -204,6 +204,7 @@ export class IndexWriter {
       for (const { pieces, bytes, room } of sections) {
         for (const p of pieces) {
           if (p instanceof Uint8Array) await put(p);
+          else if (typeof p === 'function') await put(p());
           else await put(readAll(this.scratch!.fd, chunk!.subarray(0, p.len), p.pos));
         }
         await zeros(pad8(bytes + room) - bytes);
