@@ -1,4 +1,5 @@
-import { RecencyStack, grow } from './recencyStack.js';
+import { RecencyStack } from './recencyStack.js';
+import { FollowedObjects } from './followedObjects.js';
 import { ReuseTally } from './reuseTally.js';
 import { keyHash } from './keyHash.js';
 import type { ReuseCurve } from './reuseCurve.js';
@@ -66,18 +67,10 @@ export const MAX_SAMPLED_OBJECTS = 65_536;
 const PINNED = -1;
 
 export class ReuseProfiler {
-  /** Followed objects by key. */
-  private readonly ids = new Map<string, number>();
-  /** Per object: its size (largest body) and hash/2^32. */
-  private size = new Float64Array(1024);
-  private u = new Float64Array(1024);
-  /** Requests per object until sampling first drops keys; from then on PINNED marks the pinned ones. */
-  private count = new Int32Array(1024);
+  private readonly stack = new RecencyStack(() => this.objs.length);
+  /** The followed objects; their `count` is requests until sampling first drops keys, from then on PINNED marks the pinned ones. */
+  private readonly objs = new FollowedObjects((n) => this.stack.reserve(n));
   private pinned = 0;
-  private readonly freeIds: number[] = [];
-  private nextId = 0;
-
-  private readonly stack = new RecencyStack(() => this.followed());
 
   private readonly tally = new ReuseTally();
 
@@ -99,7 +92,7 @@ export class ReuseProfiler {
 
   /** One full-body response: `bytes` of `key`'s body. */
   add(key: string, bytes: number): void {
-    const known = this.ids.get(key);
+    const known = this.objs.idOf(key);
     if (known !== undefined) return this.again(known, bytes);
     let u = 0, pi = 1;
     if (this.tally.sampled) {
@@ -108,40 +101,29 @@ export class ReuseProfiler {
       if (u >= pi) return;
     }
     if (bytes === 0) return this.record(Infinity, 0, 1 / pi);
-    const id = this.newId();
-    this.ids.set(ownCopy(key), id);
-    this.size[id] = bytes;
-    this.u[id] = u;
-    this.count[id] = 1;
+    const id = this.objs.add(key, bytes, u);
     this.objects += 1 / pi;
     this.workingSet += bytes / pi;
     this.record(Infinity, bytes, 1 / pi);
     this.place(id, pi);
-    if (this.tally.sampled && this.followed() - this.pinned > this.maxObjects) this.lowerRate();
-    else if (!this.tally.sampled && !this.opts.exact && this.followed() > (this.opts.maxExactObjects ?? MAX_EXACT_OBJECTS)) this.startSampling();
-  }
-
-  private followed(): number {
-    return this.ids.size;
-  }
-
-  private liveIds(): IterableIterator<number> {
-    return this.ids.values();
+    if (this.tally.sampled && this.objs.length - this.pinned > this.maxObjects) this.lowerRate();
+    else if (!this.tally.sampled && !this.opts.exact && this.objs.length > (this.opts.maxExactObjects ?? MAX_EXACT_OBJECTS)) this.startSampling();
   }
 
   /** A request for a followed object. */
   private again(id: number, bytes: number): void {
-    const s = this.size[id];
+    const { size, count } = this.objs;
+    const s = size[id];
     // Bytes of the distinct objects requested since x's last request (all of them sit
     // above it; estimated from the followed ones when sampled).
     const above = this.stack.above(id);
     this.stack.remove(id);
-    if (this.s0 === 0) this.count[id]++;
+    if (this.s0 === 0) count[id]++;
     if (bytes > s) {
       // A new version: this request would have been followed at its own size's odds.
       const pi = this.inclusion(id, bytes);
       this.workingSet += (bytes - s) / pi;
-      this.size[id] = bytes;
+      size[id] = bytes;
       this.record(Infinity, bytes, 1 / pi);
       return this.place(id, pi);
     }
@@ -156,7 +138,7 @@ export class ReuseProfiler {
 
   /** π: the probability that object `id` (-1: a new key) of `size` bytes is followed (1 when exact or pinned). */
   private inclusion(id: number, size: number): number {
-    if (this.rate >= 1 || (id >= 0 && this.count[id] === PINNED)) return 1;
+    if (this.rate >= 1 || (id >= 0 && this.objs.count[id] === PINNED)) return 1;
     return Math.min(1, this.rate * (1 + size / this.s0));
   }
 
@@ -168,8 +150,8 @@ export class ReuseProfiler {
   /** From exact to sampled: the reuse sizes so far become a histogram; every key gets its hash. */
   private startSampling(): void {
     this.tally.toHistogram();
-    for (const [key, id] of this.ids) this.u[id] = keyHash(key) / 2 ** 32;
-    if (this.followed() > this.maxObjects) this.lowerRate();
+    for (const [key, id] of this.objs.entries()) this.objs.u[id] = keyHash(key) / 2 ** 32;
+    if (this.objs.length > this.maxObjects) this.lowerRate();
   }
 
   /**
@@ -180,19 +162,20 @@ export class ReuseProfiler {
    * hash, so the estimates stay unbiased.
    */
   private pinTopKeys(): void {
-    const n = Math.min(this.followed(), Math.floor(this.maxObjects / 16));
+    const { count } = this.objs;
+    const n = Math.min(this.objs.length, Math.floor(this.maxObjects / 16));
     if (n === 0) return;
-    const counts = new Int32Array(this.followed());
+    const counts = new Int32Array(this.objs.length);
     let i = 0;
-    for (const id of this.liveIds()) counts[i++] = this.count[id];
+    for (const id of this.objs.idList()) counts[i++] = count[id];
     counts.sort();
     const min = Math.max(2, counts[counts.length - n]);
-    for (const id of this.liveIds()) {
-      if (this.count[id] >= min && this.pinned < n) {
-        this.count[id] = PINNED;
+    for (const id of this.objs.idList()) {
+      if (count[id] >= min && this.pinned < n) {
+        count[id] = PINNED;
         this.pinned++;
       } else {
-        this.count[id] = 0;
+        count[id] = 0;
       }
     }
   }
@@ -204,48 +187,26 @@ export class ReuseProfiler {
       this.s0 = Math.max(1, this.workingSet / this.objects);
       this.pinTopKeys();
     }
-    const priority = (id: number) => (this.count[id] === PINNED ? -1 : this.u[id] / (1 + this.size[id] / this.s0));
-    const ps = new Float64Array(this.followed() - this.pinned);
+    const { size, u, count } = this.objs;
+    const priority = (id: number) => (count[id] === PINNED ? -1 : u[id] / (1 + size[id] / this.s0));
+    const ps = new Float64Array(this.objs.length - this.pinned);
     let i = 0;
-    for (const id of this.liveIds()) if (this.count[id] !== PINNED) ps[i++] = priority(id);
+    for (const id of this.objs.idList()) if (count[id] !== PINNED) ps[i++] = priority(id);
     ps.sort();
     this.rate = Math.max(Number.MIN_VALUE, ps[Math.floor(this.maxObjects * 0.75)]);
-    for (const [key, id] of this.ids) {
+    // Dropping a key while iterating the Map is safe: a deleted entry is not visited again.
+    for (const [key, id] of this.objs.entries()) {
       if (priority(id) < this.rate) {
-        this.stack.restate(id, this.size[id] / this.inclusion(id, this.size[id]));
+        this.stack.restate(id, size[id] / this.inclusion(id, size[id]));
         continue;
       }
       this.stack.restate(id, null);
-      this.ids.delete(key);
-      this.freeIds.push(id);
+      this.objs.drop(key, id);
     }
     this.stack.compact();
   }
 
-  private newId(): number {
-    const free = this.freeIds.pop();
-    if (free !== undefined) return free;
-    const id = this.nextId++;
-    if (id === this.size.length) {
-      this.size = grow(this.size, id * 2);
-      this.u = grow(this.u, id * 2);
-      this.count = grow(this.count, id * 2);
-    }
-    this.stack.reserve(id + 1);
-    return id;
-  }
-
   private place(id: number, pi: number): void {
-    this.stack.push(id, this.size[id] / pi);
+    this.stack.push(id, this.objs.size[id] / pi);
   }
-}
-
-/**
- * A key cut out of a log line can be a V8 slice of the whole 1 MiB chunk the line came
- * from; kept as a Map key it would keep that chunk alive (the log was held in memory:
- * 330 MiB peak on 1M lines). A copy holds only its own characters.
- */
-function ownCopy(key: string): string {
-  // Concatenation then slice makes V8 flatten the pair into a new string (characters kept exactly).
-  return (' ' + key).slice(1);
 }
