@@ -71,9 +71,7 @@ export async function runReport(ctx: CliContext, dir: string, o: ReportCliOption
 
 /** The HTML page (core/html): to stdout for `-`, else replaced atomically. */
 async function writeHtml(ctx: CliContext, report: Report, now: number, o: ReportCliOptions): Promise<void> {
-  const [{ htmlReport }, { writePageFile }, { packageVersion }] = await Promise.all([
-    import('../../api/html.js'), import('../../api/html.js'), import('../version.js'),
-  ]);
+  const [{ htmlReport, writePageFile }, { packageVersion }] = await Promise.all([import('../../api/html.js'), import('../version.js')]);
   // The run log is read even with --no-index: it is not the index, and reading changes nothing.
   const stateDir = indexOptionsFrom(o, ctx.env).stateDir ?? o.stateDir ?? defaultStateDir(ctx.env);
   const page = await htmlReport(report, {
