@@ -38,9 +38,27 @@ export interface IndexInfo {
 export type IndexedSnapshot = Snapshot & { readonly index: IndexInfo };
 
 /**
+ * A scan whose index is not saved yet: `snapshot.index` says how the index was used, and
+ * `commit()` saves it and resolves to the final info (saved, unchanged or saveError).
+ * Saving neither moves nor changes rows, so a caller may plan and evict from the snapshot
+ * while it runs (prune overlaps it with the evictions' re-checks); the table must not
+ * change until it resolves. Call `commit()` exactly once.
+ */
+export interface IndexedScan {
+  readonly snapshot: IndexedSnapshot;
+  commit(): Promise<IndexInfo>;
+}
+
+/** indexedScan, saved before it returns: what report, list and the HTML report use. */
+export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<IndexedSnapshot> {
+  const { snapshot, commit } = await scanWithIndex(opts);
+  return { ...snapshot, index: await commit() };
+}
+
+/**
  * A scan that starts from the persisted index when one can be trusted, applies access
- * logs, and saves the index again. The index is only a starting point: a directory is
- * reused only if its mtime/ctime/inode and every file of its rows are unchanged, and
+ * logs, and hands back the index to save. The index is only a starting point: a directory
+ * is reused only if its mtime/ctime/inode and every file of its rows are unchanged, and
  * evict re-checks every victim before unlinking, so a stale index cannot cause a wrong
  * deletion.
  *
@@ -49,19 +67,22 @@ export type IndexedSnapshot = Snapshot & { readonly index: IndexInfo };
  * table ends empty; a run that starts from the index returns its table whole. A caller
  * that sums rows sums both: what the sink got, then `snapshot.table`.
  */
-export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<IndexedSnapshot> {
+export async function scanWithIndex(opts: ScanOptions & IndexOptions): Promise<IndexedScan> {
   const log = opts.log ?? noopLog;
   let target = await openRoot(opts);
   const reader = pickReader(opts.walker);
+  const settled = (snapshot: IndexedSnapshot): IndexedScan => ({ snapshot, commit: async () => snapshot.index });
   if (!opts.stateDir) {
     const snap = await scanTree(target, opts, reader);
-    return { ...snap, index: { used: false, reason: 'no state dir', reusedDirs: 0, readDirs: snap.dirRecords.length } };
+    return settled({ ...snap, index: { used: false, reason: 'no state dir', reusedDirs: 0, readDirs: snap.dirRecords.length } });
   }
-  const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(opts.stateDir, target.root, target.rootStat.ino, target.format);
+  const stateDir = opts.stateDir;
+  const loaded = opts.full ? { index: null, reason: '--full' } : await loadIndex(stateDir, target.root, target.rootStat.ino, target.format);
   if (!loaded.index) log.debug?.(`full scan: ${loaded.reason}`);
   // The scan starts now, with the index's checks.
   target = { ...target, startedAt: Date.now() };
-  const { snap, reuse, streamed } = await scanFrom(target, opts, opts.stateDir, reader, loaded.index);
+  const { snap, reuse, streamed } = await scanFrom(target, opts, stateDir, reader, loaded.index);
+  let handedOn = false;
   try {
     let accessLog: AccessLogResult | undefined;
     if ((opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted) {
@@ -69,18 +90,28 @@ export async function indexedScan(opts: ScanOptions & IndexOptions): Promise<Ind
     }
     const readDirs = snap.dirRecords.length - (reuse?.reusedDirs ?? 0);
     const info = { used: loaded.index !== null, reason: loaded.reason, reusedDirs: reuse?.reusedDirs ?? 0, readDirs, accessLog };
-    if (snap.interrupted) return { ...snap, index: info };
+    if (snap.interrupted) return settled({ ...snap, index: info });
     // Every directory reused and no log line read: the saved index still describes the tree
     // (the access times it holds are refreshed from the files on every run anyway).
     const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
-    if (reuse && readDirs === 0 && !logsMoved) return { ...snap, index: { ...info, unchanged: true } };
+    if (reuse && readDirs === 0 && !logsMoved) return settled({ ...snap, index: { ...info, unchanged: true } });
     // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
     const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
     markUnvouched(snap.dirRecords, snap.errors, snap.root);
     const rows = streamed ?? IndexWriter.whole(snap.table, snap.dirRecords);
-    return { ...snap, index: await write(opts.stateDir, snap, rows, info, logs, log) };
+    handedOn = true;
+    return {
+      snapshot: { ...snap, index: info },
+      commit: async () => {
+        try {
+          return await write(stateDir, snap, rows, info, logs, log);
+        } finally {
+          streamed?.discard();
+        }
+      },
+    };
   } finally {
-    streamed?.discard();
+    if (!handedOn) streamed?.discard();
   }
 }
 

@@ -1,6 +1,7 @@
 import { pickNative } from '../scan/scan.js';
 import { resolveRoot } from '../scan/root.js';
-import { indexedScan } from '../index/indexedScan.js';
+import { scanWithIndex, type IndexInfo } from '../index/indexedScan.js';
+import type { Snapshot } from '../scan/scan.js';
 import { lastUse } from '../table/recency.js';
 import { Kind } from '../table/table.js';
 import { filesystemOf } from '../report.js';
@@ -51,12 +52,27 @@ export async function prune(o: PruneOptions & { lockOwner?: LockOwner }): Promis
 }
 
 async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['log']>, manifests: ManifestSet | undefined): Promise<PruneResult> {
-  const usage = o.usage ?? 'disk';
-  const snap = await indexedScan({
+  const { snapshot: snap, commit } = await scanWithIndex({
     root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
     stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
   });
+  // The index is saved while the plan is made and its victims re-checked (native threads):
+  // a first run then costs little more than one without an index.
   const scanMs = Date.now() - t0;
+  const saved = commit();
+  try {
+    return await planAndEvict(o, snap, saved, t0, scanMs, log, manifests);
+  } finally {
+    await saved;
+  }
+}
+
+/** Plan, evict (or re-check only, in a dry run) and sum up; `saved`: the index being saved meanwhile. */
+async function planAndEvict(
+  o: PruneOptions, snap: Snapshot, saved: Promise<IndexInfo>, t0: number, scanMs: number,
+  log: NonNullable<PruneOptions['log']>, manifests: ManifestSet | undefined,
+): Promise<PruneResult> {
+  const usage = o.usage ?? 'disk';
   const now = o.now ?? Date.now();
   const t = snap.table;
   const round = o.round ?? 0;
@@ -133,6 +149,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     dryRun: o.dryRun ?? false, usage, targets, after, interrupted, skippedChanged: done.skippedChanged, errors: done.errors, filesystem: fs,
     removedDisk, guarded: plan.guarded, protectedKept: plan.protectedKept, changedDuringScan: plan.changedDuringScan,
   });
+  const index = await saved;
   const result: PruneResult = {
     root: snap.root, format: snap.format, dryRun: o.dryRun ?? false, usage,
     targets, before: { bytes, entries }, after, plan: victims,
@@ -144,7 +161,7 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     alreadyGone: done.alreadyGone, skippedChanged: done.skippedChanged, emptyDirsRemoved: done.emptyDirsRemoved,
     errors: [...snap.errors, ...done.errors],
     interrupted,
-    filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index: snap.index,
+    filesystem: fs, scanMs, firstDeletionMs, evictMs, durationMs: Date.now() - t0, index,
     ...(passes.protected ? { protected: passes.protected } : {}),
     ...(passes.gentoo ? { gentoo: passes.gentoo } : {}),
   };
