@@ -1,3 +1,4 @@
+import { interruptedExitCode } from './exitCode.js';
 /**
  * What a command may touch of the outside world. `main` builds it from `process`;
  * tests may build their own. Commands never call process.exit: they return a code.
@@ -35,7 +36,7 @@ export function processContext(): CliContext & { dispose(): void } {
     if (ac.signal.aborted) process.kill(process.pid, name);
     ctx.signalName = name;
     ctx.dispose();
-    process.once(name, () => process.exit(name === 'SIGINT' ? 130 : 143));
+    process.once(name, () => process.exit(interruptedExitCode(name)));
     ac.abort(new Error(name));
   };
   // `cachectl list | head`: the reader went away. Stop quietly, as other Unix tools do.

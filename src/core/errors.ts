@@ -30,5 +30,3 @@ export class LockHeldError extends CachectlError {
     super(message, 3);
   }
 }
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, unreachable: 4, sigint: 130, sigterm: 143 } as const;

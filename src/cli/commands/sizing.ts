@@ -6,6 +6,7 @@ import { dropPrivilegesOption, prepareRoot } from '../rootGuard.js';
 import { formatCount, parseSize, MAX_EXACT_OBJECTS, MAX_EXACT_REQUESTS, UsageError } from '../../api/common.js';
 import { defaultStateDir } from '../indexOptions.js';
 import { join } from 'node:path';
+import { interruptedExitCode } from '../exitCode.js';
 
 export interface SizingCliOptions {
   accessLog: string[];
@@ -90,7 +91,7 @@ async function runSizing(ctx: CliContext, dir: string | undefined, o: SizingCliO
   if (o.json) ctx.out(JSON.stringify(r, null, 2) + '\n');
   else ctx.out(renderSizing(r, colors(ctx, 'out')));
   for (const f of r.files) if (f.error) ctx.err(`cachectl: ${escapeControl(f.path)}: read stopped after ${f.lines} lines (${f.error})\n`);
-  if (r.interrupted) ctx.exitCode = ctx.signalName === 'SIGTERM' ? 143 : 130;
+  if (r.interrupted) ctx.exitCode = interruptedExitCode(ctx.signalName);
   else if (r.files.some((f) => f.error)) ctx.exitCode = 1;
 }
 
