@@ -20,6 +20,9 @@
 //   --runs R                    time the cachectl dry run R times, report the median (default 1)
 //   --first                     the first run of all: an empty state dir, so the timed dry run
 //                               builds and saves the index (issue #17's target: ≥ 15x htcacheclean -D)
+//   --floor                     also time the syscall floor (bench/scan-floor.c, built with cc: the
+//                               kernel calls any tool must make, on 2 threads) and `node -e 0`:
+//                               what is left of cachectl's time is its own work
 //
 // The real prune deletes half the tree, so it invalidates the tree's marker: the next
 // benchmark regenerates it.
@@ -45,6 +48,7 @@ const { values } = parseArgs({
     index: { type: 'boolean', default: false },
     first: { type: 'boolean', default: false },
     runs: { type: 'string', default: '1' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const entries = Number(values.entries);
@@ -109,6 +113,24 @@ if (!ht.timedOut) {
   htDeleted = m ? { total: +m[1], future: +m[2], expired: +m[3], fresh: +m[4] } : null;
 }
 
+// The floor: the same syscalls in C and nothing else, and node's own start-up, each the median of `runs`.
+let floor = null;
+if (values.floor) {
+  const bin = join(mkdtempSync(join(tmpdir(), 'cachectl-floor-')), 'scan-floor');
+  const cc = spawnSync('cc', ['-O2', '-pthread', join(repo, 'bench/scan-floor.c'), '-o', bin], { stdio: 'inherit' });
+  if (cc.status !== 0) throw new Error('cc could not build bench/scan-floor.c');
+  const median = async (name, cmd, args) => {
+    const rs = [];
+    for (let i = 0; i < runs; i++) rs.push(await timed(`${name} ${i + 1}/${runs}`, cmd, args));
+    return rs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs / 2)];
+  };
+  floor = {
+    syscalls: await median('syscall floor', bin, [root, '2', String(drySum.removed / drySum.before.entries)]),
+    node: await median('node start-up', process.execPath, ['-e', '0']),
+  };
+  rmSync(dirname(bin), { recursive: true, force: true });
+}
+
 let real = null;
 if (doReal) {
   invalidateTree(dir); // from here on the tree is no longer the generated one
@@ -121,18 +143,23 @@ const ratio = dry.seconds / ht.seconds; // an upper bound when htcacheclean was 
 const rows = [['command', 'seconds', 'CPU s', 'peak RSS', 'entries removed']];
 rows.push(['cachectl prune --dry-run', fmtS(dry.seconds), fmtS(dry.cpu), fmtMiB(dry.maxRss), drySum.removed]);
 rows.push(['htcacheclean -D', htText, ht.timedOut ? '-' : fmtS(ht.cpu), fmtMiB(ht.maxRss), htDeleted ? `${htDeleted.total} (${htDeleted.expired} expired, ${htDeleted.fresh} fresh)` : '-']);
+if (floor) {
+  rows.push(['syscall floor (bench/scan-floor.c, 2 threads)', fmtS(floor.syscalls.seconds), fmtS(floor.syscalls.cpu), fmtMiB(floor.syscalls.maxRss), '-']);
+  rows.push(['node -e 0', fmtS(floor.node.seconds), fmtS(floor.node.cpu), fmtMiB(floor.node.maxRss), '-']);
+}
 if (real) rows.push(['cachectl prune (real)', fmtS(real.seconds), fmtS(real.cpu), fmtMiB(real.maxRss), real.removed]);
 if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 console.log(`\n${entries} entries, ${(tree.bytes / 2 ** 20).toFixed(0)} MiB apparent, pruned to half (${half} B), ${values.cold ? 'cold' : 'warm'}${values.first ? ', first run (builds the index)' : stateDir ? ', warm index' : ', no index'}, ${info.date}, ${info.cpus} CPUs, node ${info.node}`);
 console.log(table(rows));
 console.log(`\ncachectl dry run / htcacheclean dry run: ${ht.timedOut ? `< ${fmtX(ratio)} (htcacheclean killed at ${timeout} s; it is at least ${(ht.seconds / dry.seconds).toFixed(0)}x slower)` : fmtX(ratio)}`);
 console.log(`cachectl dry run: before ${drySum.before.entries} entries / ${drySum.before.bytes} B -> after ${drySum.after.entries} / ${drySum.after.bytes} B, target met: ${drySum.targetMet}`);
+if (floor) console.log(`htcacheclean dry run / syscall floor: ${fmtX(ht.seconds / floor.syscalls.seconds)}; cachectl beyond the floor and node's start-up: ${fmtS(dry.seconds - floor.syscalls.seconds - floor.node.seconds)} s wall, ${fmtS(dry.cpu - floor.syscalls.cpu - floor.node.cpu)} s CPU`);
 if (real) console.log(`real prune: removed ${real.removed} entries in ${fmtS(real.seconds)} s (scan ${(real.scanMs / 1000).toFixed(1)} s, first deletion at ${((real.firstDeletionMs ?? 0) / 1000).toFixed(1)} s), after ${real.after.bytes} B, target met: ${real.targetMet}`);
 if (values.json) {
   writeFileSync(values.json, JSON.stringify({
     machine: info, entries, bytes: tree.bytes, limit: half, mode: values.cold ? 'cold' : 'warm',
     cachectlDryRun: { seconds: dry.seconds, cpu: dry.cpu, maxRss: dry.maxRss, ...drySum },
     htcacheclean: { seconds: ht.seconds, cpu: ht.cpu, timedOut: ht.timedOut, timeout, deleted: htDeleted },
-    ratio, real,
+    ratio, real, floor: floor && { syscalls: { seconds: floor.syscalls.seconds, cpu: floor.syscalls.cpu }, node: { seconds: floor.node.seconds, cpu: floor.node.cpu } },
   }, null, 2) + '\n');
 }

@@ -137,10 +137,10 @@ async function planAndEvict(
     const u = lastUse(t, i, o.order ?? 'atime');
     if (tail === null || u < tail) tail = u;
   }
-  const victims: Victim[] = plan.steps.map((s) => ({
-    url: t.key.get(s.row) || t.files(s.row)[0], files: t.files(s.row), bytes: s.bytes, reason: s.reason,
-    lastAccess: lastUse(t, s.row, o.order ?? 'atime'),
-  }));
+  const victims = plan.steps.map((s): Victim => {
+    const files = t.files(s.row);
+    return { url: t.key.get(s.row) || files[0], files, bytes: s.bytes, reason: s.reason, lastAccess: lastUse(t, s.row, o.order ?? 'atime') };
+  });
   const after = { bytes: bytes - removedBytes, entries: entries - removedEntries };
   if (!o.dryRun) await journalEvictions(o.stateDir, snap, done.done, now, log);
   const interrupted = done.interrupted || snap.interrupted;
