@@ -11,8 +11,6 @@
 #include <string.h>
 #include "jobs.h"
 
-napi_value cachectl_map_file(napi_env env, napi_callback_info info);
-
 // How a job answers: cb(segments), the buffer detached once cb returns (readTree,
 // readDirs); cb(status, results) (verify, evict); or run on this thread, its result (if
 // any) returned (the test hooks).
@@ -248,10 +246,9 @@ static const entry ENTRIES[] = {
 
 #define FN(name, f, data) ((napi_property_descriptor){ name, NULL, f, NULL, NULL, NULL, napi_enumerable, (void *)(data) })
 NAPI_MODULE_INIT() {
-  napi_property_descriptor props[ENTRY_COUNT + 2];
+  napi_property_descriptor props[ENTRY_COUNT + 1];
   size_t n = 0;
   for (size_t i = 0; i < ENTRY_COUNT; i++) props[n++] = FN(ENTRIES[i].name, call, &ENTRIES[i]);
-  props[n++] = FN("mapFile", cachectl_map_file, NULL);
   props[n++] = FN("layout", layout, NULL);
   napi_define_properties(env, exports, n, props);
   return exports;

@@ -37,8 +37,7 @@ static int file_unchanged(int dfd, const char *name, double size, double mtime, 
 // (chmod, utime, a header rewritten in place), and the header's bytes decide the row's
 // class: so every file is checked, the header as well as the body. If all are unchanged,
 // their access times go into the table's columns and 1 is returned; else nothing is
-// written and the directory is read again. A time equal to the stored one is not written:
-// on a mapped index that page then stays shared.
+// written and the directory is read again.
 static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows, blob *scratch) {
   const char *bytes = COL(cols, V_NAME_BYTES, const char);
   const uint32_t *start = COL(cols, V_NAME_START, const uint32_t), *len = COL(cols, V_NAME_LEN, const uint32_t);
@@ -66,7 +65,7 @@ static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows,
     }
   }
   for (uint32_t k = 0; k < rows; k++) {
-    for (int h = 0; h < 2; h++) if (atime[h][first + k] != at[2 * k + h]) atime[h][first + k] = at[2 * k + h];
+    for (int h = 0; h < 2; h++) atime[h][first + k] = at[2 * k + h];
   }
   return 1;
 }

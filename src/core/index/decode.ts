@@ -1,7 +1,5 @@
 import { crc32 } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import { codeOf } from '../native/decode.js';
-import { nativeState } from '../native/load.js';
 import { StringColumn } from '../table/strings.js';
 import { F64_COLUMNS, UnitTable, type F64Column } from '../table/table.js';
 import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, type IndexMeta, type StoredMeta } from './format.js';
@@ -15,20 +13,11 @@ import { recordsOf } from './records.js';
 export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
 type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
 
-/**
- * The whole file: a private mapping when the native addon is built (no page faults on
- * fresh memory, see native/mapfile.c), else one read.
- */
+/** The whole file, read at once: the table's columns are views into it. */
 export async function readIndexFile(path: string): Promise<DecodeResult> {
-  const native = nativeState().binding;
-  if (!native) {
-    const b = await readFile(path);
-    // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
-    return decodeIndex(b.byteOffset % 8 === 0 ? b : new Uint8Array(b));
-  }
-  const ab = native.mapFile(path);
-  if (typeof ab === 'number') throw Object.assign(new Error(`cannot map ${path}`), { code: codeOf(-ab) });
-  return decodeIndex(new Uint8Array(ab));
+  const b = await readFile(path);
+  // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
+  return decodeIndex(b.byteOffset % 8 === 0 ? b : new Uint8Array(b));
 }
 
 /** Decodes (and checks) an index held in `file`; the table's columns are views into it. */

@@ -2,8 +2,8 @@ import type { LogPositions } from '../accessLog/recency.js';
 import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
- * The persisted index: one binary file per cache root, laid out so that loading it is a
- * map (or one read) and views, with no per-row work (decode.ts). Little-endian:
+ * The persisted index: one binary file per cache root, laid out so that loading it is one
+ * read and views, with no per-row work (decode.ts). Little-endian:
  *   head (48 B): "CCIDX" | u8 version | u16 0 | u32 meta length | u32 sections | f64 body length | u32 CRC-32 of the body, 20 B 0
  *   body: meta JSON, pad to 8 | f64 byte length per section | sections, each padded to 8.
  * Sections, in order: the table's row columns (F64_COLUMNS, dir, status, kind, reason,
@@ -12,7 +12,7 @@ import type { DirRecord } from '../scan/walkTypes.js';
  * checksum) = corrupt: the caller rebuilds from a full scan.
  *
  * Row and string sections end in spare room (zeros: `capacity` rows, `nameBytes` and
- * `keyBytes` in use), so a run's new rows go into the mapped file's pages instead of a
+ * `keyBytes` in use), so a run's new rows go into the loaded file's memory instead of a
  * copy of every column. The CRC-32 guards against a damaged disk or a bug, not an
  * adversary: the state dir is root's.
  */

@@ -12,8 +12,8 @@ export type RecordSource = Pick<StoredMeta, 'paths' | 'foreignSamples' | 'extraS
  * index writer collected as a scan streamed them (writer.ts). A record is two fields and
  * accessors, not a copy of every field: an object per directory with its own fields and
  * numbers weighs ~390 bytes of heap, which counts in a run's peak memory. Writes
- * (regroup's rowStart/rowCount, an unvouched mtime) go to the columns, which are a
- * private mapping or a private copy: the file never changes.
+ * (regroup's rowStart/rowCount, an unvouched mtime) go to the columns, which are
+ * in memory: the file never changes.
  */
 export function recordsOf(meta: RecordSource, cols: Float64Array[]): DirRecord[] {
   const src: Source = { meta, cols };

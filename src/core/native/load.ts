@@ -25,8 +25,6 @@ export interface NativeBinding {
   verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, paths: PathBlock, cb: (status: number, results: Buffer) => void): void;
   /** Re-checks and unlinks a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, results: Buffer) => void): void;
-  /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
-  mapFile(path: string): ArrayBuffer | number;
   /** The sizes, offsets and values of native/abi.h this binary was built with (./abi.ts, LAYOUT). */
   layout(): Layout;
 }

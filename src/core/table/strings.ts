@@ -126,7 +126,7 @@ export class StringColumn {
   }
 
   /**
-   * A column over `parts` in place (views into the mapped index file): loading costs
+   * A column over `parts` in place (views into the loaded index file): loading costs
    * nothing per row. The first push or set copies what it must grow.
    */
   static fromParts(encoding: 'latin1' | 'utf8', sharePrefixes: boolean, p: StringParts): StringColumn {

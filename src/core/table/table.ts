@@ -142,7 +142,7 @@ export class UnitTable {
       const out = spare && spare.length >= n ? spare : new Float64Array(Math.max(1024, n));
       for (let k = 0; k < n; k++) out[k] = col[perm[k]];
       this.f64[c] = out;
-      // A view into the mapped index is not ours to reuse as scratch.
+      // A view into the loaded index file is not ours to reuse as scratch.
       spare = col.byteOffset === 0 && col.length === col.buffer.byteLength / 8 ? col : null;
     }
     this.kind = gather(this.kind, (k) => new Uint8Array(k));
