@@ -44,8 +44,8 @@ enum { HEADER_NONE = 0, HEADER_READ = 1, HEADER_FAILED = 2 };
 // A header is read this far at most; the JS side reads a longer one itself.
 #define HEADER_BYTES 4096
 
-// readTree and readDirs answer with segments, one per directory: this head, the
-// directory's path below the job's top ('' = the top), padded to 8, its pack, padded to 8.
+// readDirs answers with segments, one per directory: this head, the
+// directory's path below the request's directory ('' = that one), padded to 8, its pack, padded to 8.
 typedef struct { uint32_t size, rel_len; } abi_segment; // size: the whole segment
 
 // Every request (readDirs, verify, evict): this head, then `count` items.

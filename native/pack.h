@@ -1,5 +1,5 @@
 // Building the buffers of abi.h in growing memory: a directory's pack, and segments of
-// packs (readTree, readDirs). Allocation failure aborts: a scan cannot go on without memory.
+// packs (readDirs). Allocation failure aborts: a scan cannot go on without memory.
 #ifndef CACHECTL_PACK_H
 #define CACHECTL_PACK_H
 #include <stddef.h>

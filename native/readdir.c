@@ -1,5 +1,5 @@
-// Directories of a cache read into packs (abi.h) on libuv's thread pool: a batch of single
-// directories (readDirs), or one and everything below it (readTree).
+// Directories of a cache read into packs (abi.h) on libuv's thread pool (readDirs): a batch
+// of directories, each alone or with everything below it.
 //
 // Why native: a full scan needs five syscalls per entry (lstat of both files, open/read/
 // close of the header); through node's async fs each also costs a request object, a
@@ -41,7 +41,7 @@ static int noatime_denied = 0;
 // deleting it between our getdents and fstatat). One-shot.
 struct cachectl_fault cachectl_fault;
 
-// A directory is matched by its absolute path; inside readTree it is opened by name, so
+// A directory is matched by its absolute path; inside a subtree it is opened by name, so
 // a fault path ending in "/name" matches too.
 static int matches(const char *name, const char *want) {
   if (strcmp(name, want) == 0) return 1;

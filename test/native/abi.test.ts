@@ -50,7 +50,6 @@ describe.skipIf(!binaries)('the native boundary\'s schema', () => {
   test('only the test build has the test hooks', () => {
     expect(Object.keys(binaries!.production).filter((k) => k.startsWith('_') || k.endsWith('Sync'))).toEqual([]);
     expect(typeof binaries!.test._fault).toBe('function');
-    expect(typeof binaries!.test.readDirSync).toBe('function');
   });
 });
 
@@ -79,7 +78,7 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
       { abs: join(base, 'c'), dev: st('c').dev, ino: st('c').ino },
     ]);
     // The answer is detached once the callback returns: decoded inside it.
-    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readDirs(request, true, (b) => cb(segments(b))));
+    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readDirs(request, true, false, (b) => cb(segments(b))));
     expect(got.map((s) => [s.rel, s.dir.status])).toEqual([['', 0], ['', constants.errno.ELOOP], ['', constants.errno.ENOENT], ['', 0]]);
     const a = got[0].dir;
     const { size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev } = st('a/y.data');
@@ -88,15 +87,17 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
     expect(got[3].dir.subdirs.map((s) => [s.name, s.stat.ino])).toEqual([['d', st('c/d').ino]]);
   });
 
-  test('readTree: one segment per directory, named below the top, depth first', async () => {
+  test('readDirs of subtrees: one segment per directory, named below the directory asked for, depth first', async () => {
     const base = await tempDir();
-    for (const d of ['p/q/r', 'p/s']) await mkdir(join(base, d), { recursive: true });
-    const st = lstatSync(join(base, 'p'));
-    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readTree(join(base, 'p'), st.dev, st.ino, false, (b) => cb(segments(b))));
+    for (const d of ['p/q/r', 'p/s', 't/u']) await mkdir(join(base, d), { recursive: true });
+    const st = (p: string) => lstatSync(join(base, p));
+    const request = encodeReadDirs(['p', 't'].map((p) => ({ abs: join(base, p), dev: st(p).dev, ino: st(p).ino })));
+    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readDirs(request, false, true, (b) => cb(segments(b))));
     const rels = got.map((s) => s.rel);
     expect(rels[0]).toBe('');
-    expect([...rels].sort()).toEqual(['', 'q', 'q/r', 's']);
+    expect([...rels.slice(0, 4)].sort()).toEqual(['', 'q', 'q/r', 's']);
     expect(rels.indexOf('q/r')).toBe(rels.indexOf('q') + 1);
+    expect(rels.slice(4)).toEqual(['', 'u']);
   });
 
   test('verify: each directory by path id, its rows by range, its answer in request order; access times written into the table', async () => {

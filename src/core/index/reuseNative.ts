@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { NativeBinding, PathBlock, VerifyRows } from '../native/load.js';
 import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } from '../native/abi.js';
 import { codeOf } from '../native/decode.js';
-import { readDirs, readTree } from '../scan/walkNative.js';
+import { readDirs } from '../scan/walkNative.js';
 import { drain } from '../scan/drain.js';
 import type { UnitTable } from '../table/table.js';
 import type { DirRecord, DirToRead, WalkError } from '../scan/walkTypes.js';
@@ -97,7 +97,7 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
       for (let i = 0; i < changed.length; i += READ_BATCH) jobs.push(changed.slice(i, i + READ_BATCH));
       const known = handledBy(recs, state);
       const onSubdir = (d: DirToRead) => { if (!known(d.rel)) jobs.push(d); };
-      return drain(jobs, JOBS, o.signal, (job, done) => (Array.isArray(job) ? readDirs(native, o, job, onSubdir, done) : readTree(native, o, job, done)));
+      return drain(jobs, JOBS, o.signal, (job, done) => (Array.isArray(job) ? readDirs(native, o, job, done, onSubdir) : readDirs(native, o, [job], done)));
     },
   };
   return r;

@@ -64,7 +64,7 @@ export function viewsOf(b: Buffer): { buf: Buffer; f64: Float64Array; i32: Int32
   return { buf, f64: new Float64Array(buffer, byteOffset, length >>> 3), i32: new Int32Array(buffer, byteOffset, length >>> 2), u32: new Uint32Array(buffer, byteOffset, length >>> 2) };
 }
 
-/** Each segment of a readTree/readDirs answer: the directory's path below the job's top ('' = the top) and its pack. */
+/** Each segment of a readDirs answer: the directory's path below the request's directory ('' = that one) and its pack. */
 export function forEachSegment(buf: Buffer, each: (rel: string, pack: Buffer) => void): void {
   for (let at = 0; at < buf.length;) {
     const size = buf.readUInt32LE(at + SEGMENT.segmentSize);

@@ -17,10 +17,11 @@ export interface PathBlock { bytes: Uint8Array; start: Uint32Array; len: Uint32A
 
 /** The functions of native/addon.c. Requests and answers: native/abi.h, read and written by ./abi.ts. */
 export interface NativeBinding {
-  /** A directory and its whole subtree in one thread-pool job: one segment per directory. */
-  readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (segments: Buffer) => void): void;
-  /** Several directories, each pinned to its dev/inode, in one job: one segment each, in order. */
-  readDirs(request: Buffer, readHeaders: boolean, cb: (segments: Buffer) => void): void;
+  /**
+   * Several directories, each pinned to its dev/inode, in one thread-pool job, in order: one
+   * segment each, followed with `subtree` by one per directory below it, depth first.
+   */
+  readDirs(request: Buffer, readHeaders: boolean, subtree: boolean, cb: (segments: Buffer) => void): void;
   /** Checks a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
   verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, paths: PathBlock, cb: (status: number, results: Buffer) => void): void;
   /** Re-checks and unlinks a batch of units below `root` (native/evict.c); status 0 or the root's errno. */

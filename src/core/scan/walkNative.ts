@@ -17,23 +17,22 @@ export function nativeWalk(native: NativeBinding): Walk {
   return async (o) => {
     if (o.signal?.aborted) return false;
     const subtrees: DirToRead[] = [];
-    await new Promise<void>((done) => readDirs(native, o, [{ rel: '', stat: o.rootStat }], (d) => subtrees.push(d), done));
-    return drain(subtrees, o.concurrency ?? 4, o.signal, (d, done) => readTree(native, o, d, done));
+    await new Promise<void>((done) => readDirs(native, o, [{ rel: '', stat: o.rootStat }], done, (d) => subtrees.push(d)));
+    return drain(subtrees, o.concurrency ?? 4, o.signal, (d, done) => readDirs(native, o, [d], done));
   };
 }
 
-/** A directory and its whole subtree, in one job. */
-export function readTree(native: NativeBinding, o: WalkOptions, top: DirToRead, done: () => void): void {
-  // Segments below the top come without a stat of their own (decodeDir has it).
-  const where = (sub: string) => (sub === '' ? top : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null });
-  native.readTree(join(o.root, top.rel), top.stat.dev, top.stat.ino, o.readHeaders, (segments) => emitAll(o, segments, done, where));
-}
-
-/** Several directories in one job, each alone: their subdirectories go to `onSubdir`. */
-export function readDirs(native: NativeBinding, o: WalkOptions, dirs: readonly DirToRead[], onSubdir: (d: DirToRead) => void, done: () => void): void {
+/**
+ * Several directories in one job: each alone, its subdirectories handed to `onSubdir`,
+ * or without `onSubdir` each with its whole subtree.
+ */
+export function readDirs(native: NativeBinding, o: WalkOptions, dirs: readonly DirToRead[], done: () => void, onSubdir?: (d: DirToRead) => void): void {
   const request = encodeReadDirs(dirs.map((d) => ({ abs: join(o.root, d.rel), dev: d.stat.dev, ino: d.stat.ino })));
-  let k = 0;
-  native.readDirs(request, o.readHeaders, (segments) => emitAll(o, segments, done, () => dirs[k++], onSubdir));
+  // A segment named '' is the next directory asked for; the others are below it and come
+  // without a stat of their own (decodeDir has it).
+  let k = 0, top = dirs[0];
+  const where = (sub: string) => (sub === '' ? (top = dirs[k++]) : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null });
+  native.readDirs(request, o.readHeaders, !onSubdir, (segments) => emitAll(o, segments, done, where, onSubdir));
 }
 
 /**
