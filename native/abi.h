@@ -25,7 +25,6 @@ typedef struct {
   uint32_t others;         // symlinks, sockets, fifos, devices: never followed
   uint32_t vanished;       // gone between getdents and fstatat
   uint32_t entries;
-  uint32_t noatime_denied; // O_NOATIME was refused (EPERM) at least once
   uint32_t entry_bytes;    // the entries' area; the header bytes follow it
   abi_stat dir;
 } abi_dir_head;
@@ -101,7 +100,6 @@ enum { FAULT_NONE = 0, FAULT_DIR = 1, FAULT_STAT = 2, FAULT_OPEN = 3 };
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "others", others)                                         \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "vanished", vanished)                                     \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "entries", entries)                                       \
-  ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "noatimeDenied", noatime_denied)                          \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "entryBytes", entry_bytes)                                \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "dir", dir)                                               \
   X("ENTRY", "size", sizeof(abi_entry)) ABI_FIELD(X, "ENTRY", abi_entry, "type", type)             \

@@ -198,7 +198,7 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
   pack p;
   pack_init(&p, dfd < 0 ? errno : 0, &dst);
   if (dfd >= 0) list_fd(&p, dfd, read_headers);
-  size_t pos = pack_segment(&p, rel, __atomic_load_n(&noatime_denied, __ATOMIC_RELAXED), out);
+  size_t pos = pack_segment(&p, rel, out);
   if (dfd < 0) return;
   // The subdirectories, from the pack's copy in `out`, by offset: reading them grows (and
   // moves) `out`.

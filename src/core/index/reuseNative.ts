@@ -4,6 +4,7 @@ import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } fro
 import { codeOf } from '../native/decode.js';
 import { readDirs } from '../scan/walkNative.js';
 import { drain } from '../scan/drain.js';
+import { inSlices } from '../pool.js';
 import type { UnitTable } from '../table/table.js';
 import type { DirRecord, DirToRead, WalkError } from '../scan/walkTypes.js';
 import { DIR_COLUMNS } from './format.js';
@@ -51,6 +52,8 @@ function verifyRows(t: UnitTable): VerifyRows {
  */
 export async function reuseNative(native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, signal?: AbortSignal): Promise<Reuse | 'full-scan'> {
   const recs = prev.meta.dirs;
+  // Saved in path order (format.ts, recordSections), which handledBy's binary search needs.
+  if (!recs.every((d, k) => k === 0 || recs[k - 1].rel <= d.rel)) return 'full-scan';
   const cols = Object.fromEntries(DIR_COLUMNS.map((c, i) => [c, prev.meta.dirColumns[i]])) as unknown as VerifyDirs & Record<string, Float64Array>;
   // Per record, what the check found: one byte each, not an object per directory.
   const state = new Uint8Array(recs.length).fill(UNCHECKED);
@@ -59,11 +62,8 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
   const paths = pathBlock(prev.meta.dirPaths);
   // Records in saved order (by path), VERIFY_BATCH per job: neighbours share their open
   // ancestors in native/dirwalk.c.
-  const batches: [number, number][] = [];
-  for (let from = 0; from < recs.length; from += VERIFY_BATCH) batches.unshift([from, Math.min(recs.length, from + VERIFY_BATCH)]);
   let rootError: string | undefined;
-  await drain(batches, JOBS, signal, ([from, to], done) => {
-    if (rootError) return done();
+  await inSlices(recs.length, { jobs: JOBS, batch: VERIFY_BATCH, signal }, (from, to) => new Promise<void | false>((done) => {
     native.verify(root, rootIno, encodeVerify(cols, from, to), verifyRows(prev.table), paths, (status, out) => {
       if (status !== 0) rootError ??= codeOf(status);
       const v = viewsOf(out);
@@ -74,9 +74,9 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
         if (r.state === VerifyState.Error) errors.push({ path: join(root, recs[k].rel), code: codeOf(r.err) });
         if (r.state === VerifyState.Changed) changed.push({ rel: recs[k].rel, stat: { dev: r.dev, ino: r.ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 } });
       }
-      done();
+      done(rootError ? false : undefined);
     });
-  });
+  }));
   if (!rootError && !signal?.aborted && changed.length > recs.length * FULL_SCAN_SHARE) return 'full-scan';
 
   const r: Reuse = {
@@ -105,26 +105,18 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
 
 /**
  * Whether an indexed directory at `rel` was found in place (unchanged, changed and queued,
- * or unreadable and reported): by binary search over the records, which the index keeps
- * sorted by path (checked; sorted here if not). Only subdirectories of changed
- * directories are looked up: a set of every path would cost more than the lookups.
+ * or unreadable and reported): by binary search over the records, sorted by path. Only
+ * subdirectories of changed directories are looked up: a set of every path would cost
+ * more than the lookups.
  */
 function handledBy(recs: readonly DirRecord[], state: Uint8Array): (rel: string) => boolean {
-  let byPath: ArrayLike<number> | undefined;
-  const sorted = (): ArrayLike<number> => {
-    const ids = Uint32Array.from(recs, (_d, k) => k);
-    if (recs.every((d, k) => k === 0 || recs[k - 1].rel <= d.rel)) return ids;
-    return Array.from(ids).sort((a, b) => (recs[a].rel < recs[b].rel ? -1 : recs[a].rel > recs[b].rel ? 1 : 0));
-  };
   return (rel) => {
-    byPath ??= sorted();
-    let lo = 0, hi = byPath.length;
+    let lo = 0, hi = recs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (recs[byPath[mid]].rel < rel) lo = mid + 1; else hi = mid;
+      if (recs[mid].rel < rel) lo = mid + 1; else hi = mid;
     }
-    if (lo === byPath.length || recs[byPath[lo]].rel !== rel) return false;
-    const st = state[byPath[lo]];
+    const st = lo < recs.length && recs[lo].rel === rel ? state[lo] : UNCHECKED;
     return st !== VerifyState.Gone && st !== UNCHECKED;
   };
 }

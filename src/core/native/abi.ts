@@ -9,7 +9,7 @@ import type { UnitTable } from '../table/table.js';
  * test/native/abi.test.ts checks both builds.
  */
 export const STAT = { size: 56, fileSize: 0, blocks: 8, atimeMs: 16, mtimeMs: 24, ctimeMs: 32, ino: 40, dev: 48 } as const;
-export const DIR_HEAD = { size: 80, status: 0, others: 4, vanished: 8, entries: 12, noatimeDenied: 16, entryBytes: 20, dir: 24 } as const;
+export const DIR_HEAD = { size: 80, status: 0, others: 4, vanished: 8, entries: 12, entryBytes: 16, dir: 24 } as const;
 export const ENTRY = { size: 72, type: 0, header: 1, nameLen: 2, err: 4, headerOff: 8, headerLen: 12, stat: 16 } as const;
 export const SEGMENT = { size: 8, segmentSize: 0, relLen: 4 } as const;
 export const REQUEST = { size: 8, count: 0 } as const;

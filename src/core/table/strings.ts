@@ -101,14 +101,7 @@ export class StringColumn {
   copyTo(i: number, to: Buffer, at: number): number {
     const p = this.sharePrefixes ? this.pre[i] : 0;
     const n = p === 0 ? 0 : to.write(this.prefixes[p - 1], at, this.encoding);
-    const s = this.start[i], l = this.len[i];
-    // A file stem is a few dozen bytes: a loop beats Buffer#copy's call into C++ there.
-    if (l <= 64) {
-      const b = this.bytes, d = at + n;
-      for (let k = 0; k < l; k++) to[d + k] = b[s + k];
-      return n + l;
-    }
-    return n + this.bytes.copy(to, at + n, s, s + l);
+    return n + this.bytes.copy(to, at + n, this.start[i], this.start[i] + this.len[i]);
   }
 
   lengthOf(i: number): number {

@@ -124,11 +124,7 @@ export class UnitTable {
     return t;
   }
 
-  /**
-   * Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped.
-   * Each column is written into a spare one and the old column becomes the next spare
-   * (every fresh page costs a page fault when first touched).
-   */
+  /** Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped. */
   permute(perm: Int32Array): void {
     const n = perm.length;
     const gather = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(col: T, make: (k: number) => T): T => {
@@ -136,15 +132,7 @@ export class UnitTable {
       for (let k = 0; k < n; k++) out[k] = col[perm[k]];
       return out;
     };
-    let spare: Float64Array | null = null;
-    for (const c of F64_COLUMNS) {
-      const col = this.f64[c];
-      const out = spare && spare.length >= n ? spare : new Float64Array(Math.max(1024, n));
-      for (let k = 0; k < n; k++) out[k] = col[perm[k]];
-      this.f64[c] = out;
-      // A view into the loaded index file is not ours to reuse as scratch.
-      spare = col.byteOffset === 0 && col.length === col.buffer.byteLength / 8 ? col : null;
-    }
+    for (const c of F64_COLUMNS) this.f64[c] = gather(this.f64[c], (k) => new Float64Array(k));
     this.kind = gather(this.kind, (k) => new Uint8Array(k));
     this.reason = gather(this.reason, (k) => new Uint8Array(k));
     this.flags = gather(this.flags, (k) => new Uint8Array(k));
