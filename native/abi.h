@@ -55,9 +55,9 @@ static inline uint32_t abi_count(const char *req) { abi_request h; memcpy(&h, re
 // follows, padded to 8.
 typedef struct { double dev, ino; uint32_t path_len, pad; } abi_read_item;
 
-// verify: a directory of the index, named by its id in the paths block, with the
-// mtime/ctime/inode it had and its rows [first_row, first_row + rows) of the table.
-typedef struct { double mtime, ctime, ino; uint32_t first_row, rows, path_id, pad; } abi_verify_item;
+// verify: a directory of the index, with the mtime/ctime/inode it had and its rows
+// [first_row, first_row + rows) of the table; its path below the root follows, padded to 8.
+typedef struct { double mtime, ctime, ino; uint32_t first_row, rows, path_len, pad; } abi_verify_item;
 // ... and the answer, per item: VERIFY_*, errno, and the directory as it is now.
 typedef struct { int32_t state, err; double dev, ino; } abi_verify_result;
 enum { VERIFY_SAME = 0, VERIFY_CHANGED = 1, VERIFY_GONE = 2, VERIFY_ERROR = 3 };
@@ -117,7 +117,7 @@ enum { FAULT_NONE = 0, FAULT_DIR = 1, FAULT_STAT = 2, FAULT_OPEN = 3 };
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "ino", ino)                                         \
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "firstRow", first_row)                              \
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "rows", rows)                                       \
-  ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "pathId", path_id)                                  \
+  ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "pathLen", path_len)                                  \
   X("VERIFY_RESULT", "size", sizeof(abi_verify_result))                                            \
   ABI_FIELD(X, "VERIFY_RESULT", abi_verify_result, "state", state)                                 \
   ABI_FIELD(X, "VERIFY_RESULT", abi_verify_result, "err", err)                                     \

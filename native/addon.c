@@ -18,7 +18,7 @@ enum { ANSWER_SEGMENTS, ANSWER_STATUS, ANSWER_RETURN };
 typedef struct {
   const char *name, *usage;
   // One letter per argument: s string, d number, b boolean, r request (a Buffer, copied),
-  // R/P verify's row columns/path block (held in place), f callback.
+  // R verify's row columns (held in place), f callback.
   const char *args;
   napi_async_execute_callback exec;
   int answer;
@@ -92,21 +92,18 @@ static char *copy_buffer(napi_env env, napi_value v, size_t *len) {
   return copy;
 }
 
-// The columns verify reads (jobs.h, verify_cols) that are properties of `obj`: the row
-// columns of its `rows` object, or the path columns of its `paths` object.
-static int hold_columns(napi_env env, napi_value obj, int rows, job *j) {
+// The columns verify reads (jobs.h, verify_cols): properties of `obj`.
+static int hold_columns(napi_env env, napi_value obj, job *j) {
   static const struct { const char *name; napi_typedarray_type type; } want[V_COLUMNS] = {
     [V_NAME_BYTES] = { "nameBytes", napi_uint8_array }, [V_NAME_START] = { "nameStart", napi_uint32_array },
     [V_NAME_LEN] = { "nameLen", napi_uint32_array }, [V_FLAGS] = { "flags", napi_uint8_array },
     [V_DATA_SIZE] = { "dataSize", napi_float64_array }, [V_HDR_SIZE] = { "hdrSize", napi_float64_array },
     [V_CHANGED] = { "changed", napi_float64_array }, [V_DATA_ATIME] = { "dataAtime", napi_float64_array },
     [V_HDR_ATIME] = { "hdrAtime", napi_float64_array }, [V_DATA_MTIME] = { "dataMtime", napi_float64_array },
-    [V_HDR_MTIME] = { "hdrMtime", napi_float64_array }, [V_PATH_BYTES] = { "bytes", napi_uint8_array },
-    [V_PATH_START] = { "start", napi_uint32_array }, [V_PATH_LEN] = { "len", napi_uint32_array },
+    [V_HDR_MTIME] = { "hdrMtime", napi_float64_array },
   };
-  size_t *n = rows ? &j->cols.rows : &j->cols.paths;
-  *n = (size_t)-1;
-  for (int i = rows ? 0 : V_PATH_BYTES; i < (rows ? V_PATH_BYTES : V_COLUMNS); i++) {
+  j->cols.rows = (size_t)-1;
+  for (int i = 0; i < V_COLUMNS; i++) {
     column *c = &j->cols.c[i];
     napi_value v;
     napi_typedarray_type got;
@@ -114,8 +111,8 @@ static int hold_columns(napi_env env, napi_value obj, int rows, job *j) {
     if (napi_get_named_property(env, obj, want[i].name, &v) != napi_ok ||
         napi_get_typedarray_info(env, v, &got, &c->len, &c->data, NULL, NULL) != napi_ok || got != want[i].type ||
         napi_create_reference(env, v, 1, &j->refs[i]) != napi_ok) return 0;
-    // The byte columns are indexed through the others: every other column bounds the count.
-    if (i != V_NAME_BYTES && i != V_PATH_BYTES && c->len < *n) *n = c->len;
+    // The name bytes are indexed through the others: every other column bounds the count.
+    if (i != V_NAME_BYTES && c->len < j->cols.rows) j->cols.rows = c->len;
   }
   return 1;
 }
@@ -166,7 +163,7 @@ static napi_value call(napi_env env, napi_callback_info info) {
       case 'd': ok = napi_get_value_double(env, argv[i], &j->num[nums++]) == napi_ok; break;
       case 'b': ok = napi_get_value_bool(env, argv[i], &b) == napi_ok, j->flag[flags++] = b; break;
       case 'r': ok = (j->request = copy_buffer(env, argv[i], &j->request_len)) && j->request_len >= sizeof(abi_request); break;
-      case 'R': case 'P': ok = hold_columns(env, argv[i], e->args[i] == 'R', j); break;
+      case 'R': ok = hold_columns(env, argv[i], j); break;
       case 'f': ok = napi_typeof(env, argv[i], &t) == napi_ok && t == napi_function, cb = argv[i]; break;
     }
   }
@@ -220,7 +217,7 @@ static void exec_set_fault(napi_env env, void *data) {
 
 static const entry ENTRIES[] = {
   { "readDirs", "readDirs(request, readHeaders, subtree, cb)", "rbbf", exec_read_dirs, ANSWER_SEGMENTS },
-  { "verify", "verify(root, rootIno, request, rows, paths, cb)", "sdrRPf", exec_verify, ANSWER_STATUS },
+  { "verify", "verify(root, rootIno, request, rows, cb)", "sdrRf", exec_verify, ANSWER_STATUS },
   { "evict", "evict(root, rootIno, request, dryRun, cb)", "sdrbf", exec_evict, ANSWER_STATUS },
 #ifdef CACHECTL_TEST_HOOKS
   { "_fault", "_fault(op, name, errno)", "dsd", exec_set_fault, ANSWER_RETURN },

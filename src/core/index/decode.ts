@@ -7,8 +7,8 @@ import { recordsOf } from './records.js';
 
 /**
  * A loaded index's meta also holds the records' numeric columns (DIR_COLUMNS order) that
- * `dirs` read from, and the paths their `path` column names by id: verify's path mode
- * fills its requests from them without a string or getter per directory (reuseNative.ts).
+ * `dirs` read from, and the paths their `path` column names by id: verify's requests are
+ * filled from them without a getter per directory (reuseNative.ts).
  */
 export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
 type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };

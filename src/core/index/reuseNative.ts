@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { NativeBinding, PathBlock, VerifyRows } from '../native/load.js';
+import type { NativeBinding, VerifyRows } from '../native/load.js';
 import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } from '../native/abi.js';
 import { codeOf } from '../native/decode.js';
 import { readDirs } from '../scan/walkNative.js';
@@ -18,18 +18,6 @@ const JOBS = 4;
 /** Share of the index's directories found changed past which a full scan is cheaper. */
 const FULL_SCAN_SHARE = 0.5;
 const UNCHECKED = 255;
-
-/** The index's directory paths as one block, by id (verify names directories so: no string per directory). */
-function pathBlock(paths: readonly string[]): PathBlock {
-  const start = new Uint32Array(paths.length);
-  const len = new Uint32Array(paths.length);
-  for (let id = 0, at = 0; id < paths.length; id++) {
-    start[id] = at;
-    len[id] = Buffer.byteLength(paths[id]);
-    at += len[id] + 1;
-  }
-  return { bytes: Buffer.from(paths.join('\0')), start, len };
-}
 
 /** The table's row columns verify reads (by name: the other columns are passed and ignored), and writes access times into. */
 function verifyRows(t: UnitTable): VerifyRows {
@@ -59,12 +47,11 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
   const state = new Uint8Array(recs.length).fill(UNCHECKED);
   const changed: DirToRead[] = [];
   const errors: WalkError[] = [];
-  const paths = pathBlock(prev.meta.dirPaths);
   // Records in saved order (by path), VERIFY_BATCH per job: neighbours share their open
   // ancestors in native/dirwalk.c.
   let rootError: string | undefined;
   await inSlices(recs.length, { jobs: JOBS, batch: VERIFY_BATCH, signal }, (from, to) => new Promise<void | false>((done) => {
-    native.verify(root, rootIno, encodeVerify(cols, from, to), verifyRows(prev.table), paths, (status, out) => {
+    native.verify(root, rootIno, encodeVerify(cols, prev.meta.dirPaths, from, to), verifyRows(prev.table), (status, out) => {
       if (status !== 0) rootError ??= codeOf(status);
       const v = viewsOf(out);
       for (let k = from; k < to && !rootError; k++) {

@@ -14,7 +14,7 @@ export const ENTRY = { size: 72, type: 0, header: 1, nameLen: 2, err: 4, headerO
 export const SEGMENT = { size: 8, segmentSize: 0, relLen: 4 } as const;
 export const REQUEST = { size: 8, count: 0 } as const;
 export const READ_ITEM = { size: 24, dev: 0, ino: 8, pathLen: 16 } as const;
-export const VERIFY_ITEM = { size: 40, mtimeMs: 0, ctimeMs: 8, ino: 16, firstRow: 24, rows: 28, pathId: 32 } as const;
+export const VERIFY_ITEM = { size: 40, mtimeMs: 0, ctimeMs: 8, ino: 16, firstRow: 24, rows: 28, pathLen: 32 } as const;
 export const VERIFY_RESULT = { size: 24, state: 0, err: 4, dev: 8, ino: 16 } as const;
 export const EVICT_ITEM = { size: 24, atime: 0, changed: 8, dirLen: 16, stemLen: 18, flags: 20 } as const;
 export const EVICT_RESULT = { size: 8, outcome: 0, removed: 1, gone: 2, failed: 3, err: 4 } as const;
@@ -107,17 +107,21 @@ export function encodeReadDirs(dirs: readonly { abs: string; dev: number; ino: n
 /** A directory of the index as verify reads it: its columns (DIR_COLUMNS) at record k. */
 export interface VerifyDirs { mtimeMs: Float64Array; ctimeMs: Float64Array; ino: Float64Array; rowStart: Float64Array; rowCount: Float64Array; path: Float64Array }
 
-/** verify's request: records [from, to) of the index's directories. */
-export function encodeVerify(dirs: VerifyDirs, from: number, to: number): Buffer {
-  const b = request(REQUEST.size + VERIFY_ITEM.size * (to - from), to - from);
+/** verify's request: records [from, to) of the index's directories, each with its path (`paths`, by id). */
+export function encodeVerify(dirs: VerifyDirs, paths: readonly string[], from: number, to: number): Buffer {
+  let size = REQUEST.size;
+  for (let k = from; k < to; k++) size += align8(VERIFY_ITEM.size + Buffer.byteLength(paths[dirs.path[k]]));
+  const b = request(size, to - from);
   const { f64, u32 } = viewsOf(b);
-  for (let k = from, at = REQUEST.size; k < to; k++, at += VERIFY_ITEM.size) {
+  for (let k = from, at = REQUEST.size; k < to; k++) {
     f64[(at + VERIFY_ITEM.mtimeMs) >>> 3] = dirs.mtimeMs[k];
     f64[(at + VERIFY_ITEM.ctimeMs) >>> 3] = dirs.ctimeMs[k];
     f64[(at + VERIFY_ITEM.ino) >>> 3] = dirs.ino[k];
     u32[(at + VERIFY_ITEM.firstRow) >>> 2] = dirs.rowStart[k];
     u32[(at + VERIFY_ITEM.rows) >>> 2] = dirs.rowCount[k];
-    u32[(at + VERIFY_ITEM.pathId) >>> 2] = dirs.path[k];
+    const n = b.write(paths[dirs.path[k]], at + VERIFY_ITEM.size);
+    u32[(at + VERIFY_ITEM.pathLen) >>> 2] = n;
+    at += align8(VERIFY_ITEM.size + n);
   }
   return b;
 }

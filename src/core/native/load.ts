@@ -12,8 +12,6 @@ export interface VerifyRows {
   dataSize: Float64Array; hdrSize: Float64Array; changed: Float64Array; dataAtime: Float64Array; hdrAtime: Float64Array;
   dataMtime: Float64Array; hdrMtime: Float64Array;
 }
-/** The index's directory paths, one block: path id k is bytes[start[k], start[k] + len[k]). */
-export interface PathBlock { bytes: Uint8Array; start: Uint32Array; len: Uint32Array }
 
 /** The functions of native/addon.c. Requests and answers: native/abi.h, read and written by ./abi.ts. */
 export interface NativeBinding {
@@ -23,7 +21,7 @@ export interface NativeBinding {
    */
   readDirs(request: Buffer, readHeaders: boolean, subtree: boolean, cb: (segments: Buffer) => void): void;
   /** Checks a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
-  verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, paths: PathBlock, cb: (status: number, results: Buffer) => void): void;
+  verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, cb: (status: number, results: Buffer) => void): void;
   /** Re-checks and unlinks a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, results: Buffer) => void): void;
   /** The sizes, offsets and values of native/abi.h this binary was built with (./abi.ts, LAYOUT). */
