@@ -1,11 +1,5 @@
-import { DIR_COLUMNS, type StoredMeta } from './format.js';
+import { DIR_COLUMNS, type RecordSource } from './format.js';
 import type { DirRecord } from '../scan/walkTypes.js';
-
-/** What records are read from besides their numeric columns (DIR_COLUMNS order; `path` is an id into `paths`). */
-export type RecordSource = Pick<StoredMeta, 'paths' | 'foreignSamples' | 'extraSubdirs' | 'records'> & {
-  /** Subdirectories as read, where there are any (a loaded index has none: see DirRecord.subdirs). */
-  readonly subdirs?: Record<number, string[]>;
-};
 
 /**
  * Directory records read from columns when asked: those of a loaded index, and those an

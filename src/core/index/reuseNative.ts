@@ -7,7 +7,7 @@ import { drain } from '../scan/drain.js';
 import { inSlices } from '../pool.js';
 import type { UnitTable } from '../table/table.js';
 import type { DirRecord, DirToRead, WalkError } from '../scan/walkTypes.js';
-import { DIR_COLUMNS } from './format.js';
+import { DIR_COLUMNS, sortedIndexOf } from './format.js';
 import type { LoadedIndex } from './store.js';
 import type { Reuse } from './reuse.js';
 
@@ -98,12 +98,7 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
  */
 function handledBy(recs: readonly DirRecord[], state: Uint8Array): (rel: string) => boolean {
   return (rel) => {
-    let lo = 0, hi = recs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (recs[mid].rel < rel) lo = mid + 1; else hi = mid;
-    }
-    const st = lo < recs.length && recs[lo].rel === rel ? state[lo] : UNCHECKED;
-    return st !== VerifyState.Gone && st !== UNCHECKED;
+    const k = sortedIndexOf(recs.length, (i) => recs[i].rel, rel);
+    return k >= 0 && state[k] !== VerifyState.Gone && state[k] !== UNCHECKED;
   };
 }
