@@ -5,7 +5,7 @@ import { encodeReadDirs, forEachSegment } from '../native/abi.js';
 import { codeOf, decodeDir, type DecodedDir } from '../native/decode.js';
 import { readHeader } from './readHeader.js';
 import { drain } from './drain.js';
-import type { DirToRead, FileStat, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
+import type { DirToRead, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
 
 /**
  * The native walker: the root alone, then a whole subtree per thread-pool job below it
@@ -28,30 +28,21 @@ export function nativeWalk(native: NativeBinding): Walk {
  */
 export function readDirs(native: NativeBinding, o: WalkOptions, dirs: readonly DirToRead[], done: () => void, onSubdir?: (d: DirToRead) => void): void {
   const request = encodeReadDirs(dirs.map((d) => ({ abs: join(o.root, d.rel), dev: d.stat.dev, ino: d.stat.ino })));
-  // A segment named '' is the next directory asked for; the others are below it and come
-  // without a stat of their own (decodeDir has it).
-  let k = 0, top = dirs[0];
-  const where = (sub: string) => (sub === '' ? (top = dirs[k++]) : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null });
-  native.readDirs(request, o.readHeaders, !onSubdir, (segments) => emitAll(o, segments, done, where, onSubdir));
-}
-
-/**
- * Hands on every directory of a reply (one segment each; `where` names it from the
- * segment's path below the job's directory), then calls `done`.
- */
-function emitAll(o: WalkOptions, segments: Buffer, done: () => void, where: (sub: string) => { rel: string; stat: FileStat | null }, onSubdir?: (d: DirToRead) => void): void {
-  let waiting = 1;
-  const settle = (): void => { if (--waiting === 0) done(); };
-  forEachSegment(segments, (sub, pack) => {
-    waiting++;
-    const { rel, stat } = where(sub);
-    emit(o, decodeDir(pack), rel, stat, onSubdir, settle);
+  native.readDirs(request, o.readHeaders, !onSubdir, (segments) => {
+    let waiting = 1, k = 0, top = '';
+    const settle = (): void => { if (--waiting === 0) done(); };
+    // A segment named '' is the next directory asked for; the others are below it.
+    forEachSegment(segments, (sub, pack) => {
+      waiting++;
+      const rel = sub === '' ? (top = dirs[k++].rel) : top === '' ? sub : `${top}/${sub}`;
+      emit(o, decodeDir(pack), rel, onSubdir, settle);
+    });
+    settle();
   });
-  settle();
 }
 
-/** Hands one decoded directory on in the walker's shapes. */
-function emit(o: WalkOptions, d: DecodedDir, rel: string, dirStat: FileStat | null, onSubdir: ((d: DirToRead) => void) | undefined, done: () => void): void {
+/** Hands one decoded directory on in the walker's shapes, then calls `done`. */
+function emit(o: WalkOptions, d: DecodedDir, rel: string, onSubdir: ((d: DirToRead) => void) | undefined, done: () => void): void {
   const abs = join(o.root, rel);
   if (d.status !== 0) {
     if (d.status === constants.errno.ENOENT) o.onVanished();
@@ -65,7 +56,7 @@ function emit(o: WalkOptions, d: DecodedDir, rel: string, dirStat: FileStat | nu
   if (onSubdir) for (const s of d.subdirs) onSubdir({ rel: rel === '' ? s.name : `${rel}/${s.name}`, stat: s.stat });
   const { files, longHeaders } = d;
   const finish = (): void => {
-    o.onDir({ rel, stat: d.stat ?? dirStat, files, subdirs, others: d.others });
+    o.onDir({ rel, stat: d.stat, files, subdirs, others: d.others });
     done();
   };
   if (longHeaders.length === 0) return finish();
