@@ -13,16 +13,11 @@ import { recordsOf } from './records.js';
 export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
 type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
 
-/** The whole file, read at once: the table's columns are views into it. */
+/** Reads (and checks) the index file, whole: the table's columns are views into it. */
 export async function readIndexFile(path: string): Promise<DecodeResult> {
-  const b = await readFile(path);
+  const read = await readFile(path);
   // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
-  return decodeIndex(b.byteOffset % 8 === 0 ? b : new Uint8Array(b));
-}
-
-/** Decodes (and checks) an index held in `file`; the table's columns are views into it. */
-function decodeIndex(file: Uint8Array): DecodeResult {
-  const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const b = read.byteOffset % 8 === 0 ? read : Buffer.from(new Uint8Array(read).buffer);
   if (b.length < 6 || !b.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
   if (b[5] !== INDEX_VERSION) return { ok: false, reason: `index version ${b[5]}, expected ${INDEX_VERSION}` };
   if (b.length < HEAD) return { ok: false, reason: 'truncated index' };
@@ -39,13 +34,13 @@ function decodeIndex(file: Uint8Array): DecodeResult {
   }
   // Past the checksum the file is ours as written; the checks below guard a bug, not a disk.
   let at = HEAD + pad8(jsonLen);
-  const lens = new Float64Array(file.buffer, file.byteOffset + at, count);
+  const lens = new Float64Array(b.buffer, b.byteOffset + at, count);
   at += count * 8;
   let next = 0;
   type View = Float64Array | Uint32Array | Uint16Array | Uint8Array;
   const take = <T extends View>(Type: { new (buf: ArrayBuffer, off: number, len: number): T; BYTES_PER_ELEMENT: number }): T => {
     const len = lens[next++];
-    const v = new Type(file.buffer as ArrayBuffer, file.byteOffset + at, len / Type.BYTES_PER_ELEMENT);
+    const v = new Type(b.buffer as ArrayBuffer, b.byteOffset + at, len / Type.BYTES_PER_ELEMENT);
     at += pad8(len);
     return v;
   };
