@@ -152,25 +152,20 @@ export class StringColumn {
     }
     this.start = start; this.len = len; this.pre = pre;
     this.length = n;
-    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
+    if (live * 2 < this.used) this.compact();
   }
 
-  /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */
-  compact(map: Int32Array): void {
+  /** Copies the rows' bytes together, dropping those no row holds any more. */
+  compact(): void {
     const out = Buffer.allocUnsafe(Math.max(1024, this.used));
-    let w = 0, at = 0;
+    let at = 0;
     for (let i = 0; i < this.length; i++) {
-      if (map[i] < 0) continue;
       this.bytes.copy(out, at, this.start[i], this.start[i] + this.len[i]);
-      this.start[w] = at;
-      this.len[w] = this.len[i];
-      if (this.sharePrefixes) this.pre[w] = this.pre[i];
+      this.start[i] = at;
       at += this.len[i];
-      w++;
     }
     this.bytes = out;
     this.used = at;
-    this.length = w;
   }
 
   private reserve(rows: number, bytes: number): void {
