@@ -33,7 +33,6 @@ export const DIR_COLUMNS = [
   'foreignFiles', 'foreignBytes', 'foreignDisk', 'others',
 ] as const;
 
-
 export interface IndexMeta {
   version: number;
   root: string;
@@ -75,9 +74,6 @@ export type RecordSource = Pick<StoredMeta, 'paths' | 'foreignSamples' | 'extraS
 
 export const pad8 = (n: number) => (n + 7) & ~7;
 export const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-const parentOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
-const baseOf = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 
 /**
  * The directory records as the file stores them: their numeric columns in path order
@@ -130,7 +126,8 @@ export function childrenOf(dirs: readonly DirRecord[]): Map<string, string[]> {
   const m = new Map<string, string[]>(dirs.map((d) => [d.rel, d.subdirs?.slice() ?? d.extraSubdirs?.slice() ?? []]));
   for (const d of dirs) {
     if (d.rel === '' || d.subdirs) continue;
-    m.get(parentOf(d.rel))?.push(baseOf(d.rel));
+    const cut = d.rel.lastIndexOf('/');
+    m.get(d.rel.slice(0, Math.max(0, cut)))?.push(d.rel.slice(cut + 1));
   }
   return m;
 }
