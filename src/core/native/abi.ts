@@ -21,7 +21,7 @@ export const EVICT_RESULT = { size: 8, outcome: 0, removed: 1, gone: 2, failed: 
 
 export const enum EntryType { File = 1, Dir = 2, Error = 3 }
 export const enum HeaderState { None = 0, Read = 1, Failed = 2 }
-/** A header is read this far at most; a longer one is read by the caller. */
+/** A header is read this far at first (most are < 1 KiB: struct and key in one read); a longer one, again. */
 export const HEADER_BYTES = 4096;
 export const enum VerifyState { Same = 0, Changed = 1, Gone = 2, Error = 3 }
 export const enum EvictOutcome { Done = 0, Changed = 1, Error = 2, DirGone = 3 }
