@@ -43,8 +43,8 @@ enum { HEADER_NONE = 0, HEADER_READ = 1, HEADER_FAILED = 2 };
 // A header is read this far at most; the JS side reads a longer one itself.
 #define HEADER_BYTES 4096
 
-// readDirs answers with segments, one per directory: this head, the
-// directory's path below the request's directory ('' = that one), padded to 8, its pack, padded to 8.
+// readDirs answers with segments, one per directory: this head, the directory's path
+// below the directory asked for ('' = that one), padded to 8, its pack, padded to 8.
 typedef struct { uint32_t size, rel_len; } abi_segment; // size: the whole segment
 
 // Every request (readDirs, verify, evict): this head, then `count` items.
@@ -117,7 +117,7 @@ enum { FAULT_NONE = 0, FAULT_DIR = 1, FAULT_STAT = 2, FAULT_OPEN = 3 };
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "ino", ino)                                         \
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "firstRow", first_row)                              \
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "rows", rows)                                       \
-  ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "pathLen", path_len)                                  \
+  ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "pathLen", path_len)                                \
   X("VERIFY_RESULT", "size", sizeof(abi_verify_result))                                            \
   ABI_FIELD(X, "VERIFY_RESULT", abi_verify_result, "state", state)                                 \
   ABI_FIELD(X, "VERIFY_RESULT", abi_verify_result, "err", err)                                     \
