@@ -1,6 +1,6 @@
 {
   "variables": {
-    "native_sources": ["native/addon.c", "native/readdir.c", "native/pack.c", "native/evict.c", "native/dirwalk.c", "native/verify.c", "native/mapfile.c"]
+    "native_sources": ["native/addon.c", "native/readdir.c", "native/pack.c", "native/evict.c", "native/dirwalk.c", "native/verify.c"]
   },
   "target_defaults": {
     "sources": ["<@(native_sources)"],

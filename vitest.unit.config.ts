@@ -13,7 +13,7 @@ export default defineConfig({
     include: [
       'test/core/**/*.test.ts', 'test/native/**/*.test.ts', 'test/prune/**/*.test.ts', 'test/scan/**/*.test.ts', 'test/list/match.test.ts',
       'test/compat/parse.test.ts', 'test/schedule/{log,promFile,scheduler,schedulerWatch}.test.ts',
-      'test/index/{index,mapFile,pruneRecency,regroup,spareRows,streamedIndex}.test.ts', 'test/accessLog/*.test.ts',
+      'test/index/{index,loadedIndex,pruneRecency,regroup,spareRows,streamedIndex}.test.ts', 'test/accessLog/*.test.ts',
       'test/hardening/{headerFuzz,lockFaults,rootVanish,treeFallback}.test.ts',
       'test/html/{escape,model,page,runLog}.test.ts',
       'test/gentoo/{manifests,judge}.test.ts',

@@ -25,7 +25,6 @@ typedef struct {
   uint32_t others;         // symlinks, sockets, fifos, devices: never followed
   uint32_t vanished;       // gone between getdents and fstatat
   uint32_t entries;
-  uint32_t noatime_denied; // O_NOATIME was refused (EPERM) at least once
   uint32_t entry_bytes;    // the entries' area; the header bytes follow it
   abi_stat dir;
 } abi_dir_head;
@@ -44,8 +43,8 @@ enum { HEADER_NONE = 0, HEADER_READ = 1, HEADER_FAILED = 2 };
 // A header is read this far at most; the JS side reads a longer one itself.
 #define HEADER_BYTES 4096
 
-// readTree and readDirs answer with segments, one per directory: this head, the
-// directory's path below the job's top ('' = the top), padded to 8, its pack, padded to 8.
+// readDirs answers with segments, one per directory: this head, the directory's path
+// below the directory asked for ('' = that one), padded to 8, its pack, padded to 8.
 typedef struct { uint32_t size, rel_len; } abi_segment; // size: the whole segment
 
 // Every request (readDirs, verify, evict): this head, then `count` items.
@@ -56,9 +55,9 @@ static inline uint32_t abi_count(const char *req) { abi_request h; memcpy(&h, re
 // follows, padded to 8.
 typedef struct { double dev, ino; uint32_t path_len, pad; } abi_read_item;
 
-// verify: a directory of the index, named by its id in the paths block, with the
-// mtime/ctime/inode it had and its rows [first_row, first_row + rows) of the table.
-typedef struct { double mtime, ctime, ino; uint32_t first_row, rows, path_id, pad; } abi_verify_item;
+// verify: a directory of the index, with the mtime/ctime/inode it had and its rows
+// [first_row, first_row + rows) of the table; its path below the root follows, padded to 8.
+typedef struct { double mtime, ctime, ino; uint32_t first_row, rows, path_len, pad; } abi_verify_item;
 // ... and the answer, per item: VERIFY_*, errno, and the directory as it is now.
 typedef struct { int32_t state, err; double dev, ino; } abi_verify_result;
 enum { VERIFY_SAME = 0, VERIFY_CHANGED = 1, VERIFY_GONE = 2, VERIFY_ERROR = 3 };
@@ -101,7 +100,6 @@ enum { FAULT_NONE = 0, FAULT_DIR = 1, FAULT_STAT = 2, FAULT_OPEN = 3 };
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "others", others)                                         \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "vanished", vanished)                                     \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "entries", entries)                                       \
-  ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "noatimeDenied", noatime_denied)                          \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "entryBytes", entry_bytes)                                \
   ABI_FIELD(X, "DIR_HEAD", abi_dir_head, "dir", dir)                                               \
   X("ENTRY", "size", sizeof(abi_entry)) ABI_FIELD(X, "ENTRY", abi_entry, "type", type)             \
@@ -119,7 +117,7 @@ enum { FAULT_NONE = 0, FAULT_DIR = 1, FAULT_STAT = 2, FAULT_OPEN = 3 };
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "ino", ino)                                         \
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "firstRow", first_row)                              \
   ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "rows", rows)                                       \
-  ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "pathId", path_id)                                  \
+  ABI_FIELD(X, "VERIFY_ITEM", abi_verify_item, "pathLen", path_len)                                \
   X("VERIFY_RESULT", "size", sizeof(abi_verify_result))                                            \
   ABI_FIELD(X, "VERIFY_RESULT", abi_verify_result, "state", state)                                 \
   ABI_FIELD(X, "VERIFY_RESULT", abi_verify_result, "err", err)                                     \

@@ -11,17 +11,14 @@
 #include <string.h>
 #include "jobs.h"
 
-napi_value cachectl_map_file(napi_env env, napi_callback_info info);
-
-// How a job answers: cb(segments), the buffer detached once cb returns (readTree,
-// readDirs); cb(status, results) (verify, evict); or run on this thread, its result (if
-// any) returned (the test hooks).
+// How a job answers: cb(segments), the buffer detached once cb returns (readDirs);
+// cb(status, results) (verify, evict); or run on this thread, nothing returned (the test hook).
 enum { ANSWER_SEGMENTS, ANSWER_STATUS, ANSWER_RETURN };
 
 typedef struct {
   const char *name, *usage;
   // One letter per argument: s string, d number, b boolean, r request (a Buffer, copied),
-  // R/P verify's row columns/path block (held in place), f callback.
+  // R verify's row columns (held in place), f callback.
   const char *args;
   napi_async_execute_callback exec;
   int answer;
@@ -32,24 +29,16 @@ typedef struct {
   const entry *entry;
   napi_async_work work;
   napi_ref cb;
-  char *path;          // readTree: the top; verify, evict: the cache root
+  char *path;          // verify, evict: the cache root
   char *request;       // readDirs, verify, evict (abi.h)
   size_t request_len;
-  double num[2];       // readTree: dev, ino; verify, evict: the root's inode
-  int flag;            // readHeaders; evict: dryRun
+  double num[2];       // verify, evict: the root's inode
+  int flag[2];         // readDirs: readHeaders, subtree; evict: dryRun
   verify_cols cols;    // verify: the columns it reads in place,
   napi_ref refs[V_COLUMNS]; // referenced for the job's life
   blob out;
   int status;
 } job;
-
-static void exec_read_tree(napi_env env, void *data) {
-  job *j = data;
-  cachectl_read_tree(&j->out, j->path, j->num[0], j->num[1], j->flag, 1);
-  // A subtree's packs are built in this pool thread's malloc arena; without a trim the
-  // arenas keep that memory after the job.
-  malloc_trim(0);
-}
 
 static void exec_read_dirs(napi_env env, void *data) {
   job *j = data;
@@ -60,10 +49,13 @@ static void exec_read_dirs(napi_env env, void *data) {
     if (at + sizeof item + item.path_len > j->request_len) break;
     char *path = strndup(j->request + at + sizeof item, item.path_len);
     if (!path) abort();
-    cachectl_read_tree(&j->out, path, item.dev, item.ino, j->flag, 0);
+    cachectl_read_tree(&j->out, path, item.dev, item.ino, j->flag[0], j->flag[1]);
     free(path);
     at += ABI_ALIGN(sizeof item + item.path_len);
   }
+  // A subtree's packs are built in this pool thread's malloc arena; without a trim the
+  // arenas keep that memory after the job.
+  if (j->flag[1]) malloc_trim(0);
 }
 
 static void exec_verify(napi_env env, void *data) {
@@ -77,7 +69,7 @@ static void exec_evict(napi_env env, void *data) {
   j->out.len = (size_t)n * sizeof(abi_evict_result);
   j->out.buf = calloc(n ? n : 1, sizeof(abi_evict_result));
   if (!j->out.buf) abort();
-  j->status = cachectl_evict(j->path, j->num[0], j->request, j->request_len, j->flag, (abi_evict_result *)j->out.buf);
+  j->status = cachectl_evict(j->path, j->num[0], j->request, j->request_len, j->flag[0], (abi_evict_result *)j->out.buf);
 }
 
 static char *get_string(napi_env env, napi_value v) {
@@ -100,21 +92,18 @@ static char *copy_buffer(napi_env env, napi_value v, size_t *len) {
   return copy;
 }
 
-// The columns verify reads (jobs.h, verify_cols) that are properties of `obj`: the row
-// columns of its `rows` object, or the path columns of its `paths` object.
-static int hold_columns(napi_env env, napi_value obj, int rows, job *j) {
+// The columns verify reads (jobs.h, verify_cols): properties of `obj`.
+static int hold_columns(napi_env env, napi_value obj, job *j) {
   static const struct { const char *name; napi_typedarray_type type; } want[V_COLUMNS] = {
     [V_NAME_BYTES] = { "nameBytes", napi_uint8_array }, [V_NAME_START] = { "nameStart", napi_uint32_array },
     [V_NAME_LEN] = { "nameLen", napi_uint32_array }, [V_FLAGS] = { "flags", napi_uint8_array },
     [V_DATA_SIZE] = { "dataSize", napi_float64_array }, [V_HDR_SIZE] = { "hdrSize", napi_float64_array },
     [V_CHANGED] = { "changed", napi_float64_array }, [V_DATA_ATIME] = { "dataAtime", napi_float64_array },
     [V_HDR_ATIME] = { "hdrAtime", napi_float64_array }, [V_DATA_MTIME] = { "dataMtime", napi_float64_array },
-    [V_HDR_MTIME] = { "hdrMtime", napi_float64_array }, [V_PATH_BYTES] = { "bytes", napi_uint8_array },
-    [V_PATH_START] = { "start", napi_uint32_array }, [V_PATH_LEN] = { "len", napi_uint32_array },
+    [V_HDR_MTIME] = { "hdrMtime", napi_float64_array },
   };
-  size_t *n = rows ? &j->cols.rows : &j->cols.paths;
-  *n = (size_t)-1;
-  for (int i = rows ? 0 : V_PATH_BYTES; i < (rows ? V_PATH_BYTES : V_COLUMNS); i++) {
+  j->cols.rows = (size_t)-1;
+  for (int i = 0; i < V_COLUMNS; i++) {
     column *c = &j->cols.c[i];
     napi_value v;
     napi_typedarray_type got;
@@ -122,8 +111,8 @@ static int hold_columns(napi_env env, napi_value obj, int rows, job *j) {
     if (napi_get_named_property(env, obj, want[i].name, &v) != napi_ok ||
         napi_get_typedarray_info(env, v, &got, &c->len, &c->data, NULL, NULL) != napi_ok || got != want[i].type ||
         napi_create_reference(env, v, 1, &j->refs[i]) != napi_ok) return 0;
-    // The byte columns are indexed through the others: every other column bounds the count.
-    if (i != V_NAME_BYTES && i != V_PATH_BYTES && c->len < *n) *n = c->len;
+    // The name bytes are indexed through the others: every other column bounds the count.
+    if (i != V_NAME_BYTES && c->len < j->cols.rows) j->cols.rows = c->len;
   }
   return 1;
 }
@@ -159,31 +148,29 @@ static void done(napi_env env, napi_status status, void *data) {
 
 static napi_value call(napi_env env, napi_callback_info info) {
   const entry *e;
-  napi_value argv[6], cb = NULL, out = NULL, label;
+  napi_value argv[6], cb = NULL, label;
   size_t argc = 6; // missing arguments are undefined, and fail their checks
   if (napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&e) != napi_ok) return NULL;
   job *j = calloc(1, sizeof *j);
   if (!j) abort();
   j->entry = e;
-  int ok = 1, nums = 0;
+  int ok = 1, nums = 0, flags = 0;
   for (int i = 0; ok && e->args[i]; i++) {
     napi_valuetype t;
     bool b;
     switch (e->args[i]) {
       case 's': ok = (j->path = get_string(env, argv[i])) != NULL; break;
       case 'd': ok = napi_get_value_double(env, argv[i], &j->num[nums++]) == napi_ok; break;
-      case 'b': ok = napi_get_value_bool(env, argv[i], &b) == napi_ok, j->flag = b; break;
+      case 'b': ok = napi_get_value_bool(env, argv[i], &b) == napi_ok, j->flag[flags++] = b; break;
       case 'r': ok = (j->request = copy_buffer(env, argv[i], &j->request_len)) && j->request_len >= sizeof(abi_request); break;
-      case 'R': case 'P': ok = hold_columns(env, argv[i], e->args[i] == 'R', j); break;
+      case 'R': ok = hold_columns(env, argv[i], j); break;
       case 'f': ok = napi_typeof(env, argv[i], &t) == napi_ok && t == napi_function, cb = argv[i]; break;
     }
   }
   if (!ok) {
     napi_throw_type_error(env, NULL, e->usage);
   } else if (e->answer == ANSWER_RETURN) {
-    void *copy;
     e->exec(env, j);
-    if (j->out.buf) napi_create_buffer_copy(env, j->out.len, j->out.buf, &copy, &out);
   } else if (napi_create_reference(env, cb, 1, &j->cb) == napi_ok && napi_create_string_utf8(env, e->name, NAPI_AUTO_LENGTH, &label) == napi_ok &&
              napi_create_async_work(env, NULL, label, e->exec, done, j, &j->work) == napi_ok && napi_queue_async_work(env, j->work) == napi_ok) {
     return NULL;
@@ -193,7 +180,7 @@ static napi_value call(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, msg);
   }
   free_job(env, j);
-  return out;
+  return NULL;
 }
 
 // layout(): abi.h's sizes, offsets and values as { group: { name: value } }, for the loader
@@ -219,12 +206,6 @@ static napi_value layout(napi_env env, napi_callback_info info) {
 }
 
 #ifdef CACHECTL_TEST_HOOKS
-// readDirSync(path, dev, ino, readHeaders): one directory as one segment, on this thread.
-static void exec_read_dir(napi_env env, void *data) {
-  job *j = data;
-  cachectl_read_tree(&j->out, j->path, j->num[0], j->num[1], j->flag, 0);
-}
-
 // _fault(op, name, errno): see readdir.c. op 0 clears.
 static void exec_set_fault(napi_env env, void *data) {
   job *j = data;
@@ -235,12 +216,10 @@ static void exec_set_fault(napi_env env, void *data) {
 #endif
 
 static const entry ENTRIES[] = {
-  { "readTree", "readTree(path, dev, ino, readHeaders, cb)", "sddbf", exec_read_tree, ANSWER_SEGMENTS },
-  { "readDirs", "readDirs(request, readHeaders, cb)", "rbf", exec_read_dirs, ANSWER_SEGMENTS },
-  { "verify", "verify(root, rootIno, request, rows, paths, cb)", "sdrRPf", exec_verify, ANSWER_STATUS },
+  { "readDirs", "readDirs(request, readHeaders, subtree, cb)", "rbbf", exec_read_dirs, ANSWER_SEGMENTS },
+  { "verify", "verify(root, rootIno, request, rows, cb)", "sdrRf", exec_verify, ANSWER_STATUS },
   { "evict", "evict(root, rootIno, request, dryRun, cb)", "sdrbf", exec_evict, ANSWER_STATUS },
 #ifdef CACHECTL_TEST_HOOKS
-  { "readDirSync", "readDirSync(path, dev, ino, readHeaders)", "sddb", exec_read_dir, ANSWER_RETURN },
   { "_fault", "_fault(op, name, errno)", "dsd", exec_set_fault, ANSWER_RETURN },
 #endif
 };
@@ -248,10 +227,9 @@ static const entry ENTRIES[] = {
 
 #define FN(name, f, data) ((napi_property_descriptor){ name, NULL, f, NULL, NULL, NULL, napi_enumerable, (void *)(data) })
 NAPI_MODULE_INIT() {
-  napi_property_descriptor props[ENTRY_COUNT + 2];
+  napi_property_descriptor props[ENTRY_COUNT + 1];
   size_t n = 0;
   for (size_t i = 0; i < ENTRY_COUNT; i++) props[n++] = FN(ENTRIES[i].name, call, &ENTRIES[i]);
-  props[n++] = FN("mapFile", cachectl_map_file, NULL);
   props[n++] = FN("layout", layout, NULL);
   napi_define_properties(env, exports, n, props);
   return exports;

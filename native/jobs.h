@@ -9,15 +9,14 @@
 // A typed array's memory, held by the job (addon.c keeps a reference until it is done).
 typedef struct { void *data; size_t len; } column;
 
-// What verify reads in place: the table's row columns and the index's directory paths
-// (src/core/native/abi.ts, VerifyRows and PathBlock, names them alike). The access time
-// columns are written: the main thread leaves the table alone while a verify job runs.
+// What verify reads in place: the table's row columns (src/core/native/load.ts, VerifyRows,
+// names them alike). The access time columns are written: the main thread leaves the
+// table alone while a verify job runs.
 enum { V_NAME_BYTES, V_NAME_START, V_NAME_LEN, V_FLAGS, V_DATA_SIZE, V_HDR_SIZE, V_CHANGED, V_DATA_ATIME,
-       V_HDR_ATIME, V_DATA_MTIME, V_HDR_MTIME, V_PATH_BYTES, V_PATH_START, V_PATH_LEN, V_COLUMNS };
+       V_HDR_ATIME, V_DATA_MTIME, V_HDR_MTIME, V_COLUMNS };
 typedef struct {
   column c[V_COLUMNS];
-  size_t rows;  // rows every row column has (the shortest)
-  size_t paths; // paths the start and len columns both have
+  size_t rows; // rows every row column has (the shortest)
 } verify_cols;
 
 /** The directory at `path`, pinned to dev/inode (< 0: unchecked), and with `subtree` everything

@@ -72,9 +72,8 @@ void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_
   blob_append(&p->headers, bytes, n);
 }
 
-size_t pack_segment(pack *p, const char *rel, int noatime_denied, blob *out) {
+size_t pack_segment(pack *p, const char *rel, blob *out) {
   abi_dir_head *head = pack_head(p);
-  head->noatime_denied = noatime_denied ? 1 : 0;
   head->entry_bytes = (uint32_t)(p->entries.len - sizeof *head);
   size_t start = out->len;
   abi_segment seg = { 0, (uint32_t)strlen(rel) };

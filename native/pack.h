@@ -1,5 +1,5 @@
 // Building the buffers of abi.h in growing memory: a directory's pack, and segments of
-// packs (readTree, readDirs). Allocation failure aborts: a scan cannot go on without memory.
+// packs (readDirs). Allocation failure aborts: a scan cannot go on without memory.
 #ifndef CACHECTL_PACK_H
 #define CACHECTL_PACK_H
 #include <stddef.h>
@@ -28,5 +28,5 @@ size_t pack_entry(pack *p, int type, const char *name, size_t len, const struct 
 void pack_header_result(pack *p, size_t entry, int err, const char *bytes, size_t n);
 /** Appends the finished pack to `out` as one segment (see abi.h) and frees it; returns
  *  where the pack is in `out`. */
-size_t pack_segment(pack *p, const char *rel, int noatime_denied, blob *out);
+size_t pack_segment(pack *p, const char *rel, blob *out);
 #endif

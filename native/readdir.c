@@ -1,5 +1,5 @@
-// Directories of a cache read into packs (abi.h) on libuv's thread pool: a batch of single
-// directories (readDirs), or one and everything below it (readTree).
+// Directories of a cache read into packs (abi.h) on libuv's thread pool (readDirs): a batch
+// of directories, each alone or with everything below it.
 //
 // Why native: a full scan needs five syscalls per entry (lstat of both files, open/read/
 // close of the header); through node's async fs each also costs a request object, a
@@ -41,7 +41,7 @@ static int noatime_denied = 0;
 // deleting it between our getdents and fstatat). One-shot.
 struct cachectl_fault cachectl_fault;
 
-// A directory is matched by its absolute path; inside readTree it is opened by name, so
+// A directory is matched by its absolute path; inside a subtree it is opened by name, so
 // a fault path ending in "/name" matches too.
 static int matches(const char *name, const char *want) {
   if (strcmp(name, want) == 0) return 1;
@@ -198,7 +198,7 @@ static void tree_at(blob *out, int at, const char *name, const char *rel, double
   pack p;
   pack_init(&p, dfd < 0 ? errno : 0, &dst);
   if (dfd >= 0) list_fd(&p, dfd, read_headers);
-  size_t pos = pack_segment(&p, rel, __atomic_load_n(&noatime_denied, __ATOMIC_RELAXED), out);
+  size_t pos = pack_segment(&p, rel, out);
   if (dfd < 0) return;
   // The subdirectories, from the pack's copy in `out`, by offset: reading them grows (and
   // moves) `out`.

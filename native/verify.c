@@ -2,9 +2,8 @@
 // (src/core/index/reuseNative.ts): is each directory still the one the index describes
 // (same inode, mtime and ctime: httpd renames into place and unlinks, so any store or
 // removal changes them), and is every file of its rows still the file the index saw?
-// Items and answers: abi.h, verify. Directory paths come from the paths block and file
-// names from the table's name column, both read in place (building them as strings in
-// JS, per directory and per file, cost more than the checks).
+// Items and answers: abi.h, verify. File names come from the table's name column, read in
+// place (building them as strings in JS, per file, cost more than the checks).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -37,8 +36,7 @@ static int file_unchanged(int dfd, const char *name, double size, double mtime, 
 // (chmod, utime, a header rewritten in place), and the header's bytes decide the row's
 // class: so every file is checked, the header as well as the body. If all are unchanged,
 // their access times go into the table's columns and 1 is returned; else nothing is
-// written and the directory is read again. A time equal to the stored one is not written:
-// on a mapped index that page then stays shared.
+// written and the directory is read again.
 static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows, blob *scratch) {
   const char *bytes = COL(cols, V_NAME_BYTES, const char);
   const uint32_t *start = COL(cols, V_NAME_START, const uint32_t), *len = COL(cols, V_NAME_LEN, const uint32_t);
@@ -66,7 +64,7 @@ static int check_rows(verify_cols *cols, int dfd, uint32_t first, uint32_t rows,
     }
   }
   for (uint32_t k = 0; k < rows; k++) {
-    for (int h = 0; h < 2; h++) if (atime[h][first + k] != at[2 * k + h]) atime[h][first + k] = at[2 * k + h];
+    for (int h = 0; h < 2; h++) atime[h][first + k] = at[2 * k + h];
   }
   return 1;
 }
@@ -75,21 +73,17 @@ int cachectl_verify(const char *root, double root_ino, const char *req, size_t r
   dir_cache c;
   int err = dir_cache_open_root(&c, root, root_ino);
   if (err) return err;
-  const char *paths = COL(cols, V_PATH_BYTES, const char);
-  const uint32_t *path_start = COL(cols, V_PATH_START, const uint32_t), *path_len = COL(cols, V_PATH_LEN, const uint32_t);
-  size_t path_bytes = cols->c[V_PATH_BYTES].len;
   blob scratch = { 0 };
-  for (size_t d = 0, n = abi_count(req), at = sizeof(abi_request); d < n && at + sizeof(abi_verify_item) <= req_len; d++, at += sizeof(abi_verify_item)) {
+  size_t at = sizeof(abi_request);
+  for (uint32_t d = 0, n = abi_count(req); d < n && at + sizeof(abi_verify_item) <= req_len; d++) {
     abi_verify_item v;
     memcpy(&v, req + at, sizeof v);
-    if (v.path_id >= cols->paths || path_start[v.path_id] > path_bytes || path_len[v.path_id] > path_bytes - path_start[v.path_id]) {
-      put_dir(out, VERIFY_ERROR, EINVAL, NULL);
-      continue;
-    }
-    const char *rel = paths + path_start[v.path_id];
-    size_t rl = path_len[v.path_id];
+    const char *rel = req + at + sizeof v;
+    // Never read past the request, whatever its lengths say.
+    if (at + sizeof v + v.path_len > req_len) break;
+    at += ABI_ALIGN(sizeof v + v.path_len);
     struct stat st;
-    int dfd = open_rel(&c, rel, rl);
+    int dfd = open_rel(&c, rel, v.path_len);
     if (dfd < 0 || fstat(dfd, &st) != 0) {
       // Not a directory any more (a file or a symlink in its place, which the full walk
       // counts without following): gone as a directory, as when it was removed. Its

@@ -5,13 +5,11 @@ import { layoutDiff } from '../../src/core/native/abi.js';
 export interface TestBinding extends NativeBinding {
   /** Makes the next matching call fail (FaultOp; errno 0 on FaultOp.Stat = unlink the file first). FaultOp.Clear clears. */
   _fault(op: number, name: string, errno: number): void;
-  /** One directory as one segment, on the calling thread. */
-  readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): Buffer;
 }
 
 /**
- * The native test build (binding.gyp's cachectl_test: the same code with the fault hooks
- * and readDirSync, which the production binary lacks), built beside the production one
+ * The native test build (binding.gyp's cachectl_test: the same code with the fault hook,
+ * which the production binary lacks), built beside the production one
  * by `npm ci`. Its extension is not `.node`, so neither node-gyp-build nor prebuildify
  * can ever take it for the product; it is loaded here by path. Missing, its tests skip
  * with the reason; with CACHECTL_REQUIRE_NATIVE=1 a missing test build is a failure.

@@ -23,7 +23,7 @@ async function addEntries(root: string, from: number, n: number): Promise<void> 
 
 // The index file ends each row and string section in spare room (format.ts, since version 3).
 describe('new rows after an indexed run: spare room in the index file, then growth', () => {
-  test.skipIf(!native)(`a few new entries go into the mapped file's spare rows, not a copy of every column (${reason})`, async () => {
+  test.skipIf(!native)(`a few new entries go into the loaded file's spare rows, not a copy of every column (${reason})`, async () => {
     const root = await tempDir();
     const state = await tempDir('cachectl-state-');
     await addEntries(root, 0, 30);
@@ -33,7 +33,7 @@ describe('new rows after an indexed run: spare room in the index file, then grow
     const s = await indexedScan({ root, stateDir: state });
     expect(s.index.readDirs).toBeGreaterThan(0);
     expect(rows(s)).toEqual(rows(await scan({ root })));
-    // The columns are still views of the loaded file (mapped whole: its size), not grown copies.
+    // The columns are still views of the loaded file (read whole: its size), not grown copies.
     expect(s.table.f64.hdrSize.buffer.byteLength).toBe(size);
     expect(spareRows(30)).toBeGreaterThan(5);
   });

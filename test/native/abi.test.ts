@@ -50,7 +50,6 @@ describe.skipIf(!binaries)('the native boundary\'s schema', () => {
   test('only the test build has the test hooks', () => {
     expect(Object.keys(binaries!.production).filter((k) => k.startsWith('_') || k.endsWith('Sync'))).toEqual([]);
     expect(typeof binaries!.test._fault).toBe('function');
-    expect(typeof binaries!.test.readDirSync).toBe('function');
   });
 });
 
@@ -79,7 +78,7 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
       { abs: join(base, 'c'), dev: st('c').dev, ino: st('c').ino },
     ]);
     // The answer is detached once the callback returns: decoded inside it.
-    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readDirs(request, true, (b) => cb(segments(b))));
+    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readDirs(request, true, false, (b) => cb(segments(b))));
     expect(got.map((s) => [s.rel, s.dir.status])).toEqual([['', 0], ['', constants.errno.ELOOP], ['', constants.errno.ENOENT], ['', 0]]);
     const a = got[0].dir;
     const { size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev } = st('a/y.data');
@@ -88,18 +87,20 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
     expect(got[3].dir.subdirs.map((s) => [s.name, s.stat.ino])).toEqual([['d', st('c/d').ino]]);
   });
 
-  test('readTree: one segment per directory, named below the top, depth first', async () => {
+  test('readDirs of subtrees: one segment per directory, named below the directory asked for, depth first', async () => {
     const base = await tempDir();
-    for (const d of ['p/q/r', 'p/s']) await mkdir(join(base, d), { recursive: true });
-    const st = lstatSync(join(base, 'p'));
-    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readTree(join(base, 'p'), st.dev, st.ino, false, (b) => cb(segments(b))));
+    for (const d of ['p/q/r', 'p/s', 't/u']) await mkdir(join(base, d), { recursive: true });
+    const st = (p: string) => lstatSync(join(base, p));
+    const request = encodeReadDirs(['p', 't'].map((p) => ({ abs: join(base, p), dev: st(p).dev, ino: st(p).ino })));
+    const [got] = await call<[ReturnType<typeof segments>]>((cb) => native!.readDirs(request, false, true, (b) => cb(segments(b))));
     const rels = got.map((s) => s.rel);
     expect(rels[0]).toBe('');
-    expect([...rels].sort()).toEqual(['', 'q', 'q/r', 's']);
+    expect([...rels.slice(0, 4)].sort()).toEqual(['', 'q', 'q/r', 's']);
     expect(rels.indexOf('q/r')).toBe(rels.indexOf('q') + 1);
+    expect(rels.slice(4)).toEqual(['', 'u']);
   });
 
-  test('verify: each directory by path id, its rows by range, its answer in request order; access times written into the table', async () => {
+  test('verify: each directory by path, its rows by range, its answer in request order; access times written into the table', async () => {
     const root = await tempDir();
     await mkdir(join(root, 'd'));
     await writeFile(join(root, 'd', 'e.header'), 'h');
@@ -117,13 +118,13 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
       hdrSize: f.hdrSize.subarray(0, 1), changed: f.changed.subarray(0, 1), dataAtime: f.dataAtime.subarray(0, 1), hdrAtime: f.hdrAtime.subarray(0, 1),
       dataMtime: f.dataMtime.subarray(0, 1), hdrMtime: f.hdrMtime.subarray(0, 1),
     };
-    const paths = { bytes: Buffer.from('d\0'), start: Uint32Array.of(0, 2), len: Uint32Array.of(1, 0) };
+    const paths = ['d', '', 'd/../..'];
     const d = at('d');
     const f64 = (...v: number[]) => Float64Array.from(v);
-    // Records: d with its row; d claiming a different mtime; the root (path id 1) without rows; an unknown path id.
+    // Records: d with its row; d claiming a different mtime; the root (path id 1) without rows; a path that would leave the root.
     const dirs = { mtimeMs: f64(d.mtimeMs, d.mtimeMs + 1, at('').mtimeMs, 0), ctimeMs: f64(d.ctimeMs, d.ctimeMs, at('').ctimeMs, 0),
-      ino: f64(d.ino, d.ino, at('').ino, 0), rowStart: f64(row, 0, 0, 0), rowCount: f64(1, 0, 0, 0), path: f64(0, 0, 1, 7) };
-    const [status, out] = await call<[number, Buffer]>((cb) => native!.verify(root, at('').ino, encodeVerify(dirs, 0, 4), rows, paths, cb));
+      ino: f64(d.ino, d.ino, at('').ino, 0), rowStart: f64(row, 0, 0, 0), rowCount: f64(1, 0, 0, 0), path: f64(0, 0, 1, 2) };
+    const [status, out] = await call<[number, Buffer]>((cb) => native!.verify(root, at('').ino, encodeVerify(dirs, paths, 0, 4), rows, cb));
     expect(status).toBe(0);
     const v = viewsOf(out);
     expect([0, 1, 2, 3].map((i) => verifyResult(v, i).state)).toEqual([VerifyState.Same, VerifyState.Changed, VerifyState.Same, VerifyState.Error]);
@@ -132,7 +133,7 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
     expect([t.f64.hdrAtime[row], t.f64.dataAtime[row]]).toEqual([at('d/e.header').atimeMs, at('d/e.data').atimeMs]);
     // A file of the row changed in place (its mtime): the directory is reported changed.
     await utimes(join(root, 'd', 'e.data'), new Date(), new Date(0));
-    const [, again] = await call<[number, Buffer]>((cb) => native!.verify(root, at('').ino, encodeVerify(dirs, 0, 1), rows, paths, cb));
+    const [, again] = await call<[number, Buffer]>((cb) => native!.verify(root, at('').ino, encodeVerify(dirs, paths, 0, 1), rows, cb));
     expect(verifyResult(viewsOf(again), 0).state).toBe(VerifyState.Changed);
   });
 

@@ -80,7 +80,7 @@ describe('the packed tarball', () => {
     execFileSync('tar', ['-xzf', join(stage, TGZ), '-C', dir, 'package/prebuilds/linux-x64/cachectl.glibc.node']);
     const m = { exports: {} as Record<string, unknown> };
     process.dlopen(m, join(dir, 'package/prebuilds/linux-x64/cachectl.glibc.node'));
-    expect(typeof m.exports.readTree).toBe('function');
+    expect(typeof m.exports.readDirs).toBe('function');
     expect(Object.keys(m.exports).filter((k) => k.startsWith('_') || k.endsWith('Sync'))).toEqual([]);
   });
 

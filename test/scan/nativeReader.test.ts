@@ -4,23 +4,21 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.js';
 import { needNative } from '../helpers/tools.js';
-import { needTestNative } from '../helpers/testNative.js';
 import { linkOutside, url, writeEveryKind, DAY } from './fixtureTree.js';
 import { scan, type Snapshot } from '../../src/core/scan/scan.js';
 import { F64_COLUMNS, Kind } from '../../src/core/table/table.js';
 import { decodeDir, type DecodedDir } from '../../src/core/native/decode.js';
-import { forEachSegment } from '../../src/core/native/abi.js';
+import { encodeReadDirs, forEachSegment } from '../../src/core/native/abi.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { runCachectl } from '../helpers/cli.js';
 
 const { binding: native, reason } = needNative();
-const testBuild = needTestNative().binding;
 
-/** One directory read on this thread by the test build (readDirSync: one segment). */
-function readDirSync(path: string, dev: number, ino: number, readHeaders: boolean): DecodedDir {
-  let d: DecodedDir | undefined;
-  forEachSegment(testBuild!.readDirSync(path, dev, ino, readHeaders), (_rel, pack) => { d = decodeDir(pack); });
-  return d!;
+/** One directory read alone (readDirs: one segment), decoded, and the answer's length. */
+function readDir(path: string, dev: number, ino: number, readHeaders: boolean): Promise<DecodedDir & { answerBytes: number }> {
+  return new Promise((resolve) => native!.readDirs(encodeReadDirs([{ abs: path, dev, ino }]), readHeaders, false, (buf) => {
+    forEachSegment(buf, (_rel, pack) => resolve({ ...decodeDir(pack), answerBytes: buf.length }));
+  }));
 }
 
 /** Every row as plain data, in a stable order (readers list directories in different orders). */
@@ -83,10 +81,10 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
     // The header file holds > 4000 bytes of header blocks; the packed results of its
     // directory (a tree read from the root down) stay far below that.
     const leaf = join(dir, s.table.dirs[s.table.dir[i]]);
-    const packed = testBuild!.readDirSync(leaf, -1, -1, true);
+    const packed = await readDir(leaf, -1, -1, true);
     expect(s.table.f64.hdrSize[i]).toBeGreaterThan(4000);
-    expect(packed.length).toBeLessThan(120 + key.length + 1000);
-    expect(readDirSync(leaf, -1, -1, true).files.find((f) => f.name.endsWith('.header'))?.header).toMatchObject({ ok: true, header: { kind: 'entry', key } });
+    expect(packed.answerBytes).toBeLessThan(120 + key.length + 1000);
+    expect(packed.files.find((f) => f.name.endsWith('.header'))?.header).toMatchObject({ ok: true, header: { kind: 'entry', key } });
   });
 
   test('a subtree\'s result is released as soon as its callback returns, not left to the GC', async () => {
@@ -95,7 +93,7 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
     const st = lstatSync(root);
     let kept: Buffer | undefined;
     let lengthInside = 0;
-    await new Promise<void>((resolve) => native!.readTree(root, st.dev, st.ino, true, (buf: Buffer) => {
+    await new Promise<void>((resolve) => native!.readDirs(encodeReadDirs([{ abs: root, dev: st.dev, ino: st.ino }]), true, true, (buf: Buffer) => {
       kept = buf;
       lengthInside = buf.length;
       resolve();
@@ -109,8 +107,8 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'f'), 'x');
     const st = lstatSync(dir);
-    expect(readDirSync(dir, st.dev, st.ino, false).status).toBe(0);
-    const moved = readDirSync(dir, st.dev, st.ino + 1, false);
+    expect((await readDir(dir, st.dev, st.ino, false)).status).toBe(0);
+    const moved = await readDir(dir, st.dev, st.ino + 1, false);
     expect(moved.status).not.toBe(0);
     expect(moved.files).toEqual([]);
   });
@@ -120,7 +118,7 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
     const target = await tempDir();
     await writeFile(join(target, 'secret.header'), 'x');
     await symlink(target, join(base, 'link'));
-    const d = readDirSync(join(base, 'link'), -1, -1, true);
+    const d = await readDir(join(base, 'link'), -1, -1, true);
     expect(d.status).toBe(40);
     expect(d.files).toEqual([]);
   });
@@ -128,7 +126,7 @@ describe.skipIf(!native)(`the native reader (${reason})`, () => {
   test('stat fields equal node\'s own lstat, to the last bit (the index compares them)', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'f.data'), Buffer.alloc(5000));
-    const d = readDirSync(dir, -1, -1, false);
+    const d = await readDir(dir, -1, -1, false);
     const st = lstatSync(join(dir, 'f.data'));
     const { size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev } = st;
     expect(d.files[0].stat).toEqual({ size, blocks, atimeMs, mtimeMs, ctimeMs, ino, dev });

@@ -1,7 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { readFile } from 'node:fs/promises';
-import { codeOf } from '../native/decode.js';
-import { nativeState } from '../native/load.js';
+import { readFileSync } from 'node:fs';
 import { StringColumn } from '../table/strings.js';
 import { F64_COLUMNS, UnitTable, type F64Column } from '../table/table.js';
 import { DIR_COLUMNS, HEAD, INDEX_VERSION, MAGIC, pad8, type IndexMeta, type StoredMeta } from './format.js';
@@ -9,31 +7,21 @@ import { recordsOf } from './records.js';
 
 /**
  * A loaded index's meta also holds the records' numeric columns (DIR_COLUMNS order) that
- * `dirs` read from, and the paths their `path` column names by id: verify's path mode
- * fills its requests from them without a string or getter per directory (reuseNative.ts).
+ * `dirs` read from, and the paths their `path` column names by id: verify's requests are
+ * filled from them without a getter per directory (reuseNative.ts).
  */
 export type LoadedMeta = IndexMeta & { readonly dirColumns: readonly Float64Array[]; readonly dirPaths: readonly string[] };
 type DecodeResult = { ok: true; meta: LoadedMeta; table: UnitTable } | { ok: false; reason: string };
 
 /**
- * The whole file: a private mapping when the native addon is built (no page faults on
- * fresh memory, see native/mapfile.c), else one read.
+ * Reads (and checks) the index file, whole: the table's columns are views into it. In one
+ * synchronous read: nothing else runs while the index loads, and fs.promises.readFile
+ * would read it in 512 KiB pieces, each a round trip through the thread pool.
  */
 export async function readIndexFile(path: string): Promise<DecodeResult> {
-  const native = nativeState().binding;
-  if (!native) {
-    const b = await readFile(path);
-    // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
-    return decodeIndex(b.byteOffset % 8 === 0 ? b : new Uint8Array(b));
-  }
-  const ab = native.mapFile(path);
-  if (typeof ab === 'number') throw Object.assign(new Error(`cannot map ${path}`), { code: codeOf(-ab) });
-  return decodeIndex(new Uint8Array(ab));
-}
-
-/** Decodes (and checks) an index held in `file`; the table's columns are views into it. */
-function decodeIndex(file: Uint8Array): DecodeResult {
-  const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const read = readFileSync(path);
+  // Typed-array views need 8-byte aligned offsets; a fresh read normally starts at 0.
+  const b = read.byteOffset % 8 === 0 ? read : Buffer.from(new Uint8Array(read).buffer);
   if (b.length < 6 || !b.subarray(0, 5).equals(MAGIC)) return { ok: false, reason: 'not a cachectl index' };
   if (b[5] !== INDEX_VERSION) return { ok: false, reason: `index version ${b[5]}, expected ${INDEX_VERSION}` };
   if (b.length < HEAD) return { ok: false, reason: 'truncated index' };
@@ -50,13 +38,13 @@ function decodeIndex(file: Uint8Array): DecodeResult {
   }
   // Past the checksum the file is ours as written; the checks below guard a bug, not a disk.
   let at = HEAD + pad8(jsonLen);
-  const lens = new Float64Array(file.buffer, file.byteOffset + at, count);
+  const lens = new Float64Array(b.buffer, b.byteOffset + at, count);
   at += count * 8;
   let next = 0;
   type View = Float64Array | Uint32Array | Uint16Array | Uint8Array;
   const take = <T extends View>(Type: { new (buf: ArrayBuffer, off: number, len: number): T; BYTES_PER_ELEMENT: number }): T => {
     const len = lens[next++];
-    const v = new Type(file.buffer as ArrayBuffer, file.byteOffset + at, len / Type.BYTES_PER_ELEMENT);
+    const v = new Type(b.buffer as ArrayBuffer, b.byteOffset + at, len / Type.BYTES_PER_ELEMENT);
     at += pad8(len);
     return v;
   };

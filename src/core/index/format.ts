@@ -2,8 +2,8 @@ import type { LogPositions } from '../accessLog/recency.js';
 import type { DirRecord } from '../scan/walkTypes.js';
 
 /**
- * The persisted index: one binary file per cache root, laid out so that loading it is a
- * map (or one read) and views, with no per-row work (decode.ts). Little-endian:
+ * The persisted index: one binary file per cache root, laid out so that loading it is one
+ * read and views, with no per-row work (decode.ts). Little-endian:
  *   head (48 B): "CCIDX" | u8 version | u16 0 | u32 meta length | u32 sections | f64 body length | u32 CRC-32 of the body, 20 B 0
  *   body: meta JSON, pad to 8 | f64 byte length per section | sections, each padded to 8.
  * Sections, in order: the table's row columns (F64_COLUMNS, dir, status, kind, reason,
@@ -12,7 +12,7 @@ import type { DirRecord } from '../scan/walkTypes.js';
  * checksum) = corrupt: the caller rebuilds from a full scan.
  *
  * Row and string sections end in spare room (zeros: `capacity` rows, `nameBytes` and
- * `keyBytes` in use), so a run's new rows go into the mapped file's pages instead of a
+ * `keyBytes` in use), so a run's new rows go into the loaded file's memory instead of a
  * copy of every column. The CRC-32 guards against a damaged disk or a bug, not an
  * adversary: the state dir is root's.
  */
@@ -32,7 +32,6 @@ export const DIR_COLUMNS = [
   'path', 'mtimeMs', 'ctimeMs', 'ino', 'rowStart', 'rowCount', 'files', 'bytes', 'dirDisk',
   'foreignFiles', 'foreignBytes', 'foreignDisk', 'others',
 ] as const;
-
 
 export interface IndexMeta {
   version: number;
@@ -67,21 +66,14 @@ export interface StoredMeta extends Omit<IndexMeta, 'dirs'> {
 /** What the file's meta holds besides the rows and records (the writer has those). */
 export type MetaInput = Omit<IndexMeta, 'version' | 'rows' | 'dirs'>;
 
+/** What records are read from besides their numeric columns (DIR_COLUMNS order; `path` is an id into `paths`). */
+export type RecordSource = Pick<StoredMeta, 'paths' | 'foreignSamples' | 'extraSubdirs' | 'records'> & {
+  /** Subdirectories as read, where there are any (a loaded index has none: see DirRecord.subdirs). */
+  readonly subdirs?: Record<number, string[]>;
+};
+
 export const pad8 = (n: number) => (n + 7) & ~7;
 export const raw = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-
-const parentOf = (rel: string) => rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
-const baseOf = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
-
-/** Directory records as columns (DIR_COLUMNS; `path`: an id into `paths`) in the order they came, with their strings. */
-export interface RecordColumns {
-  readonly cols: Float64Array[];
-  readonly paths: readonly string[];
-  /** Subdirectories as read (records of this run), or those without a record (loaded records), where there are any. */
-  readonly subdirs: Record<number, string[]>;
-  readonly extraSubdirs: Record<number, string[]>;
-  readonly foreignSamples: Record<number, string[]>;
-}
 
 /**
  * The directory records as the file stores them: their numeric columns in path order
@@ -89,19 +81,11 @@ export interface RecordColumns {
  * the paths they name by id: `tableDirs` (the rows' directories) first, then those of
  * records that hold no row. `column(k)` makes column k when it is written, one at a time.
  */
-export function recordSections(recs: RecordColumns, tableDirs: readonly string[], tableDirIds: ReadonlyMap<string, number>) {
-  const n = recs.paths.length;
+export function recordSections(recs: RecordSource & { readonly cols: Float64Array[] }, tableDirs: readonly string[], tableDirIds: ReadonlyMap<string, number>) {
+  const n = recs.records;
   const byPath = (a: number, b: number) => (recs.paths[a] < recs.paths[b] ? -1 : recs.paths[a] > recs.paths[b] ? 1 : 0);
   const order = Int32Array.from({ length: n }, (_, r) => r).sort(byPath);
-  /** Whether a directory has a record: a binary search of the sorted paths. */
-  const hasRecord = (rel: string): boolean => {
-    let lo = 0, hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (recs.paths[order[mid]] < rel) lo = mid + 1; else hi = mid;
-    }
-    return lo < n && recs.paths[order[lo]] === rel;
-  };
+  const hasRecord = (rel: string): boolean => sortedIndexOf(n, (i) => recs.paths[order[i]], rel) >= 0;
   const paths = tableDirs.slice();
   const moreIds = new Map<string, number>();
   const ids = new Float64Array(n);
@@ -113,7 +97,7 @@ export function recordSections(recs: RecordColumns, tableDirs: readonly string[]
     if (id === undefined) moreIds.set(rel, (id = paths.push(rel) - 1));
     ids[r] = id;
     // Records read in this run list their subdirs; loaded ones carry extraSubdirs.
-    const read = recs.subdirs[from];
+    const read = recs.subdirs?.[from];
     const extra = read ? read.filter((s) => !hasRecord(rel === '' ? s : `${rel}/${s}`)) : recs.extraSubdirs[from];
     if (extra?.length) extraSubdirs[r] = extra;
     if (recs.foreignSamples[from]) foreignSamples[r] = recs.foreignSamples[from];
@@ -127,12 +111,23 @@ export function recordSections(recs: RecordColumns, tableDirs: readonly string[]
   return { paths, records: n, column, extraSubdirs, foreignSamples };
 }
 
+/** Where `rel` is among `n` paths sorted by `<` (`at(i)`: the i-th), or -1: a binary search. */
+export function sortedIndexOf(n: number, at: (i: number) => string, rel: string): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at(mid) < rel) lo = mid + 1; else hi = mid;
+  }
+  return lo < n && at(lo) === rel ? lo : -1;
+}
+
 /** Each record's subdirectories: those with a record of their own, plus its extraSubdirs. */
 export function childrenOf(dirs: readonly DirRecord[]): Map<string, string[]> {
   const m = new Map<string, string[]>(dirs.map((d) => [d.rel, d.subdirs?.slice() ?? d.extraSubdirs?.slice() ?? []]));
   for (const d of dirs) {
     if (d.rel === '' || d.subdirs) continue;
-    m.get(parentOf(d.rel))?.push(baseOf(d.rel));
+    const cut = d.rel.lastIndexOf('/');
+    m.get(d.rel.slice(0, Math.max(0, cut)))?.push(d.rel.slice(cut + 1));
   }
   return m;
 }

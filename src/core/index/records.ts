@@ -1,19 +1,13 @@
-import { DIR_COLUMNS, type StoredMeta } from './format.js';
+import { DIR_COLUMNS, type RecordSource } from './format.js';
 import type { DirRecord } from '../scan/walkTypes.js';
-
-/** What records are read from besides their numeric columns (DIR_COLUMNS order; `path` is an id into `paths`). */
-export type RecordSource = Pick<StoredMeta, 'paths' | 'foreignSamples' | 'extraSubdirs' | 'records'> & {
-  /** Subdirectories as read, where there are any (a loaded index has none: see DirRecord.subdirs). */
-  readonly subdirs?: Record<number, string[]>;
-};
 
 /**
  * Directory records read from columns when asked: those of a loaded index, and those an
  * index writer collected as a scan streamed them (writer.ts). A record is two fields and
  * accessors, not a copy of every field: an object per directory with its own fields and
  * numbers weighs ~390 bytes of heap, which counts in a run's peak memory. Writes
- * (regroup's rowStart/rowCount, an unvouched mtime) go to the columns, which are a
- * private mapping or a private copy: the file never changes.
+ * (regroup's rowStart/rowCount, an unvouched mtime) go to the columns, which are
+ * in memory: the file never changes.
  */
 export function recordsOf(meta: RecordSource, cols: Float64Array[]): DirRecord[] {
   const src: Source = { meta, cols };

@@ -19,10 +19,7 @@ export function regroup(table: UnitTable, records: DirRecord[]): void {
   for (const d of records.slice().sort((a, b) => a.rowStart - b.rowStart)) {
     const start = w;
     for (let r = d.rowStart; r < d.rowStart + d.rowCount; r++) perm[w++] = r;
-    const count = w - start;
-    // Only what changed is written (a loaded record's setters write to its columns).
-    if (d.rowStart !== (count > 0 ? start : 0)) d.rowStart = count > 0 ? start : 0;
-    if (d.rowCount !== count) d.rowCount = count;
+    d.rowStart = d.rowCount > 0 ? start : 0;
   }
   table.permute(perm);
 }

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
-import type { NativeBinding, PathBlock, VerifyRows } from '../native/load.js';
+import type { NativeBinding, VerifyRows } from '../native/load.js';
 import { encodeVerify, verifyResult, viewsOf, VerifyState, type VerifyDirs } from '../native/abi.js';
 import { codeOf } from '../native/decode.js';
-import { readDirs, readTree } from '../scan/walkNative.js';
+import { readDirs } from '../scan/walkNative.js';
 import { drain } from '../scan/drain.js';
+import { inSlices } from '../pool.js';
 import type { UnitTable } from '../table/table.js';
 import type { DirRecord, DirToRead, WalkError } from '../scan/walkTypes.js';
-import { DIR_COLUMNS } from './format.js';
+import { DIR_COLUMNS, sortedIndexOf } from './format.js';
 import type { LoadedIndex } from './store.js';
 import type { Reuse } from './reuse.js';
 
@@ -17,18 +18,6 @@ const JOBS = 4;
 /** Share of the index's directories found changed past which a full scan is cheaper. */
 const FULL_SCAN_SHARE = 0.5;
 const UNCHECKED = 255;
-
-/** The index's directory paths as one block, by id (verify names directories so: no string per directory). */
-function pathBlock(paths: readonly string[]): PathBlock {
-  const start = new Uint32Array(paths.length);
-  const len = new Uint32Array(paths.length);
-  for (let id = 0, at = 0; id < paths.length; id++) {
-    start[id] = at;
-    len[id] = Buffer.byteLength(paths[id]);
-    at += len[id] + 1;
-  }
-  return { bytes: Buffer.from(paths.join('\0')), start, len };
-}
 
 /** The table's row columns verify reads (by name: the other columns are passed and ignored), and writes access times into. */
 function verifyRows(t: UnitTable): VerifyRows {
@@ -51,20 +40,18 @@ function verifyRows(t: UnitTable): VerifyRows {
  */
 export async function reuseNative(native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, signal?: AbortSignal): Promise<Reuse | 'full-scan'> {
   const recs = prev.meta.dirs;
+  // Saved in path order (format.ts, recordSections), which handledBy's binary search needs.
+  if (!recs.every((d, k) => k === 0 || recs[k - 1].rel <= d.rel)) return 'full-scan';
   const cols = Object.fromEntries(DIR_COLUMNS.map((c, i) => [c, prev.meta.dirColumns[i]])) as unknown as VerifyDirs & Record<string, Float64Array>;
   // Per record, what the check found: one byte each, not an object per directory.
   const state = new Uint8Array(recs.length).fill(UNCHECKED);
   const changed: DirToRead[] = [];
   const errors: WalkError[] = [];
-  const paths = pathBlock(prev.meta.dirPaths);
   // Records in saved order (by path), VERIFY_BATCH per job: neighbours share their open
   // ancestors in native/dirwalk.c.
-  const batches: [number, number][] = [];
-  for (let from = 0; from < recs.length; from += VERIFY_BATCH) batches.unshift([from, Math.min(recs.length, from + VERIFY_BATCH)]);
   let rootError: string | undefined;
-  await drain(batches, JOBS, signal, ([from, to], done) => {
-    if (rootError) return done();
-    native.verify(root, rootIno, encodeVerify(cols, from, to), verifyRows(prev.table), paths, (status, out) => {
+  await inSlices(recs.length, { jobs: JOBS, batch: VERIFY_BATCH, signal }, (from, to) => new Promise<void | false>((done) => {
+    native.verify(root, rootIno, encodeVerify(cols, prev.meta.dirPaths, from, to), verifyRows(prev.table), (status, out) => {
       if (status !== 0) rootError ??= codeOf(status);
       const v = viewsOf(out);
       for (let k = from; k < to && !rootError; k++) {
@@ -74,9 +61,9 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
         if (r.state === VerifyState.Error) errors.push({ path: join(root, recs[k].rel), code: codeOf(r.err) });
         if (r.state === VerifyState.Changed) changed.push({ rel: recs[k].rel, stat: { dev: r.dev, ino: r.ino, size: 0, blocks: 0, atimeMs: 0, mtimeMs: 0, ctimeMs: 0 } });
       }
-      done();
+      done(rootError ? false : undefined);
     });
-  });
+  }));
   if (!rootError && !signal?.aborted && changed.length > recs.length * FULL_SCAN_SHARE) return 'full-scan';
 
   const r: Reuse = {
@@ -97,7 +84,7 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
       for (let i = 0; i < changed.length; i += READ_BATCH) jobs.push(changed.slice(i, i + READ_BATCH));
       const known = handledBy(recs, state);
       const onSubdir = (d: DirToRead) => { if (!known(d.rel)) jobs.push(d); };
-      return drain(jobs, JOBS, o.signal, (job, done) => (Array.isArray(job) ? readDirs(native, o, job, onSubdir, done) : readTree(native, o, job, done)));
+      return drain(jobs, JOBS, o.signal, (job, done) => (Array.isArray(job) ? readDirs(native, o, job, done, onSubdir) : readDirs(native, o, [job], done)));
     },
   };
   return r;
@@ -105,26 +92,13 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
 
 /**
  * Whether an indexed directory at `rel` was found in place (unchanged, changed and queued,
- * or unreadable and reported): by binary search over the records, which the index keeps
- * sorted by path (checked; sorted here if not). Only subdirectories of changed
- * directories are looked up: a set of every path would cost more than the lookups.
+ * or unreadable and reported): by binary search over the records, sorted by path. Only
+ * subdirectories of changed directories are looked up: a set of every path would cost
+ * more than the lookups.
  */
 function handledBy(recs: readonly DirRecord[], state: Uint8Array): (rel: string) => boolean {
-  let byPath: ArrayLike<number> | undefined;
-  const sorted = (): ArrayLike<number> => {
-    const ids = Uint32Array.from(recs, (_d, k) => k);
-    if (recs.every((d, k) => k === 0 || recs[k - 1].rel <= d.rel)) return ids;
-    return Array.from(ids).sort((a, b) => (recs[a].rel < recs[b].rel ? -1 : recs[a].rel > recs[b].rel ? 1 : 0));
-  };
   return (rel) => {
-    byPath ??= sorted();
-    let lo = 0, hi = byPath.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (recs[byPath[mid]].rel < rel) lo = mid + 1; else hi = mid;
-    }
-    if (lo === byPath.length || recs[byPath[lo]].rel !== rel) return false;
-    const st = state[byPath[lo]];
-    return st !== VerifyState.Gone && st !== UNCHECKED;
+    const k = sortedIndexOf(recs.length, (i) => recs[i].rel, rel);
+    return k >= 0 && state[k] !== VerifyState.Gone && state[k] !== UNCHECKED;
   };
 }

@@ -140,27 +140,23 @@ export class IndexWriter {
    * at the end, as a save would, not the scan: the report does not depend on the index.
    */
   private flush(section: number): void {
+    const b = this.buffers![section];
+    if (b.used === 0) return;
     try {
-      this.spill(section);
+      if (!this.scratch) {
+        mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
+        // Unlinked at once: a run killed midway leaves nothing behind.
+        const path = join(this.stateDir, `.index-scratch.${randomBytes(6).toString('hex')}.tmp`);
+        const fd = openSync(path, 'wx+', 0o600);
+        unlinkSync(path);
+        this.scratch = { fd, end: 0 };
+      }
+      writeAll(this.scratch.fd, b.buf.subarray(0, b.used), this.scratch.end);
     } catch (e) {
       this.failed ??= e as Error;
       this.buffers = undefined;
-      this.discard();
+      return this.discard();
     }
-  }
-
-  private spill(section: number): void {
-    const b = this.buffers![section];
-    if (b.used === 0) return;
-    if (!this.scratch) {
-      mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
-      // Unlinked at once: a run killed midway leaves nothing behind.
-      const path = join(this.stateDir, `.index-scratch.${randomBytes(6).toString('hex')}.tmp`);
-      const fd = openSync(path, 'wx+', 0o600);
-      unlinkSync(path);
-      this.scratch = { fd, end: 0 };
-    }
-    writeAll(this.scratch.fd, b.buf.subarray(0, b.used), this.scratch.end);
     this.pieces[section].push({ pos: this.scratch.end, len: b.used });
     this.scratch.end += b.used;
     b.used = 0;
@@ -173,7 +169,7 @@ export class IndexWriter {
       if (this.failed) throw this.failed;
       const rows = this.rows;
       const n = this.recs.paths.length;
-      const { paths, column, extraSubdirs, foreignSamples } = recordSections({ ...this.recs, cols: this.recs.cols.map((c) => c.subarray(0, n)) }, this.dirs, this.dirIds);
+      const { paths, column, extraSubdirs, foreignSamples } = recordSections({ ...this.recs, records: n, cols: this.recs.cols.map((c) => c.subarray(0, n)) }, this.dirs, this.dirIds);
       const meta: StoredMeta = {
         ...input, version: INDEX_VERSION, rows, paths, tableDirs: this.dirs.length,
         keyPrefixes: [...this.keyPrefixes], records: n, extraSubdirs, foreignSamples,

@@ -32,7 +32,6 @@ export interface DecodedDir {
   readonly longHeaders: number[];
   readonly others: number;
   readonly vanished: number;
-  readonly noatimeDenied: boolean;
 }
 
 /** The stat at byte `at` (STAT layout). */
@@ -53,7 +52,7 @@ export function decodeDir(pack: Buffer): DecodedDir {
   const out: DecodedDir = {
     status, stat: status === 0 ? statAt(f64, DIR_HEAD.dir) : null,
     files: [], subdirs: [], errors: [], longHeaders: [],
-    others: buf.readUInt32LE(DIR_HEAD.others), vanished: buf.readUInt32LE(DIR_HEAD.vanished), noatimeDenied: buf.readUInt32LE(DIR_HEAD.noatimeDenied) === 1,
+    others: buf.readUInt32LE(DIR_HEAD.others), vanished: buf.readUInt32LE(DIR_HEAD.vanished),
   };
   let at = DIR_HEAD.size;
   for (let r = 0; r < entries; r++) {

@@ -12,21 +12,18 @@ export interface VerifyRows {
   dataSize: Float64Array; hdrSize: Float64Array; changed: Float64Array; dataAtime: Float64Array; hdrAtime: Float64Array;
   dataMtime: Float64Array; hdrMtime: Float64Array;
 }
-/** The index's directory paths, one block: path id k is bytes[start[k], start[k] + len[k]). */
-export interface PathBlock { bytes: Uint8Array; start: Uint32Array; len: Uint32Array }
 
 /** The functions of native/addon.c. Requests and answers: native/abi.h, read and written by ./abi.ts. */
 export interface NativeBinding {
-  /** A directory and its whole subtree in one thread-pool job: one segment per directory. */
-  readTree(path: string, dev: number, ino: number, readHeaders: boolean, cb: (segments: Buffer) => void): void;
-  /** Several directories, each pinned to its dev/inode, in one job: one segment each, in order. */
-  readDirs(request: Buffer, readHeaders: boolean, cb: (segments: Buffer) => void): void;
+  /**
+   * Several directories, each pinned to its dev/inode, in one thread-pool job, in order: one
+   * segment each, followed with `subtree` by one per directory below it, depth first.
+   */
+  readDirs(request: Buffer, readHeaders: boolean, subtree: boolean, cb: (segments: Buffer) => void): void;
   /** Checks a batch of indexed directories (native/verify.c); status 0 or the root's errno. */
-  verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, paths: PathBlock, cb: (status: number, results: Buffer) => void): void;
+  verify(root: string, rootIno: number, request: Buffer, rows: VerifyRows, cb: (status: number, results: Buffer) => void): void;
   /** Re-checks and unlinks a batch of units below `root` (native/evict.c); status 0 or the root's errno. */
   evict(root: string, rootIno: number, request: Buffer, dryRun: boolean, cb: (status: number, results: Buffer) => void): void;
-  /** The file as an ArrayBuffer over a private writable mapping (native/mapfile.c), or -errno. */
-  mapFile(path: string): ArrayBuffer | number;
   /** The sizes, offsets and values of native/abi.h this binary was built with (./abi.ts, LAYOUT). */
   layout(): Layout;
 }

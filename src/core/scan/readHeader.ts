@@ -1,8 +1,6 @@
 import { constants, open, read, close, fstat } from 'node:fs';
 import { parseHeader, type ParsedHeader } from '../format/header.js';
-
-/** Most headers are < 1 KiB; one read of this size gets struct + key in one syscall. */
-const FIRST_READ = 4096;
+import { HEADER_BYTES } from '../native/abi.js';
 
 const O_NOATIME = (constants as Record<string, number>).O_NOATIME ?? 0;
 const BASE_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
@@ -23,8 +21,8 @@ export type HeaderReadResult =
  * piles up faster than the GC returns it (peak RSS).
  */
 const pool: Buffer[] = [];
-const takeBuffer = () => pool.pop() ?? Buffer.allocUnsafe(FIRST_READ);
-const giveBuffer = (b: Buffer) => { if (b.length === FIRST_READ && pool.length < 512) pool.push(b); };
+const takeBuffer = () => pool.pop() ?? Buffer.allocUnsafe(HEADER_BYTES);
+const giveBuffer = (b: Buffer) => { if (b.length === HEADER_BYTES && pool.length < 512) pool.push(b); };
 
 /**
  * Reads the start of a `.header` file without moving its access time (O_NOATIME where

@@ -2,7 +2,7 @@ import { walkPortable } from './walkPortable.js';
 import { nativeWalk } from './walkNative.js';
 import { classifyApacheDir, classifyFilesDir, type ClassifyTotals } from './classify.js';
 import { detectFormat, detectLayout, type CacheFormat } from './detect.js';
-import { Kind, UnitTable } from '../table/table.js';
+import { UnitTable } from '../table/table.js';
 import type { Layout } from '../format/key.js';
 import { resolveRoot, statRoot } from './root.js';
 import { noopLog, type Log } from '../log.js';
@@ -215,10 +215,4 @@ function keepSample(list: string[], name: string): void {
   while (at > 0 && list[at - 1] > name) at--;
   list.splice(at, 0, name);
   if (list.length > SAMPLES) list.pop();
-}
-
-/** Rows of the table that are servable entries (what `htcacheclean -A` lists). */
-export function* entryRows(snap: Snapshot): Generator<number> {
-  const { table } = snap;
-  for (let i = 0; i < table.length; i++) if (table.kind[i] === Kind.Entry) yield i;
 }

@@ -5,7 +5,7 @@ import { encodeReadDirs, forEachSegment } from '../native/abi.js';
 import { codeOf, decodeDir, type DecodedDir } from '../native/decode.js';
 import { readHeader } from './readHeader.js';
 import { drain } from './drain.js';
-import type { DirToRead, FileStat, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
+import type { DirToRead, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
 
 /**
  * The native walker: the root alone, then a whole subtree per thread-pool job below it
@@ -17,42 +17,32 @@ export function nativeWalk(native: NativeBinding): Walk {
   return async (o) => {
     if (o.signal?.aborted) return false;
     const subtrees: DirToRead[] = [];
-    await new Promise<void>((done) => readDirs(native, o, [{ rel: '', stat: o.rootStat }], (d) => subtrees.push(d), done));
-    return drain(subtrees, o.concurrency ?? 4, o.signal, (d, done) => readTree(native, o, d, done));
+    await new Promise<void>((done) => readDirs(native, o, [{ rel: '', stat: o.rootStat }], done, (d) => subtrees.push(d)));
+    return drain(subtrees, o.concurrency ?? 4, o.signal, (d, done) => readDirs(native, o, [d], done));
   };
 }
 
-/** A directory and its whole subtree, in one job. */
-export function readTree(native: NativeBinding, o: WalkOptions, top: DirToRead, done: () => void): void {
-  // Segments below the top come without a stat of their own (decodeDir has it).
-  const where = (sub: string) => (sub === '' ? top : { rel: top.rel === '' ? sub : `${top.rel}/${sub}`, stat: null });
-  native.readTree(join(o.root, top.rel), top.stat.dev, top.stat.ino, o.readHeaders, (segments) => emitAll(o, segments, done, where));
-}
-
-/** Several directories in one job, each alone: their subdirectories go to `onSubdir`. */
-export function readDirs(native: NativeBinding, o: WalkOptions, dirs: readonly DirToRead[], onSubdir: (d: DirToRead) => void, done: () => void): void {
-  const request = encodeReadDirs(dirs.map((d) => ({ abs: join(o.root, d.rel), dev: d.stat.dev, ino: d.stat.ino })));
-  let k = 0;
-  native.readDirs(request, o.readHeaders, (segments) => emitAll(o, segments, done, () => dirs[k++], onSubdir));
-}
-
 /**
- * Hands on every directory of a reply (one segment each; `where` names it from the
- * segment's path below the job's directory), then calls `done`.
+ * Several directories in one job: each alone, its subdirectories handed to `onSubdir`,
+ * or without `onSubdir` each with its whole subtree.
  */
-function emitAll(o: WalkOptions, segments: Buffer, done: () => void, where: (sub: string) => { rel: string; stat: FileStat | null }, onSubdir?: (d: DirToRead) => void): void {
-  let waiting = 1;
-  const settle = (): void => { if (--waiting === 0) done(); };
-  forEachSegment(segments, (sub, pack) => {
-    waiting++;
-    const { rel, stat } = where(sub);
-    emit(o, decodeDir(pack), rel, stat, onSubdir, settle);
+export function readDirs(native: NativeBinding, o: WalkOptions, dirs: readonly DirToRead[], done: () => void, onSubdir?: (d: DirToRead) => void): void {
+  const request = encodeReadDirs(dirs.map((d) => ({ abs: join(o.root, d.rel), dev: d.stat.dev, ino: d.stat.ino })));
+  native.readDirs(request, o.readHeaders, !onSubdir, (segments) => {
+    let waiting = 1, k = 0, top = '';
+    const settle = (): void => { if (--waiting === 0) done(); };
+    // A segment named '' is the next directory asked for; the others are below it.
+    forEachSegment(segments, (sub, pack) => {
+      waiting++;
+      const rel = sub === '' ? (top = dirs[k++].rel) : top === '' ? sub : `${top}/${sub}`;
+      emit(o, decodeDir(pack), rel, onSubdir, settle);
+    });
+    settle();
   });
-  settle();
 }
 
-/** Hands one decoded directory on in the walker's shapes. */
-function emit(o: WalkOptions, d: DecodedDir, rel: string, dirStat: FileStat | null, onSubdir: ((d: DirToRead) => void) | undefined, done: () => void): void {
+/** Hands one decoded directory on in the walker's shapes, then calls `done`. */
+function emit(o: WalkOptions, d: DecodedDir, rel: string, onSubdir: ((d: DirToRead) => void) | undefined, done: () => void): void {
   const abs = join(o.root, rel);
   if (d.status !== 0) {
     if (d.status === constants.errno.ENOENT) o.onVanished();
@@ -66,7 +56,7 @@ function emit(o: WalkOptions, d: DecodedDir, rel: string, dirStat: FileStat | nu
   if (onSubdir) for (const s of d.subdirs) onSubdir({ rel: rel === '' ? s.name : `${rel}/${s.name}`, stat: s.stat });
   const { files, longHeaders } = d;
   const finish = (): void => {
-    o.onDir({ rel, stat: d.stat ?? dirStat, files, subdirs, others: d.others });
+    o.onDir({ rel, stat: d.stat, files, subdirs, others: d.others });
     done();
   };
   if (longHeaders.length === 0) return finish();

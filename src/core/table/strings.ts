@@ -101,14 +101,7 @@ export class StringColumn {
   copyTo(i: number, to: Buffer, at: number): number {
     const p = this.sharePrefixes ? this.pre[i] : 0;
     const n = p === 0 ? 0 : to.write(this.prefixes[p - 1], at, this.encoding);
-    const s = this.start[i], l = this.len[i];
-    // A file stem is a few dozen bytes: a loop beats Buffer#copy's call into C++ there.
-    if (l <= 64) {
-      const b = this.bytes, d = at + n;
-      for (let k = 0; k < l; k++) to[d + k] = b[s + k];
-      return n + l;
-    }
-    return n + this.bytes.copy(to, at + n, s, s + l);
+    return n + this.bytes.copy(to, at + n, this.start[i], this.start[i] + this.len[i]);
   }
 
   lengthOf(i: number): number {
@@ -126,7 +119,7 @@ export class StringColumn {
   }
 
   /**
-   * A column over `parts` in place (views into the mapped index file): loading costs
+   * A column over `parts` in place (views into the loaded index file): loading costs
    * nothing per row. The first push or set copies what it must grow.
    */
   static fromParts(encoding: 'latin1' | 'utf8', sharePrefixes: boolean, p: StringParts): StringColumn {
@@ -159,25 +152,20 @@ export class StringColumn {
     }
     this.start = start; this.len = len; this.pre = pre;
     this.length = n;
-    if (live * 2 < this.used) this.compact(Int32Array.from({ length: n }, (_, k) => k));
+    if (live * 2 < this.used) this.compact();
   }
 
-  /** Keeps rows for which map[i] >= 0, moved to row map[i] (in order); drops dead bytes. */
-  compact(map: Int32Array): void {
+  /** Copies the rows' bytes together, dropping those no row holds any more. */
+  compact(): void {
     const out = Buffer.allocUnsafe(Math.max(1024, this.used));
-    let w = 0, at = 0;
+    let at = 0;
     for (let i = 0; i < this.length; i++) {
-      if (map[i] < 0) continue;
       this.bytes.copy(out, at, this.start[i], this.start[i] + this.len[i]);
-      this.start[w] = at;
-      this.len[w] = this.len[i];
-      if (this.sharePrefixes) this.pre[w] = this.pre[i];
+      this.start[i] = at;
       at += this.len[i];
-      w++;
     }
     this.bytes = out;
     this.used = at;
-    this.length = w;
   }
 
   private reserve(rows: number, bytes: number): void {

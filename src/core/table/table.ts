@@ -3,6 +3,8 @@ import { F64_COLUMNS, Flag, rowFiles, type F64Column, type Kind, type RowColumns
 
 export * from './types.js';
 
+type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
 /**
  * Columnar storage for scanned cache units. A cache of a million entries must fit in a
  * few hundred bytes per entry, so there is no object per entry: numbers live in growable
@@ -124,55 +126,34 @@ export class UnitTable {
     return t;
   }
 
-  /**
-   * Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped.
-   * Each column is written into a spare one and the old column becomes the next spare
-   * (every fresh page costs a page fault when first touched).
-   */
+  /** Rows in the order `perm` (new row k = old row perm[k]); rows not listed are dropped. */
   permute(perm: Int32Array): void {
     const n = perm.length;
-    const gather = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(col: T, make: (k: number) => T): T => {
-      const out = make(Math.max(1024, n));
-      for (let k = 0; k < n; k++) out[k] = col[perm[k]];
-      return out;
-    };
-    let spare: Float64Array | null = null;
-    for (const c of F64_COLUMNS) {
-      const col = this.f64[c];
-      const out = spare && spare.length >= n ? spare : new Float64Array(Math.max(1024, n));
-      for (let k = 0; k < n; k++) out[k] = col[perm[k]];
-      this.f64[c] = out;
-      // A view into the mapped index is not ours to reuse as scratch.
-      spare = col.byteOffset === 0 && col.length === col.buffer.byteLength / 8 ? col : null;
-    }
-    this.kind = gather(this.kind, (k) => new Uint8Array(k));
-    this.reason = gather(this.reason, (k) => new Uint8Array(k));
-    this.flags = gather(this.flags, (k) => new Uint8Array(k));
-    this.status = gather(this.status, (k) => new Uint16Array(k));
-    this.dir = gather(this.dir, (k) => new Uint32Array(k));
+    this.capacity = Math.max(1024, n);
+    this.replaceColumns((col, out) => { for (let k = 0; k < n; k++) out[k] = col[perm[k]]; });
     this.name.permute(perm);
     this.key.permute(perm);
     this.length = n;
-    this.capacity = Math.max(1024, n);
+  }
+
+  /** Every numeric column replaced by a fresh one of `capacity` rows, which `fill` writes from the old. */
+  private replaceColumns(fill: <T extends Column>(old: T, out: T) => void): void {
+    const fresh = <T extends Column>(old: T): T => {
+      const out = new (old.constructor as new (n: number) => T)(this.capacity);
+      fill(old, out);
+      return out;
+    };
+    this.kind = fresh(this.kind); this.reason = fresh(this.reason); this.flags = fresh(this.flags);
+    this.status = fresh(this.status); this.dir = fresh(this.dir);
+    for (const c of F64_COLUMNS) this.f64[c] = fresh(this.f64[c]);
   }
 
   private grow(): void {
     // Doubling, except for a table loaded from the index (exactly full: a run's few new
     // rows need +1/8, not twice every column in fresh pages), and +50% past 256k rows
     // (doubling a million rows would hold as many unused).
-    const cap = Math.max(1024, this.loaded ? this.capacity + (this.capacity >>> 3) : this.capacity < 1 << 18 ? this.capacity * 2 : this.capacity + (this.capacity >>> 1));
+    this.capacity = Math.max(1024, this.loaded ? this.capacity + (this.capacity >>> 3) : this.capacity < 1 << 18 ? this.capacity * 2 : this.capacity + (this.capacity >>> 1));
     this.loaded = false;
-    const growU8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    this.kind = growU8(this.kind);
-    this.reason = growU8(this.reason);
-    this.flags = growU8(this.flags);
-    const s = new Uint16Array(cap); s.set(this.status); this.status = s;
-    const d = new Uint32Array(cap); d.set(this.dir); this.dir = d;
-    for (const c of F64_COLUMNS) {
-      const b = new Float64Array(cap);
-      b.set(this.f64[c]);
-      this.f64[c] = b;
-    }
-    this.capacity = cap;
+    this.replaceColumns((old, out) => out.set(old as never));
   }
 }
