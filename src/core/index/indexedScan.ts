@@ -38,11 +38,9 @@ export interface IndexInfo {
 export type IndexedSnapshot = Snapshot & { readonly index: IndexInfo };
 
 /**
- * A scan whose index is not saved yet: `snapshot.index` says how the index was used, and
- * `commit()` saves it and resolves to the final info (saved, unchanged or saveError).
- * Saving neither moves nor changes rows, so a caller may plan and evict from the snapshot
- * while it runs (prune overlaps it with the evictions' re-checks); the table must not
- * change until it resolves. Call `commit()` exactly once.
+ * A scan and its index, not saved yet: `commit()` (once) saves it and resolves to the final
+ * info. Saving moves no row, so the snapshot may be planned and evicted from meanwhile
+ * (prune does); nothing may change the table until it resolves.
  */
 export interface IndexedScan {
   readonly snapshot: IndexedSnapshot;
@@ -82,37 +80,25 @@ export async function scanWithIndex(opts: ScanOptions & IndexOptions): Promise<I
   // The scan starts now, with the index's checks.
   target = { ...target, startedAt: Date.now() };
   const { snap, reuse, streamed } = await scanFrom(target, opts, stateDir, reader, loaded.index);
-  let handedOn = false;
-  try {
-    let accessLog: AccessLogResult | undefined;
-    if ((opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted) {
-      accessLog = await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse });
-    }
-    const readDirs = snap.dirRecords.length - (reuse?.reusedDirs ?? 0);
-    const info = { used: loaded.index !== null, reason: loaded.reason, reusedDirs: reuse?.reusedDirs ?? 0, readDirs, accessLog };
-    if (snap.interrupted) return settled({ ...snap, index: info });
-    // Every directory reused and no log line read: the saved index still describes the tree
-    // (the access times it holds are refreshed from the files on every run anyway).
-    const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
-    if (reuse && readDirs === 0 && !logsMoved) return settled({ ...snap, index: { ...info, unchanged: true } });
-    // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
-    const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
-    markUnvouched(snap.dirRecords, snap.errors, snap.root);
-    const rows = streamed ?? IndexWriter.whole(snap.table, snap.dirRecords);
-    handedOn = true;
-    return {
-      snapshot: { ...snap, index: info },
-      commit: async () => {
-        try {
-          return await write(stateDir, snap, rows, info, logs, log);
-        } finally {
-          streamed?.discard();
-        }
-      },
-    };
-  } finally {
-    if (!handedOn) streamed?.discard();
+  // Access logs are applied to a table kept whole (scanFrom), so never when rows were `streamed`.
+  const accessLog = (opts.accessLogs?.length ?? 0) > 0 && !snap.interrupted
+    ? await applyAccessLogs(snap.table, opts.accessLogs!, loaded.index?.meta.logs ?? {}, { format: opts.logFormat, use: loaded.index?.meta.logUse })
+    : undefined;
+  const readDirs = snap.dirRecords.length - (reuse?.reusedDirs ?? 0);
+  const info = { used: loaded.index !== null, reason: loaded.reason, reusedDirs: reuse?.reusedDirs ?? 0, readDirs, accessLog };
+  // Every directory reused and no log line read: the saved index still describes the tree
+  // (the access times it holds are refreshed from the files on every run anyway).
+  const logsMoved = accessLog !== undefined && (accessLog.lines > 0 || JSON.stringify(accessLog.positions) !== JSON.stringify(loaded.index?.meta.logs ?? {}));
+  const unchanged = !snap.interrupted && reuse !== undefined && readDirs === 0 && !logsMoved;
+  if (snap.interrupted || unchanged) {
+    streamed?.discard();
+    return settled({ ...snap, index: unchanged ? { ...info, unchanged } : info });
   }
+  // Without --access-log this run read no log: what earlier runs read is kept for the next that does.
+  const logs = accessLog ? { logs: accessLog.positions, logUse: accessLog.use } : { logs: loaded.index?.meta.logs, logUse: loaded.index?.meta.logUse };
+  markUnvouched(snap.dirRecords, snap.errors, snap.root);
+  const rows = streamed ?? IndexWriter.whole(snap.table, snap.dirRecords);
+  return { snapshot: { ...snap, index: info }, commit: () => write(stateDir, snap, rows, info, logs, log).finally(() => streamed?.discard()) };
 }
 
 /**

@@ -24,7 +24,8 @@ export function notUtf8(raw: Buffer, name: string): boolean {
 export interface DecodedDir {
   /** 0, or the errno that kept the directory from being listed (ELOOP: swapped). */
   readonly status: number;
-  readonly stat: FileStat | null;
+  /** The directory's own stat (zeros unless status is 0). */
+  readonly stat: FileStat;
   readonly files: WalkedFile[];
   readonly subdirs: { name: string; stat: FileStat }[];
   readonly errors: { name: string; code: string }[];
@@ -50,7 +51,7 @@ export function decodeDir(pack: Buffer): DecodedDir {
   const entries = buf.readUInt32LE(DIR_HEAD.entries);
   const headerArea = DIR_HEAD.size + buf.readUInt32LE(DIR_HEAD.entryBytes);
   const out: DecodedDir = {
-    status, stat: status === 0 ? statAt(f64, DIR_HEAD.dir) : null,
+    status, stat: statAt(f64, DIR_HEAD.dir),
     files: [], subdirs: [], errors: [], longHeaders: [],
     others: buf.readUInt32LE(DIR_HEAD.others), vanished: buf.readUInt32LE(DIR_HEAD.vanished),
   };

@@ -174,10 +174,10 @@ export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Re
       if (format === 'apache') classifyApacheDir(dir, table, totals);
       else classifyFilesDir(dir, table);
       count({
-        rel: dir.rel, mtimeMs: dir.stat?.mtimeMs ?? 0, ctimeMs: dir.stat?.ctimeMs ?? 0, ino: dir.stat?.ino ?? 0,
+        rel: dir.rel, mtimeMs: dir.stat.mtimeMs, ctimeMs: dir.stat.ctimeMs, ino: dir.stat.ino,
         rowStart: streamed + rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
         files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
-        dirDisk: dir.stat ? dir.stat.blocks * 512 : 0, others: dir.others,
+        dirDisk: dir.stat.blocks * 512, others: dir.others,
         foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
         foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples,
       });

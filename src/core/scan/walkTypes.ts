@@ -23,7 +23,7 @@ export interface WalkedFile {
 export interface WalkedDir {
   /** Path relative to the root, '' for the root, '/'-separated. */
   readonly rel: string;
-  readonly stat: FileStat | null;
+  readonly stat: FileStat;
   readonly files: WalkedFile[];
   /** Subdirectory names (already queued for walking). */
   readonly subdirs: string[];
