@@ -6,7 +6,7 @@ import { readDirs } from '../scan/walkNative.js';
 import { drain } from '../scan/drain.js';
 import { inSlices } from '../pool.js';
 import type { UnitTable } from '../table/table.js';
-import type { DirRecord, DirToRead, WalkError } from '../scan/walkTypes.js';
+import type { DirToRead, WalkError } from '../scan/walkTypes.js';
 import { DIR_COLUMNS, sortedIndexOf } from './format.js';
 import type { LoadedIndex } from './store.js';
 import type { Reuse } from './reuse.js';
@@ -40,7 +40,7 @@ function verifyRows(t: UnitTable): VerifyRows {
  */
 export async function reuseNative(native: NativeBinding, root: string, rootIno: number, prev: LoadedIndex, signal?: AbortSignal): Promise<Reuse | 'full-scan'> {
   const recs = prev.meta.dirs;
-  // Saved in path order (format.ts, recordSections), which handledBy's binary search needs.
+  // Saved in path order (format.ts, recordSections), which the binary search of subdirectories below needs.
   if (!recs.every((d, k) => k === 0 || recs[k - 1].rel <= d.rel)) return 'full-scan';
   const cols = Object.fromEntries(DIR_COLUMNS.map((c, i) => [c, prev.meta.dirColumns[i]])) as unknown as VerifyDirs & Record<string, Float64Array>;
   // Per record, what the check found: one byte each, not an object per directory.
@@ -82,23 +82,15 @@ export async function reuseNative(native: NativeBinding, root: string, rootIno: 
       // READ_BATCH per job; a subdirectory the index does not know is new: read whole.
       const jobs: (DirToRead[] | DirToRead)[] = [];
       for (let i = 0; i < changed.length; i += READ_BATCH) jobs.push(changed.slice(i, i + READ_BATCH));
-      const known = handledBy(recs, state);
-      const onSubdir = (d: DirToRead) => { if (!known(d.rel)) jobs.push(d); };
+      // An indexed subdirectory found in place (unchanged, changed and queued, or unreadable
+      // and reported) is handled already. Looked up by binary search over the records, sorted
+      // by path: only subdirectories of changed directories are, and a set of every path costs more.
+      const onSubdir = (d: DirToRead) => {
+        const k = sortedIndexOf(recs.length, (i) => recs[i].rel, d.rel);
+        if (k < 0 || state[k] === VerifyState.Gone || state[k] === UNCHECKED) jobs.push(d);
+      };
       return drain(jobs, JOBS, o.signal, (job, done) => (Array.isArray(job) ? readDirs(native, o, job, done, onSubdir) : readDirs(native, o, [job], done)));
     },
   };
   return r;
-}
-
-/**
- * Whether an indexed directory at `rel` was found in place (unchanged, changed and queued,
- * or unreadable and reported): by binary search over the records, sorted by path. Only
- * subdirectories of changed directories are looked up: a set of every path would cost
- * more than the lookups.
- */
-function handledBy(recs: readonly DirRecord[], state: Uint8Array): (rel: string) => boolean {
-  return (rel) => {
-    const k = sortedIndexOf(recs.length, (i) => recs[i].rel, rel);
-    return k >= 0 && state[k] !== VerifyState.Gone && state[k] !== UNCHECKED;
-  };
 }
