@@ -56,9 +56,9 @@ async function run(o: PruneOptions, t0: number, log: NonNullable<PruneOptions['l
     root: o.root, format: o.format, signal: o.signal, onProgress: o.onProgress, now: o.now, log, walker: o.walker,
     stateDir: o.stateDir, full: o.full, accessLogs: o.accessLogs, logFormat: o.logFormat,
   });
+  const scanMs = Date.now() - t0;
   // The index is saved while the plan is made and its victims re-checked (native threads):
   // a first run then costs little more than one without an index.
-  const scanMs = Date.now() - t0;
   const saved = commit();
   try {
     return await planAndEvict(o, snap, saved, t0, scanMs, log, manifests);
