@@ -42,3 +42,12 @@ describe.each([
     }));
   });
 });
+
+test('utf8 names of any script round-trip, ASCII or not, through the bytewise write and its fallback', () => {
+  fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 20 }), { maxLength: 30 }), (names) => {
+    const c = new StringColumn('utf8', 2, 2);
+    names.forEach((n) => c.push(n));
+    expect(valuesOf(c)).toEqual(names);
+    names.forEach((n, i) => expect(c.lengthOf(i)).toBe(Buffer.byteLength(n)));
+  }));
+});

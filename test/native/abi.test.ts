@@ -7,13 +7,13 @@ import { tempDir } from '../helpers/tmp.js';
 import { needNative } from '../helpers/tools.js';
 import { createRequire } from 'node:module';
 import nodeGypBuild from 'node-gyp-build';
-import { loadTestBuild } from '../helpers/testNative.js';
+import { decodeDirKept, loadTestBuild } from '../helpers/testNative.js';
 import { packageRoot } from '../../src/core/package/root.js';
 import {
   EVICT_FAILED_DIR, EvictOutcome, LAYOUT, VerifyState, encodeEvict, encodeReadDirs, encodeVerify, evictResult, forEachSegment, layoutDiff,
   verifyResult, viewsOf, type Layout,
 } from '../../src/core/native/abi.js';
-import { decodeDir, type DecodedDir } from '../../src/core/native/decode.js';
+import type { DecodedDir } from '../../src/core/native/decode.js';
 import type { NativeBinding, VerifyRows } from '../../src/core/native/load.js';
 import type { TestBinding } from '../helpers/testNative.js';
 import { Flag, Kind, UnitTable } from '../../src/core/table/table.js';
@@ -58,7 +58,7 @@ const call = <T extends unknown[]>(f: (cb: (...a: T) => void) => void): Promise<
 /** Every segment of an answer, decoded. */
 function segments(buf: Buffer): { rel: string; dir: DecodedDir }[] {
   const out: { rel: string; dir: DecodedDir }[] = [];
-  forEachSegment(buf, (rel, pack) => out.push({ rel, dir: decodeDir(pack) }));
+  forEachSegment(buf, (rel, pack) => out.push({ rel, dir: decodeDirKept(pack) }));
   return out;
 }
 

@@ -1,5 +1,5 @@
 import type { FileStat as Stats, WalkedDir, WalkedFile } from './walkTypes.js';
-import { Flag, Kind, REASONS, type Reason, type UnitRow, type UnitTable } from '../table/table.js';
+import { Flag, Kind, REASONS, type Reason, type UnitTable } from '../table/table.js';
 
 /** mod_cache_disk temp files: `aptmp` + 6 mkstemp chars, only ever in CacheRoot. */
 export const APACHE_TEMP = /^aptmp[A-Za-z0-9_-]{6}$/i;
@@ -23,13 +23,17 @@ const disk = (st: Stats): number => st.blocks * 512;
  * set to anything, even the future, by a restore or `touch -d`.)
  */
 const changedAt = (a?: Stats, b?: Stats): number => Math.max(0, a ? a.ctimeMs : 0, b ? b.ctimeMs : 0);
-/** Rows are added with no values, then their columns are written directly (no per-row objects). */
-const NO_VALUES: UnitRow['values'] = Object.freeze({});
 
-/** Splits a name at its first dot, as htcacheclean does: `X.header` -> ['X', '.header']. */
-function splitExt(name: string): [string, string] {
-  const dot = name.indexOf('.');
-  return dot <= 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot).toLowerCase()];
+/**
+ * The extension of a name, from its first dot as htcacheclean splits it (`X.header` ->
+ * '.header'), lower-cased; '' without one. The two common ones cost no new string.
+ */
+function extOf(name: string, dot: number): string {
+  if (dot <= 0) return '';
+  const n = name.length - dot;
+  if (n === 7 && name.endsWith('.header')) return '.header';
+  if (n === 5 && name.endsWith('.data')) return '.data';
+  return name.slice(dot).toLowerCase();
 }
 
 function addForeign(t: ClassifyTotals, rel: string, f: WalkedFile): void {
@@ -46,17 +50,19 @@ function addForeign(t: ClassifyTotals, rel: string, f: WalkedFile): void {
 export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: ClassifyTotals): void {
   const dirId = table.internDir(dir.rel);
   const variant = dir.rel.includes('.header.vary') ? Flag.Variant : 0;
-  const pairs = new Map<string, { header?: WalkedFile; data?: WalkedFile }>();
+  const pairs = new Map<string, { header: WalkedFile | undefined; data: WalkedFile | undefined }>();
   const varyDirs = new Set(dir.subdirs.filter((d) => d.toLowerCase().endsWith('.header.vary')));
 
   for (const f of dir.files) {
-    const [stem, ext] = splitExt(f.name);
+    const dot = f.name.indexOf('.');
+    const ext = extOf(f.name, dot);
     if (ext === '' && dir.rel === '' && APACHE_TEMP.test(f.name)) {
       addRow(table, dirId, f.name, Kind.Temp, '', Flag.RawName, undefined, f);
-    } else if (stem !== '' && (ext === '.header' || ext === '.data')) {
-      const p = pairs.get(stem) ?? {};
+    } else if (dot > 0 && (ext === '.header' || ext === '.data')) {
+      const stem = f.name.slice(0, dot);
+      let p = pairs.get(stem);
+      if (!p) pairs.set(stem, (p = { header: undefined, data: undefined }));
       if (ext === '.header') p.header = f; else p.data = f;
-      pairs.set(stem, p);
     } else {
       addForeign(totals, dir.rel, f);
     }
@@ -100,8 +106,7 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
       addRow(table, dirId, stem, Kind.Orphan, 'stray-data', variant, undefined, data);
       body = undefined;
     }
-    const row = addRow(table, dirId, stem, kind, reason, variant | (h.hasBody ? Flag.HasBody : 0) | (h.headerOnly ? Flag.HeaderOnly : 0), header, body);
-    table.key.set(row, h.key);
+    const row = addRow(table, dirId, stem, kind, reason, variant | (h.hasBody ? Flag.HasBody : 0) | (h.headerOnly ? Flag.HeaderOnly : 0), header, body, h.key);
     table.status[row] = h.status & 0xffff;
     const v = table.f64;
     v.expire[row] = h.expire;
@@ -114,15 +119,11 @@ export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: Clas
 /** A row for a header and/or body (either may be absent); flags HasHeader/HasData are set from them. */
 function addRow(
   table: UnitTable, dir: number, name: string, kind: Kind, reason: Reason, flags: number,
-  header: WalkedFile | undefined, data: WalkedFile | undefined,
+  header: WalkedFile | undefined, data: WalkedFile | undefined, key = '',
 ): number {
   const h = header?.stat;
   const d = data?.stat;
-  const i = table.add({
-    kind, reason: REASONS.indexOf(reason), dir, name,
-    flags: flags | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0),
-    values: NO_VALUES,
-  });
+  const i = table.append(kind, reason === '' ? 0 : REASONS.indexOf(reason), flags | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0), dir, name, key);
   const v = table.f64;
   if (h) { v.hdrSize[i] = h.size; v.hdrDisk[i] = disk(h); v.hdrMtime[i] = h.mtimeMs; v.hdrAtime[i] = h.atimeMs; }
   if (d) { v.dataSize[i] = d.size; v.dataDisk[i] = disk(d); v.dataMtime[i] = d.mtimeMs; v.dataAtime[i] = d.atimeMs; }
@@ -134,7 +135,6 @@ function addRow(
 export function classifyFilesDir(dir: WalkedDir, table: UnitTable): void {
   const dirId = table.internDir(dir.rel);
   for (const f of dir.files) {
-    const row = addRow(table, dirId, f.name, FILES_TEMP.test(f.name) ? Kind.Temp : Kind.Entry, '', Flag.RawName, undefined, f);
-    table.key.set(row, dir.rel === '' ? f.name : `${dir.rel}/${f.name}`);
+    addRow(table, dirId, f.name, FILES_TEMP.test(f.name) ? Kind.Temp : Kind.Entry, '', Flag.RawName, undefined, f, dir.rel === '' ? f.name : `${dir.rel}/${f.name}`);
   }
 }

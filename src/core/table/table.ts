@@ -61,16 +61,30 @@ export class UnitTable {
   }
 
   add(row: UnitRow): number {
+    const i = this.append(row.kind, row.reason ?? 0, row.flags, row.dir, row.name, row.key ?? '');
+    this.status[i] = row.status ?? 0;
+    for (const c of F64_COLUMNS) this.f64[c][i] = row.values[c] ?? 0;
+    return i;
+  }
+
+  /**
+   * A row with every number 0 but those given: what a scan adds per unit (no row object,
+   * and each column named, not looked up by a key string).
+   */
+  append(kind: Kind, reason: number, flags: number, dir: number, name: string, key: string): number {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
-    this.kind[i] = row.kind;
-    this.reason[i] = row.reason ?? 0;
-    this.flags[i] = row.flags;
-    this.status[i] = row.status ?? 0;
-    this.dir[i] = row.dir;
-    for (const c of F64_COLUMNS) this.f64[c][i] = row.values[c] ?? 0;
-    this.name.push(row.name);
-    this.key.push(row.key ?? '');
+    this.kind[i] = kind;
+    this.reason[i] = reason;
+    this.flags[i] = flags;
+    this.status[i] = 0;
+    this.dir[i] = dir;
+    const v = this.f64;
+    v.hdrSize[i] = 0; v.hdrDisk[i] = 0; v.dataSize[i] = 0; v.dataDisk[i] = 0;
+    v.hdrMtime[i] = 0; v.hdrAtime[i] = 0; v.dataMtime[i] = 0; v.dataAtime[i] = 0;
+    v.changed[i] = 0; v.expire[i] = 0; v.date[i] = 0; v.requestTime[i] = 0; v.responseTime[i] = 0;
+    this.name.push(name);
+    this.key.push(key);
     return i;
   }
 
