@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { NativeBinding } from '../../src/core/native/load.js';
 import { layoutDiff } from '../../src/core/native/abi.js';
-import { decodeDir, statOf, type DecodedDir } from '../../src/core/native/decode.js';
 /** The test build's extras (native/addon.c, CACHECTL_TEST_HOOKS): never in the production binary. */
 export interface TestBinding extends NativeBinding {
   /** Makes the next matching call fail (FaultOp; errno 0 on FaultOp.Stat = unlink the file first). FaultOp.Clear clears. */
@@ -35,14 +34,4 @@ export function loadTestBuild(): TestBinding {
   const m = { exports: {} as TestBinding };
   process.dlopen(m, TEST_BUILD);
   return m.exports;
-}
-
-/**
- * decodeDir, with its files' stats copied out of the pack: a decoded stat is read in
- * place and valid only until the answer's callback returns (the walker uses it before
- * then), while a test looks at it afterwards.
- */
-export function decodeDirKept(pack: Buffer): DecodedDir {
-  const d = decodeDir(pack);
-  return { ...d, files: d.files.map((f) => ({ ...f, stat: statOf(f.stat) })) };
 }

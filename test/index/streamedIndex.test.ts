@@ -9,6 +9,7 @@ import { buildReport, streamReport } from '../../src/core/report.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { F64_COLUMNS, type UnitTable } from '../../src/core/table/table.js';
 import { tempDir } from '../helpers/tmp.js';
+import { addRow } from '../helpers/columns.js';
 import { writeEveryKind, url, DAY } from '../scan/fixtureTree.js';
 
 // A first `report` writes the index as the rows come, one directory at a time, and never
@@ -100,7 +101,7 @@ test('rows spilled in small pieces make the same file, byte for byte, as the who
   await scan({ root, walker: 'portable', now: NOW, rowSink: (t) => {
     spilled.addStreamed(t);
     for (let i = 0; i < t.length; i++) {
-      whole.add({
+      addRow(whole, {
         kind: t.kind[i], reason: t.reason[i], flags: t.flags[i], status: t.status[i], dir: whole.internDir(t.dirs[t.dir[i]]),
         name: t.name.get(i), key: t.key.get(i), values: Object.fromEntries(F64_COLUMNS.map((c) => [c, t.f64[c][i]])),
       });

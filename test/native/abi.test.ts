@@ -1,3 +1,4 @@
+import { addRow } from '../helpers/columns.js';
 import { describe, expect, test } from 'vitest';
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
@@ -7,13 +8,13 @@ import { tempDir } from '../helpers/tmp.js';
 import { needNative } from '../helpers/tools.js';
 import { createRequire } from 'node:module';
 import nodeGypBuild from 'node-gyp-build';
-import { decodeDirKept, loadTestBuild } from '../helpers/testNative.js';
+import { loadTestBuild } from '../helpers/testNative.js';
 import { packageRoot } from '../../src/core/package/root.js';
 import {
   EVICT_FAILED_DIR, EvictOutcome, LAYOUT, VerifyState, encodeEvict, encodeReadDirs, encodeVerify, evictResult, forEachSegment, layoutDiff,
   verifyResult, viewsOf, type Layout,
 } from '../../src/core/native/abi.js';
-import type { DecodedDir } from '../../src/core/native/decode.js';
+import { decodeDir, type DecodedDir } from '../../src/core/native/decode.js';
 import type { NativeBinding, VerifyRows } from '../../src/core/native/load.js';
 import type { TestBinding } from '../helpers/testNative.js';
 import { Flag, Kind, UnitTable } from '../../src/core/table/table.js';
@@ -58,7 +59,7 @@ const call = <T extends unknown[]>(f: (cb: (...a: T) => void) => void): Promise<
 /** Every segment of an answer, decoded. */
 function segments(buf: Buffer): { rel: string; dir: DecodedDir }[] {
   const out: { rel: string; dir: DecodedDir }[] = [];
-  forEachSegment(buf, (rel, pack) => out.push({ rel, dir: decodeDirKept(pack) }));
+  forEachSegment(buf, (rel, pack) => out.push({ rel, dir: decodeDir(pack) }));
   return out;
 }
 
@@ -107,7 +108,7 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
     await writeFile(join(root, 'd', 'e.data'), 'body');
     const t = new UnitTable();
     const at = (p: string) => lstatSync(join(root, p));
-    const row = t.add({ kind: Kind.Entry, flags: Flag.HasHeader | Flag.HasData, dir: t.internDir('d'), name: 'e', values: {
+    const row = addRow(t, { kind: Kind.Entry, flags: Flag.HasHeader | Flag.HasData, dir: t.internDir('d'), name: 'e', values: {
       hdrSize: at('d/e.header').size, hdrMtime: at('d/e.header').mtimeMs, dataSize: at('d/e.data').size, dataMtime: at('d/e.data').mtimeMs,
       changed: Math.max(at('d/e.header').ctimeMs, at('d/e.data').ctimeMs),
     } });
@@ -144,12 +145,12 @@ describe.skipIf(!native)(`round trips through each entry point (${reason})`, () 
     const t = new UnitTable();
     const dir = t.internDir('d');
     const later = Date.now() + 60_000;
-    const add = (name: string, flags: number, atime: number) => t.add({ kind: Kind.Entry, flags, dir, name, values: { dataAtime: atime, changed: later } });
+    const add = (name: string, flags: number, atime: number) => addRow(t, { kind: Kind.Entry, flags, dir, name, values: { dataAtime: atime, changed: later } });
     const rows = [
       add('a', Flag.HasHeader | Flag.HasData, later),
       add('b', Flag.HasHeader | Flag.HasData, 0), // its body was read after the scan: spared
       add('raw-name', Flag.RawName | Flag.HasData, later),
-      t.add({ kind: Kind.Entry, flags: Flag.HasData, dir: t.internDir('gone'), name: 'c', values: {} }),
+      addRow(t, { kind: Kind.Entry, flags: Flag.HasData, dir: t.internDir('gone'), name: 'c', values: {} }),
     ];
     const [status, out] = await call<[number, Buffer]>((cb) => native!.evict(root, lstatSync(root).ino, encodeEvict(t, rows), false, cb));
     expect(status).toBe(0);

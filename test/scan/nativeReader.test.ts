@@ -7,8 +7,7 @@ import { needNative } from '../helpers/tools.js';
 import { linkOutside, url, writeEveryKind, DAY } from './fixtureTree.js';
 import { scan, type Snapshot } from '../../src/core/scan/scan.js';
 import { F64_COLUMNS, Kind } from '../../src/core/table/table.js';
-import type { DecodedDir } from '../../src/core/native/decode.js';
-import { decodeDirKept } from '../helpers/testNative.js';
+import { decodeDir, type DecodedDir } from '../../src/core/native/decode.js';
 import { encodeReadDirs, forEachSegment } from '../../src/core/native/abi.js';
 import { writeEntry } from '../../src/core/sample/writeEntry.js';
 import { runCachectl } from '../helpers/cli.js';
@@ -18,7 +17,7 @@ const { binding: native, reason } = needNative();
 /** One directory read alone (readDirs: one segment), decoded, and the answer's length. */
 function readDir(path: string, dev: number, ino: number, readHeaders: boolean): Promise<DecodedDir & { answerBytes: number }> {
   return new Promise((resolve) => native!.readDirs(encodeReadDirs([{ abs: path, dev, ino }]), readHeaders, false, (buf) => {
-    forEachSegment(buf, (_rel, pack) => resolve({ ...decodeDirKept(pack), answerBytes: buf.length }));
+    forEachSegment(buf, (_rel, pack) => resolve({ ...decodeDir(pack), answerBytes: buf.length }));
   }));
 }
 

@@ -63,53 +63,51 @@ function u64(buf: Buffer, off: number): number {
 }
 
 /**
- * Parses the first bytes of a .header file, `buf[start, end)` (a native pack holds many).
- * They may be a prefix; when the key does not fit, the result is `{kind:'bad',
- * reason:'short', needBytes}` and the caller may read more (only when `complete` is
- * false, i.e. the file is longer than what was read).
+ * Parses the first bytes of a .header file. `buf` may be a prefix; when the key does
+ * not fit, the result is `{kind:'bad', reason:'short', needBytes}` and the caller may
+ * read more (only when `complete` is false, i.e. the file is longer than `buf`).
  */
-export function parseHeader(buf: Buffer, complete = true, start = 0, end = buf.length): ParsedHeader {
-  const length = end - start;
-  if (length < 4) return { kind: 'bad', reason: 'short' };
-  const format = buf.readUInt32LE(start);
-  if (format === VARY_FORMAT_VERSION) return parseVary(buf, start, end);
+export function parseHeader(buf: Buffer, complete = true): ParsedHeader {
+  if (buf.length < 4) return { kind: 'bad', reason: 'short' };
+  const format = buf.readUInt32LE(0);
+  if (format === VARY_FORMAT_VERSION) return parseVary(buf);
   if (format !== DISK_FORMAT_VERSION) return { kind: 'bad', reason: 'format', format };
-  if (length < ENTRY_STRUCT_SIZE) return { kind: 'bad', reason: 'short', format };
-  const nameLen = u64(buf, start + 8);
+  if (buf.length < ENTRY_STRUCT_SIZE) return { kind: 'bad', reason: 'short', format };
+  const nameLen = u64(buf, 8);
   if (nameLen === 0 || nameLen > MAX_KEY_LENGTH) return { kind: 'bad', reason: 'key', format };
-  const need = ENTRY_STRUCT_SIZE + nameLen;
-  if (length < need) {
-    return complete ? { kind: 'bad', reason: 'short', format } : { kind: 'bad', reason: 'short', format, needBytes: need };
+  const end = ENTRY_STRUCT_SIZE + nameLen;
+  if (buf.length < end) {
+    return complete ? { kind: 'bad', reason: 'short', format } : { kind: 'bad', reason: 'short', format, needBytes: end };
   }
-  const bits = buf.readUInt32LE(start + 72);
+  const bits = buf.readUInt32LE(72);
   return {
     kind: 'entry',
-    status: buf.readInt32LE(start + 4),
+    status: buf.readInt32LE(4),
     nameLen,
-    entityVersion: buf.readUInt32LE(start + 16),
-    date: i64(buf, start + 24),
-    expire: i64(buf, start + 32),
-    requestTime: i64(buf, start + 40),
-    responseTime: i64(buf, start + 48),
-    inode: u64(buf, start + 56),
-    device: u64(buf, start + 64),
+    entityVersion: buf.readUInt32LE(16),
+    date: i64(buf, 24),
+    expire: i64(buf, 32),
+    requestTime: i64(buf, 40),
+    responseTime: i64(buf, 48),
+    inode: u64(buf, 56),
+    device: u64(buf, 64),
     hasBody: (bits & 1) !== 0,
     headerOnly: (bits & 2) !== 0,
-    control: buf.readUInt32LE(start + 80),
+    control: buf.readUInt32LE(80),
     // latin1 keeps every byte of a key that is not valid UTF-8 (httpd stores raw bytes).
-    key: buf.toString('latin1', start + ENTRY_STRUCT_SIZE, start + need),
+    key: buf.toString('latin1', ENTRY_STRUCT_SIZE, end),
   };
 }
 
-function parseVary(buf: Buffer, start: number, end: number): ParsedHeader {
-  if (end - start < 12) return { kind: 'bad', reason: 'short', format: VARY_FORMAT_VERSION };
-  const text = buf.toString('latin1', start + 12, end);
+function parseVary(buf: Buffer): ParsedHeader {
+  if (buf.length < 12) return { kind: 'bad', reason: 'short', format: VARY_FORMAT_VERSION };
+  const text = buf.toString('latin1', 12);
   const names: string[] = [];
   for (const line of text.split('\r\n')) {
     if (line === '') break;
     names.push(line);
   }
-  return { kind: 'vary', expire: i64(buf, start + 4), names };
+  return { kind: 'vary', expire: i64(buf, 4), names };
 }
 
 /** Splits the CRLF header blocks after the key (response, then request headers). */

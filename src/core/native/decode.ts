@@ -44,25 +44,6 @@ function statAt(f64: Float64Array, at: number): FileStat {
   };
 }
 
-/**
- * A file's stat read in place from its pack: one object, where a copy would box seven
- * numbers (a first scan decodes one per file). Valid only while the pack is: the walker
- * hands files on before the pack is released, and `statOf` copies what must outlive it.
- */
-class PackStat implements FileStat {
-  constructor(private readonly f64: Float64Array, private readonly w: number) {}
-  get size(): number { return this.f64[this.w + STAT.fileSize / 8]; }
-  get blocks(): number { return this.f64[this.w + STAT.blocks / 8]; }
-  get atimeMs(): number { return this.f64[this.w + STAT.atimeMs / 8]; }
-  get mtimeMs(): number { return this.f64[this.w + STAT.mtimeMs / 8]; }
-  get ctimeMs(): number { return this.f64[this.w + STAT.ctimeMs / 8]; }
-  get ino(): number { return this.f64[this.w + STAT.ino / 8]; }
-  get dev(): number { return this.f64[this.w + STAT.dev / 8]; }
-}
-
-/** A stat as a plain object, to keep beyond its pack. */
-export const statOf = (s: FileStat): FileStat => ({ size: s.size, blocks: s.blocks, atimeMs: s.atimeMs, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, dev: s.dev });
-
 /** Decodes one directory's pack (native/abi.h), parsing the headers it carries. */
 export function decodeDir(pack: Buffer): DecodedDir {
   const { buf, f64 } = viewsOf(pack);
@@ -90,7 +71,7 @@ export function decodeDir(pack: Buffer): DecodedDir {
     } else if (type === EntryType.Dir) {
       out.subdirs.push({ name, stat: statAt(f64, at + ENTRY.stat) });
     } else {
-      const stat = new PackStat(f64, (at + ENTRY.stat) >>> 3);
+      const stat = statAt(f64, at + ENTRY.stat);
       const state = buf[at + ENTRY.header];
       if (state === HeaderState.None) out.files.push({ name, stat });
       else if (state === HeaderState.Failed) out.files.push({ name, stat, header: { ok: false, code: codeOf(buf.readInt32LE(at + ENTRY.err)) } });
@@ -98,7 +79,7 @@ export function decodeDir(pack: Buffer): DecodedDir {
         const off = headerArea + buf.readUInt32LE(at + ENTRY.headerOff);
         const len = buf.readUInt32LE(at + ENTRY.headerLen);
         const full = len < HEADER_BYTES;
-        const header = parseHeader(buf, full, off, off + len);
+        const header = parseHeader(buf.subarray(off, off + len), full);
         if (header.kind === 'bad' && header.needBytes !== undefined && !full) out.longHeaders.push(out.files.length);
         out.files.push({ name, stat, header: { ok: true, header } });
       }

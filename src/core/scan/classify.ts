@@ -24,16 +24,10 @@ const disk = (st: Stats): number => st.blocks * 512;
  */
 const changedAt = (a?: Stats, b?: Stats): number => Math.max(0, a ? a.ctimeMs : 0, b ? b.ctimeMs : 0);
 
-/**
- * The extension of a name, from its first dot as htcacheclean splits it (`X.header` ->
- * '.header'), lower-cased; '' without one. The two common ones cost no new string.
- */
-function extOf(name: string, dot: number): string {
-  if (dot <= 0) return '';
-  const n = name.length - dot;
-  if (n === 7 && name.endsWith('.header')) return '.header';
-  if (n === 5 && name.endsWith('.data')) return '.data';
-  return name.slice(dot).toLowerCase();
+/** Splits a name at its first dot, as htcacheclean does: `X.header` -> ['X', '.header']. */
+function splitExt(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  return dot <= 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot).toLowerCase()];
 }
 
 function addForeign(t: ClassifyTotals, rel: string, f: WalkedFile): void {
@@ -50,19 +44,17 @@ function addForeign(t: ClassifyTotals, rel: string, f: WalkedFile): void {
 export function classifyApacheDir(dir: WalkedDir, table: UnitTable, totals: ClassifyTotals): void {
   const dirId = table.internDir(dir.rel);
   const variant = dir.rel.includes('.header.vary') ? Flag.Variant : 0;
-  const pairs = new Map<string, { header: WalkedFile | undefined; data: WalkedFile | undefined }>();
+  const pairs = new Map<string, { header?: WalkedFile; data?: WalkedFile }>();
   const varyDirs = new Set(dir.subdirs.filter((d) => d.toLowerCase().endsWith('.header.vary')));
 
   for (const f of dir.files) {
-    const dot = f.name.indexOf('.');
-    const ext = extOf(f.name, dot);
+    const [stem, ext] = splitExt(f.name);
     if (ext === '' && dir.rel === '' && APACHE_TEMP.test(f.name)) {
       addRow(table, dirId, f.name, Kind.Temp, '', Flag.RawName, undefined, f);
-    } else if (dot > 0 && (ext === '.header' || ext === '.data')) {
-      const stem = f.name.slice(0, dot);
-      let p = pairs.get(stem);
-      if (!p) pairs.set(stem, (p = { header: undefined, data: undefined }));
+    } else if (stem !== '' && (ext === '.header' || ext === '.data')) {
+      const p = pairs.get(stem) ?? {};
       if (ext === '.header') p.header = f; else p.data = f;
+      pairs.set(stem, p);
     } else {
       addForeign(totals, dir.rel, f);
     }

@@ -170,17 +170,16 @@ export async function scanTree(target: ScanTarget, opts: ScanOptions, reader: Re
       // Samples per directory (kept in its record), and the first few by name overall:
       // directories finish in a different order on every run.
       totals.foreignSamples = [];
-      const { foreignFiles, foreignBytes, foreignDisk } = totals;
+      const before = { ...totals };
       if (format === 'apache') classifyApacheDir(dir, table, totals);
       else classifyFilesDir(dir, table);
-      let bytes = 0;
-      for (const f of dir.files) bytes += f.stat.size;
       count({
         rel: dir.rel, mtimeMs: dir.stat.mtimeMs, ctimeMs: dir.stat.ctimeMs, ino: dir.stat.ino,
         rowStart: streamed + rowStart, rowCount: table.length - rowStart, subdirs: dir.subdirs,
-        files: dir.files.length, bytes, dirDisk: dir.stat.blocks * 512, others: dir.others,
-        foreignFiles: totals.foreignFiles - foreignFiles, foreignBytes: totals.foreignBytes - foreignBytes,
-        foreignDisk: totals.foreignDisk - foreignDisk, foreignSamples: totals.foreignSamples,
+        files: dir.files.length, bytes: dir.files.reduce((a, f) => a + f.stat.size, 0),
+        dirDisk: dir.stat.blocks * 512, others: dir.others,
+        foreignFiles: totals.foreignFiles - before.foreignFiles, foreignBytes: totals.foreignBytes - before.foreignBytes,
+        foreignDisk: totals.foreignDisk - before.foreignDisk, foreignSamples: totals.foreignSamples,
       });
       for (const x of totals.foreignSamples) keepSample(samples, x);
       if (streaming) {

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { NativeBinding } from '../native/load.js';
 import { encodeReadDirs, forEachSegment } from '../native/abi.js';
-import { codeOf, decodeDir, statOf, type DecodedDir } from '../native/decode.js';
+import { codeOf, decodeDir, type DecodedDir } from '../native/decode.js';
 import { readHeader } from './readHeader.js';
 import { drain } from './drain.js';
 import type { DirToRead, Walk, WalkOptions, WalkedFile } from './walkTypes.js';
@@ -60,9 +60,7 @@ function emit(o: WalkOptions, d: DecodedDir, rel: string, onSubdir: ((d: DirToRe
     done();
   };
   if (longHeaders.length === 0) return finish();
-  // Keys longer than one read: rare, read those few the portable way. The files' stats
-  // are read from the pack, which is released before the reads are done: copied first.
-  for (let i = 0; i < files.length; i++) files[i] = { ...files[i], stat: statOf(files[i].stat) };
+  // Keys longer than one read: rare, read those few the portable way.
   let waiting = longHeaders.length;
   for (const i of longHeaders) {
     const f = files[i];

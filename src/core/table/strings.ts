@@ -30,9 +30,6 @@ export class StringColumn {
   /** Bits: 1 = row arrays, 2 = bytes are still the index file's, exactly full. */
   private loaded = 0;
   private readonly prefixIds = new Map<string, number>();
-  /** The prefix interned last, and its id: set() tries it first. */
-  private lastPrefix = '';
-  private lastId = 0;
   length = 0;
 
   constructor(readonly encoding: 'latin1' | 'utf8', capacity = 1024, avgBytes = 32, readonly sharePrefixes = false) {
@@ -79,34 +76,15 @@ export class StringColumn {
     let rest = s;
     if (this.sharePrefixes) {
       const cut = s.lastIndexOf('/') + 1;
-      // Keys come in runs of one prefix (a mirror's): the last one is checked before the map.
-      const last = this.lastPrefix;
-      this.pre[i] = cut === 0 ? 0 : cut === last.length && s.startsWith(last) ? this.lastId : this.intern(s.slice(0, cut));
+      this.pre[i] = cut === 0 ? 0 : this.intern(s.slice(0, cut));
       rest = cut === 0 ? s : s.slice(cut);
     }
-    // Each of these bytes is one char (latin1, or utf8 that is all ASCII, as names and
-    // keys nearly always are): copied here, as Buffer#write costs a native call per string.
-    this.reserve(0, rest.length);
-    let n = this.writeBytewise(rest, this.used);
-    if (n < 0) {
-      n = Buffer.byteLength(rest, 'utf8');
-      this.reserve(0, n);
-      this.bytes.write(rest, this.used, n, 'utf8');
-    }
+    const n = this.encoding === 'latin1' ? rest.length : Buffer.byteLength(rest, 'utf8');
+    this.reserve(0, n);
+    this.bytes.write(rest, this.used, n, this.encoding);
     this.start[i] = this.used;
     this.len[i] = n;
     this.used += n;
-  }
-
-  /** Writes `s` at `at` a byte per char; -1 if a char takes more than a byte in this encoding. */
-  private writeBytewise(s: string, at: number): number {
-    const b = this.bytes, max = this.encoding === 'latin1' ? 0xff : 0x7f;
-    for (let k = 0; k < s.length; k++) {
-      const c = s.charCodeAt(k);
-      if (c > max) return -1;
-      b[at + k] = c;
-    }
-    return s.length;
   }
 
   private intern(prefix: string): number {
@@ -116,8 +94,6 @@ export class StringColumn {
       id = this.prefixes.length;
       this.prefixIds.set(prefix, id);
     }
-    this.lastPrefix = prefix;
-    this.lastId = id;
     return id;
   }
 

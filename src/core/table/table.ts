@@ -11,17 +11,6 @@ type Column = Float64Array | Uint32Array | Uint16Array | Uint8Array;
  * typed arrays and strings (key, file stem) in two StringColumns. Row i of every column
  * is unit i.
  */
-export interface UnitRow {
-  kind: Kind;
-  reason?: number;
-  flags: number;
-  dir: number;
-  name: string;
-  key?: string;
-  status?: number;
-  values: Partial<Record<F64Column, number>>;
-}
-
 export class UnitTable {
   length = 0;
   private capacity: number;
@@ -60,16 +49,9 @@ export class UnitTable {
     return id;
   }
 
-  add(row: UnitRow): number {
-    const i = this.append(row.kind, row.reason ?? 0, row.flags, row.dir, row.name, row.key ?? '');
-    this.status[i] = row.status ?? 0;
-    for (const c of F64_COLUMNS) this.f64[c][i] = row.values[c] ?? 0;
-    return i;
-  }
-
   /**
-   * A row with every number 0 but those given: what a scan adds per unit (no row object,
-   * and each column named, not looked up by a key string).
+   * Appends a row, every number 0: the caller writes its columns (no object per row, and
+   * each column named, not looked up by a key string: a scan appends one per unit).
    */
   append(kind: Kind, reason: number, flags: number, dir: number, name: string, key: string): number {
     if (this.length === this.capacity) this.grow();
