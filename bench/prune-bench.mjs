@@ -98,13 +98,19 @@ if (stateDir && !values.first) {
   if (b.status !== 0) throw new Error('could not build the index');
   console.error(`index built in ${stateDir} (untimed)`);
 }
-// The dry run, `runs` times (each --first run from an empty state dir): the median by wall time.
-const dries = [];
-for (let i = 0; i < runs; i++) {
-  if (values.first) { rmSync(stateDir, { recursive: true, force: true }); mkdirSync(stateDir, { mode: 0o700 }); }
-  dries.push(await timed(`cachectl dry run ${i + 1}/${runs}`, process.execPath, pruneArgs(true), { captureStdout: true }));
+/** `runs` timed runs of a command (`before` each one): the median by wall time. */
+async function medianOf(name, cmd, args, opts = {}, before = () => {}) {
+  const rs = [];
+  for (let i = 0; i < runs; i++) {
+    before();
+    rs.push(await timed(`${name} ${i + 1}/${runs}`, cmd, args, opts));
+  }
+  return rs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs / 2)];
 }
-const dry = dries.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs / 2)];
+
+// The dry run; each --first run starts from an empty state dir.
+const emptyState = () => { if (values.first) { rmSync(stateDir, { recursive: true, force: true }); mkdirSync(stateDir, { mode: 0o700 }); } };
+const dry = await medianOf('cachectl dry run', process.execPath, pruneArgs(true), { captureStdout: true }, emptyState);
 const drySum = pruneSummary(dry);
 const ht = await timed('htcacheclean dry run', HTCACHECLEAN, ['-D', '-v', '-p', root, '-l', htLimit], { timeoutSeconds: timeout });
 let htDeleted = null;
@@ -114,20 +120,15 @@ if (!ht.timedOut) {
   htDeleted = m ? { total: +m[1], future: +m[2], expired: +m[3], fresh: +m[4] } : null;
 }
 
-// The floor: the same syscalls in C and nothing else, and node's own start-up, each the median of `runs`.
+// The floor: the same syscalls in C and nothing else, and node's own start-up.
 let floor = null;
 if (values.floor) {
   const bin = join(mkdtempSync(join(tmpdir(), 'cachectl-floor-')), 'scan-floor');
   const cc = spawnSync('cc', ['-O2', '-pthread', join(repo, 'bench/scan-floor.c'), '-o', bin], { stdio: 'inherit' });
   if (cc.status !== 0) throw new Error('cc could not build bench/scan-floor.c');
-  const median = async (name, cmd, args) => {
-    const rs = [];
-    for (let i = 0; i < runs; i++) rs.push(await timed(`${name} ${i + 1}/${runs}`, cmd, args));
-    return rs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs / 2)];
-  };
   floor = {
-    syscalls: await median('syscall floor', bin, [root, '2', String(drySum.removed / drySum.before.entries)]),
-    node: await median('node start-up', process.execPath, ['-e', '0']),
+    syscalls: await medianOf('syscall floor', bin, [root, '2', String(drySum.removed / drySum.before.entries)]),
+    node: await medianOf('node start-up', process.execPath, ['-e', '0']),
   };
   rmSync(dirname(bin), { recursive: true, force: true });
 }

@@ -24,24 +24,27 @@ const { values, positionals } = parseArgs({
 });
 const load = async (dist) => {
   const at = (p) => import(pathToFileURL(join(resolve(dist), p)).href);
-  const [{ nativeState }, { nativeWalk }, { openRoot, scanTree }] = await Promise.all([at('core/native/load.js'), at('core/scan/walkNative.js'), at('core/scan/scan.js')]);
-  return { binding: nativeState().binding, nativeWalk, openRoot, scanTree };
-};
-/** A readDirs request's key: its directories' paths (abi.h READ_ITEM: dev, ino, pathLen, then the path). */
-const keyOf = (req) => {
-  const out = [];
-  for (let k = 0, at = 8, n = req.readUInt32LE(0); k < n; k++) {
-    const len = req.readUInt32LE(at + 16);
-    out.push(req.toString('utf8', at + 24, at + 24 + len));
-    at += (24 + len + 7) & ~7;
-  }
-  return out.join('\0');
+  const [{ nativeState }, { nativeWalk }, { openRoot, scanTree }, abi] = await Promise.all([
+    at('core/native/load.js'), at('core/scan/walkNative.js'), at('core/scan/scan.js'), at('core/native/abi.js'),
+  ]);
+  /** A readDirs request's key: its directories' paths (abi.h: REQUEST, then READ_ITEMs each followed by its path). */
+  const keyOf = (req) => {
+    const { REQUEST, READ_ITEM } = abi;
+    const out = [];
+    for (let k = 0, at = REQUEST.size, n = req.readUInt32LE(REQUEST.count); k < n; k++) {
+      const len = req.readUInt32LE(at + READ_ITEM.pathLen);
+      out.push(req.toString('utf8', at + READ_ITEM.size, at + READ_ITEM.size + len));
+      at += (READ_ITEM.size + len + 7) & ~7;
+    }
+    return out.join('\0');
+  };
+  return { binding: nativeState().binding, nativeWalk, openRoot, scanTree, keyOf };
 };
 
 if (values.child) {
   // One cold replay: DIST ROOT PACKS.
   const [dist, root, packs] = JSON.parse(values.child);
-  const { binding, nativeWalk, openRoot, scanTree } = await load(dist);
+  const { binding, nativeWalk, openRoot, scanTree, keyOf } = await load(dist);
   const recorded = new Map(JSON.parse(readFileSync(packs, 'utf8')).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
   const replay = { ...binding, readDirs: (req, _h, _s, cb) => { const seg = recorded.get(keyOf(req)); setImmediate(() => cb(seg)); } };
   const target = await openRoot({ root, format: 'apache' });
@@ -54,7 +57,7 @@ if (values.child) {
   const dists = positionals.length ? positionals : [join(repo, 'dist')];
   const { root } = ensureTree({ entries: Number(values.entries), dir: defaultTreeDir(Number(values.entries)) });
   // Record: one real walk, every answer kept by its request (the request buffer is reused: keyed at the call).
-  const { binding, nativeWalk, openRoot, scanTree } = await load(dists[0]);
+  const { binding, nativeWalk, openRoot, scanTree, keyOf } = await load(dists[0]);
   const recorded = [];
   const recorder = { ...binding, readDirs: (req, h, s, cb) => { const key = keyOf(req); binding.readDirs(req, h, s, (seg) => { recorded.push([key, Buffer.from(seg).toString('base64')]); cb(seg); }); } };
   await scanTree(await openRoot({ root, format: 'apache' }), {}, { native: recorder, walk: nativeWalk(recorder), name: 'record' });

@@ -1,4 +1,5 @@
 import { interruptedExitCode } from './exitCode.js';
+
 /**
  * What a command may touch of the outside world. `main` builds it from `process`;
  * tests may build their own. Commands never call process.exit: they return a code.

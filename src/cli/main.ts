@@ -1,9 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { CachectlError } from '../api/common.js';
+import { CachectlError, disableNative, nativeState } from '../api/common.js';
 import { processContext, type CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT_STATUS_HELP } from './exitStatus.js';
-import { disableNative, nativeState } from '../api/common.js';
 import { internalErrorLine } from './output/internalError.js';
 import { versionLine } from './output/versionText.js';
 import { packageVersion } from './version.js';

@@ -47,6 +47,16 @@ describe('access log recency', () => {
     return root;
   }
 
+  /** A cache, a state dir and a log holding one hit on a.tar.xz at T, and the first indexed run over them. */
+  async function firstRun() {
+    const root = await cache();
+    const state = await tempDir('state-');
+    const logs = await tempDir('logs-');
+    const log = join(logs, 'access_log');
+    await writeFile(log, line('/gentoo-distfiles/a.tar.xz', T));
+    return { root, state, logs, log, first: await indexedScan({ root, stateDir: state, accessLogs: [log] }) };
+  }
+
   test('hits raise recency; garbage lines are counted; errors do not count; positions are remembered', async () => {
     const root = await cache();
     const logs = await tempDir('logs-');
@@ -60,12 +70,7 @@ describe('access log recency', () => {
   });
 
   test('a re-run reads only new lines; a rotated log is finished under its new name; gzip is read once', async () => {
-    const root = await cache();
-    const state = await tempDir('state-');
-    const logs = await tempDir('logs-');
-    const log = join(logs, 'access_log');
-    await writeFile(log, line('/gentoo-distfiles/a.tar.xz', T));
-    const r1 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
+    const { root, state, logs, log, first: r1 } = await firstRun();
     expect(r1.index.accessLog!.lines).toBe(1);
     // Appended, then rotated (same inode under the new name), then a new log.
     await appendFile(log, line('/gentoo-distfiles/b.tar.xz', '25/Nov/2026:04:00:00 +0000'));
@@ -90,12 +95,7 @@ describe('access log recency', () => {
   // would not lose: a directory read again (file times come back), and a log refilled in
   // place past the old read position (copytruncate; or a new log given the old inode).
   test('log recency survives a re-read directory, and a log refilled in place is read from its start', async () => {
-    const root = await cache();
-    const state = await tempDir('state-');
-    const logs = await tempDir('logs-');
-    const log = join(logs, 'access_log');
-    await writeFile(log, line('/gentoo-distfiles/a.tar.xz', T));
-    await indexedScan({ root, stateDir: state, accessLogs: [log] });
+    const { root, state, log } = await firstRun();
     // a's directory changes (a new entry beside it): its row is read again from the files.
     const s0 = await indexedScan({ root, stateDir: state, accessLogs: [log] });
     const dirOfA = s0.table.dirs[s0.table.dir[rowOf(s0.table.key, url('a.tar.xz'))]];

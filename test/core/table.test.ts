@@ -1,5 +1,5 @@
-import { addRow } from '../helpers/columns.js';
 import { expect, test } from 'vitest';
+import { addRow } from '../helpers/columns.js';
 import { F64_COLUMNS, Kind, UnitTable } from '../../src/core/table/table.js';
 
 test('a row appended where an earlier one was (after clear) has every number 0, whatever the columns are', () => {

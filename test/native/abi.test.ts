@@ -1,5 +1,5 @@
-import { addRow } from '../helpers/columns.js';
 import { describe, expect, test } from 'vitest';
+import { addRow } from '../helpers/columns.js';
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { lstatSync } from 'node:fs';
 import { constants } from 'node:os';

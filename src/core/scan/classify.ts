@@ -115,7 +115,7 @@ function addRow(
 ): number {
   const h = header?.stat;
   const d = data?.stat;
-  const i = table.append(kind, reason === '' ? 0 : REASONS.indexOf(reason), flags | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0), dir, name, key);
+  const i = table.append(kind, REASONS.indexOf(reason), flags | (h ? Flag.HasHeader : 0) | (d ? Flag.HasData : 0), dir, name, key);
   const v = table.f64;
   if (h) { v.hdrSize[i] = h.size; v.hdrDisk[i] = disk(h); v.hdrMtime[i] = h.mtimeMs; v.hdrAtime[i] = h.atimeMs; }
   if (d) { v.dataSize[i] = d.size; v.dataDisk[i] = disk(d); v.dataMtime[i] = d.mtimeMs; v.dataAtime[i] = d.atimeMs; }
